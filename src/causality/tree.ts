@@ -1,0 +1,122 @@
+import { compareEvents, isPlainObject, type TraceEvent } from "../event.js";
+import { dayOf, listDayFiles } from "../store/layout.js";
+import { lineBlocks } from "../store/read.js";
+import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
+import { peekHeader } from "../query/peek.js";
+import { findById, findFocus } from "./find.js";
+import { inferParent, sessionKey } from "./infer.js";
+
+/** One event in a causality tree and the events it caused, in time order. */
+export interface CausalNode {
+  event: TraceEvent;
+  children: CausalNode[];
+  /** The edge from the parent was inferred (`--infer`), not recorded. */
+  inferred?: boolean;
+}
+
+/** A tree around the event asked about. */
+export interface CausalTree {
+  root: CausalNode;
+  /** The event asked about (the target's earliest event when given a target). */
+  focus: TraceEvent;
+  /** True when the user named an event id rather than a target. */
+  byId: boolean;
+  /** The root's recorded parent, when that event is not in the store (pruned or never written). */
+  missingParent?: string;
+  /** The root's parent chain came back round to an event already seen: cut here. */
+  cycle?: boolean;
+}
+
+/** How to build a tree. */
+export interface CausalityOptions {
+  dir: string;
+  /** Link parentless events to the same agent's previous event of the same session. */
+  infer?: boolean;
+  /** How far back inference looks (ms); default 5 s. */
+  inferWindowMs?: number;
+  onBad?: (report: BadReport) => void;
+}
+
+/** Default `--infer-window`. */
+export const INFER_WINDOW_MS = 5_000;
+
+/**
+ * Builds the cause → effect tree around an event id, id suffix or target: walks up
+ * `parent_event_id` to the root (cutting cycles, stopping at a missing parent), then
+ * collects everything below the root in one pass from the root's day on.
+ *
+ * @example
+ * const tree = await causality("task-abc123", { dir: "logs/payments" });
+ */
+export async function causality(idOrTarget: string, options: CausalityOptions): Promise<CausalTree> {
+  const { event: focus, byId } = await findFocus(options.dir, idOrTarget);
+  const windowMs = options.inferWindowMs ?? INFER_WINDOW_MS;
+  const seen = new Set<string>([focus.id]);
+  let top = focus;
+  let missingParent: string | undefined;
+  let cycle = false;
+  for (;;) {
+    const parentId = top.parent_event_id;
+    if (parentId === null) {
+      const guess = options.infer ? await inferParent(options.dir, top, windowMs) : undefined;
+      if (!guess || seen.has(guess.id)) break;
+      seen.add(guess.id);
+      top = guess;
+      continue;
+    }
+    if (seen.has(parentId)) {
+      cycle = true;
+      break;
+    }
+    const parent = await findById(options.dir, parentId, dayOf(top.timestamp));
+    if (!parent) {
+      missingParent = parentId;
+      break;
+    }
+    seen.add(parentId);
+    top = parent;
+  }
+  const root = await collectBelow(top, options, windowMs);
+  return { root, focus, byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
+}
+
+/** One pass from the root's day on, attaching every event whose parent is already in the tree. */
+async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number): Promise<CausalNode> {
+  const root: CausalNode = { event: rootEvent, children: [] };
+  const nodes = new Map<string, CausalNode>([[rootEvent.id, root]]);
+  const lastOfSession = new Map<string, TraceEvent>();
+  const rootDay = dayOf(rootEvent.timestamp);
+  for (const file of listDayFiles(options.dir)) {
+    if (file.day < rootDay) continue;
+    const bad = createBadLines(file);
+    for await (const { buf, end, base } of lineBlocks(file)) {
+      eachLine(buf, end, (s, e) => {
+        const head = peekHeader(buf, s, e);
+        if (head && !options.infer && (head.parent === undefined || !nodes.has(head.parent))) return;
+        const hit = parseAt(buf, s, e);
+        if (!hit) return bad.add(base + s);
+        const ev = hit.event;
+        const key = options.infer ? sessionKey(ev) : undefined;
+        const prev = key === undefined ? undefined : lastOfSession.get(key);
+        if (key !== undefined) lastOfSession.set(key, ev);
+        if (nodes.has(ev.id)) return;
+        let parent = ev.parent_event_id === null ? undefined : nodes.get(ev.parent_event_id);
+        const inferred = ev.parent_event_id === null && prev !== undefined && ev.timestamp - prev.timestamp <= windowMs && nodes.has(prev.id);
+        if (inferred) parent = nodes.get(prev.id);
+        if (!parent) return;
+        const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
+        parent.children.push(node);
+        nodes.set(ev.id, node);
+      });
+    }
+    const report = await bad.finish();
+    if (report) options.onBad?.(report);
+  }
+  for (const node of nodes.values()) node.children.sort((a, b) => compareEvents(a.event, b.event));
+  return root;
+}
+
+/** True when a value looks like a CausalNode (for consumers of `--json`). */
+export function isCausalNode(v: unknown): v is CausalNode {
+  return isPlainObject(v) && isPlainObject(v.event) && Array.isArray(v.children);
+}

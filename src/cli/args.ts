@@ -1,0 +1,64 @@
+import minimist from "minimist";
+import { UsageError } from "../errors.js";
+
+/** A command's flags: which take a value, which are switches, and short aliases. */
+export interface FlagSpec {
+  strings: readonly string[];
+  booleans: readonly string[];
+  alias?: Record<string, string>;
+}
+
+/** Parsed flags: values by long name, plus positional words. */
+export interface Parsed {
+  words: string[];
+  values: Record<string, string | undefined>;
+  switches: Record<string, boolean>;
+}
+
+/**
+ * Parses argv against a spec with minimist; an unknown flag, a missing value or a
+ * flag given twice is a UsageError naming the flag.
+ *
+ * @example
+ * parseFlags(["task-1", "--agent", "haiku-1"], { strings: ["agent"], booleans: ["json"] });
+ */
+export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
+  const alias = spec.alias ?? {};
+  const known = new Set([...spec.strings, ...spec.booleans, ...Object.keys(alias)]);
+  const argvFlags = minimist(argv, {
+    string: [...spec.strings],
+    boolean: [...spec.booleans],
+    alias,
+    unknown: (arg) => {
+      if (arg.startsWith("-") && arg !== "-") {
+        const name = arg.replace(/^-+/, "").split("=")[0]!;
+        if (!known.has(name)) throw new UsageError(`unknown flag ${arg.split("=")[0]}; see trace --help`);
+      }
+      return true;
+    },
+  });
+  const values: Record<string, string | undefined> = {};
+  for (const name of spec.strings) {
+    const v: unknown = argvFlags[name];
+    if (v === undefined) continue;
+    if (Array.isArray(v)) throw new UsageError(`--${name} given more than once`);
+    if (typeof v !== "string" || v === "") throw new UsageError(`--${name} needs a value`);
+    values[name] = v;
+  }
+  const switches: Record<string, boolean> = {};
+  for (const name of spec.booleans) switches[name] = argvFlags[name] === true;
+  const words = (argvFlags._ as unknown[]).map(String);
+  return { words, values, switches };
+}
+
+/**
+ * Reads a whole number flag such as `-n 20`.
+ *
+ * @example
+ * parseCount("20", "-n"); // 20
+ */
+export function parseCount(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag}: expected a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}

@@ -1,0 +1,35 @@
+import { causality } from "../causality/tree.js";
+import { formatBadReport } from "../query/scan.js";
+import { parseAge } from "../store/prune.js";
+import { createStyle, escapeControl, wantsColour } from "../format/text.js";
+import { renderTree, treeToJson } from "../format/tree.js";
+import { parseCount, type Parsed } from "./args.js";
+import type { CliContext } from "./context.js";
+
+const DEFAULT_MAX_CHILDREN = 50;
+
+/** `trace --causality X`: the tree around X, drawn or as nested JSON. */
+export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> {
+  const asked = p.values.causality!;
+  const depth = parseCount(p.values.depth, "--depth");
+  const maxChildren = parseCount(p.values["max-children"], "--max-children");
+  const window = p.values["infer-window"];
+  const tree = await causality(asked, {
+    dir: ctx.dir,
+    infer: p.switches.infer,
+    ...(window !== undefined ? { inferWindowMs: parseAge(window, "--infer-window") } : {}),
+    onBad: (r) => ctx.warn(formatBadReport(r)),
+  });
+  if (p.switches.json) {
+    await ctx.out.line(treeToJson(tree, { depth, maxChildren }));
+  } else {
+    const style = createStyle(wantsColour(ctx.stdout, ctx.env));
+    await ctx.out.line(style.bold(escapeControl(`Causality chain for ${asked}:`)));
+    for (const line of renderTree(tree, { depth, maxChildren: maxChildren ?? DEFAULT_MAX_CHILDREN }, style)) {
+      if (ctx.out.closed) break;
+      await ctx.out.line(line);
+    }
+  }
+  await ctx.out.flush();
+  return 0;
+}

@@ -1,0 +1,44 @@
+import { follow } from "../query/follow.js";
+import { resolveWhen } from "../query/resolve.js";
+import { formatBadReport } from "../query/scan.js";
+import { renderRow } from "../format/timeline.js";
+import { createStyle, wantsColour } from "../format/text.js";
+import { parseCount, type Parsed } from "./args.js";
+import type { CliContext } from "./context.js";
+import { filterFlags } from "./query.js";
+
+/** `trace -f`: the last N matching events, then each new one until Ctrl-C, a closed pipe or --until. */
+export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
+  const filter = filterFlags(p);
+  const target = p.words[0];
+  const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent };
+  const since = p.values.since === undefined ? undefined : await resolveWhen(p.values.since, when, "--since");
+  const until = p.values.until === undefined ? undefined : await resolveWhen(p.values.until, when, "--until");
+  const stop = new AbortController();
+  const abort = (): void => stop.abort();
+  process.once("SIGINT", abort);
+  process.once("SIGTERM", abort);
+  ctx.out.onClose(abort);
+  const style = createStyle(wantsColour(ctx.stdout, ctx.env));
+  const view = target !== undefined ? { target } : { agent: filter.agent };
+  try {
+    for await (const { event, line } of follow({
+      dir: ctx.dir,
+      target,
+      filter: { ...filter, since, until },
+      backlog: parseCount(p.values.n, "-n") ?? 10,
+      signal: stop.signal,
+      onNote: ctx.warn,
+      onBad: (r) => ctx.warn(formatBadReport(r)),
+    })) {
+      if (ctx.out.closed) break;
+      await ctx.out.line(p.switches.json ? line : renderRow(event, { utc: p.switches.utc === true, view, style }));
+      ctx.out.flushSoon();
+    }
+    await ctx.out.flush();
+  } finally {
+    process.off("SIGINT", abort);
+    process.off("SIGTERM", abort);
+  }
+  return 0;
+}

@@ -1,0 +1,85 @@
+import { isUsageError } from "../errors.js";
+import { resolveStoreDir } from "../store/layout.js";
+import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
+import type { CliContext } from "./context.js";
+import { runEmit } from "./emit.js";
+import { EMIT_HELP, HELP, PRUNE_HELP, VALIDATE_HELP } from "./help.js";
+import { createOutput } from "./output.js";
+import { runQuery } from "./query.js";
+import { runCausality } from "./causality.js";
+import { runFollow } from "./follow.js";
+import { runPrune } from "./prune.js";
+import { runValidate } from "./validate.js";
+
+/** A subcommand: its flags, its help and what it runs. */
+interface Command {
+  spec: FlagSpec;
+  help: string;
+  run(p: Parsed, ctx: CliContext): Promise<number>;
+}
+
+const QUERY_STRINGS = ["dir", "agent", "task", "channel", "primitive", "since", "until", "n"] as const;
+
+const COMMANDS: Record<string, Command> = {
+  emit: {
+    spec: { strings: ["dir", "agent", "target", "parent", "meta"], booleans: ["fsync", "json", "help"], alias: { h: "help" } },
+    help: EMIT_HELP,
+    run: runEmit,
+  },
+  validate: {
+    spec: { strings: ["dir"], booleans: ["json", "strict", "help"], alias: { h: "help" } },
+    help: VALIDATE_HELP,
+    run: runValidate,
+  },
+  prune: {
+    spec: {
+      strings: ["dir", "older-than", "compress-after", "set-retention"],
+      booleans: ["dry-run", "json", "auto", "show-retention", "help"],
+      alias: { h: "help" },
+    },
+    help: PRUNE_HELP,
+    run: runPrune,
+  },
+};
+
+const QUERY: Command = {
+  spec: {
+    strings: [...QUERY_STRINGS, "causality", "depth", "max-children", "infer-window"],
+    booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "help", "version"],
+    alias: { f: "follow", h: "help" },
+  },
+  help: HELP,
+  run: (p, ctx) => (p.values.causality !== undefined ? runCausality(p, ctx) : p.switches.follow ? runFollow(p, ctx) : runQuery(p, ctx)),
+};
+
+/**
+ * Runs the command line and returns the exit code. Bad usage prints one line and
+ * returns 2; any other failure prints one line and returns 1 (TRACE_DEBUG=1 adds the stack).
+ */
+export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  const warn = (message: string): void => void io.stderr.write(`trace: ${message}\n`);
+  try {
+    const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
+    const chosen = command ?? QUERY;
+    const p = parseFlags(command ? argv.slice(1) : argv, chosen.spec);
+    if (p.switches.help) {
+      io.stdout.write(chosen.help);
+      return 0;
+    }
+    if (p.switches.version) {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const ctx: CliContext = { dir: resolveStoreDir({ dir: p.values.dir, env: io.env }), out: createOutput(io.stdout), stdout: io.stdout, env: io.env, warn };
+    return await chosen.run(p, ctx);
+  } catch (err) {
+    if (isUsageError(err)) {
+      warn(err.message);
+      return 2;
+    }
+    warn(io.env.TRACE_DEBUG ? String((err as Error).stack) : (err as Error).message);
+    return 1;
+  }
+}
+
+const VERSION = "0.1.0";

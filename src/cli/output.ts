@@ -1,0 +1,73 @@
+import type { Writable } from "node:stream";
+
+/** Buffered line output that respects back-pressure and ends quietly on a closed pipe. */
+export interface Output {
+  line(s: string): Promise<void>;
+  /** Writes what is gathered (follow calls it after each batch). */
+  flush(): Promise<void>;
+  /** True once the reader went away (EPIPE): stop producing. */
+  readonly closed: boolean;
+  /** Calls `fn` once when the reader goes away. */
+  onClose(fn: () => void): void;
+  /** Flushes once the current burst of lines is done (for follow). */
+  flushSoon(): void;
+}
+
+const FLUSH_AT = 64 << 10;
+
+/**
+ * Wraps stdout: lines are gathered into large writes, waits for `drain` when the
+ * reader is slow, and turns EPIPE into `closed` instead of a crash.
+ *
+ * @example
+ * const out = createOutput(process.stdout);
+ * await out.line("hello");
+ * await out.flush();
+ */
+export function createOutput(stream: Writable): Output {
+  let pending = "";
+  let closed = false;
+  let scheduled = false;
+  const closers: (() => void)[] = [];
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPIPE") throw err;
+    closed = true;
+    for (const fn of closers.splice(0)) fn();
+  });
+  const flush = async (): Promise<void> => {
+    if (closed || pending === "") return;
+    const ok = stream.write(pending);
+    pending = "";
+    if (!ok && !closed) await new Promise<void>((resolve) => {
+      const done = (): void => {
+        stream.off("drain", done);
+        stream.off("close", done);
+        resolve();
+      };
+      stream.once("drain", done);
+      stream.once("close", done);
+    });
+  };
+  return {
+    get closed() {
+      return closed;
+    },
+    async line(s) {
+      pending += s + "\n";
+      if (pending.length >= FLUSH_AT) await flush();
+    },
+    flush,
+    onClose(fn) {
+      if (closed) fn();
+      else closers.push(fn);
+    },
+    flushSoon() {
+      if (scheduled) return;
+      scheduled = true;
+      setImmediate(() => {
+        scheduled = false;
+        void flush();
+      });
+    },
+  };
+}

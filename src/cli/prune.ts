@@ -1,0 +1,95 @@
+import { existsSync } from "node:fs";
+import { UsageError } from "../errors.js";
+import { readStoreConfig, writeStoreConfig } from "../store/config.js";
+import { DEFAULT_RETENTION, parseAge, prune, type PruneAction } from "../store/prune.js";
+import type { Parsed } from "./args.js";
+import type { CliContext } from "./context.js";
+
+/** `trace prune`: apply the retention rule, or set and show it. */
+export async function runPrune(p: Parsed, ctx: CliContext): Promise<number> {
+  if (p.words.length > 0) throw new UsageError(`prune: unexpected argument ${JSON.stringify(p.words[0])}`);
+  if (p.switches["show-retention"]) return showRetention(p, ctx);
+  const setTo = p.values["set-retention"];
+  if (setTo !== undefined) return setRetention(p, ctx, setTo);
+  if (p.switches.auto) throw new UsageError("--auto goes with --set-retention, e.g. trace prune --set-retention 30d --auto");
+  if (!existsSync(ctx.dir)) throw new UsageError(`${ctx.dir}: no such store folder (use --dir or TRACE_DIR)`);
+  const olderThan = p.values["older-than"];
+  const compressAfter = p.values["compress-after"];
+  const actions = await prune({
+    dir: ctx.dir,
+    dryRun: p.switches["dry-run"],
+    ...(olderThan !== undefined ? { olderThan: parseAge(olderThan, "--older-than") } : {}),
+    ...(compressAfter !== undefined ? { compressAfter: parseAge(compressAfter, "--compress-after") } : {}),
+  });
+  await report(actions, p.switches["dry-run"] === true, p.switches.json === true, ctx);
+  return actions.some((a) => a.error !== undefined) ? 1 : 0;
+}
+
+async function report(actions: PruneAction[], dryRun: boolean, json: boolean, ctx: CliContext): Promise<void> {
+  if (json) {
+    for (const a of actions) await ctx.out.line(JSON.stringify({ ...a, dry_run: dryRun }));
+  } else {
+    let freed = 0;
+    let done = 0;
+    for (const a of actions) {
+      if (a.error !== undefined) {
+        ctx.warn(`${a.file}: could not ${a.action}: ${a.error}`);
+        continue;
+      }
+      if (a.bytes === 0 && !dryRun) continue; // another prune got there first
+      freed += a.bytes;
+      done++;
+      const verb = a.action === "delete" ? (dryRun ? "would delete" : "deleted") : dryRun ? "would compress" : "compressed";
+      await ctx.out.line(`${verb} ${a.file} (${formatBytes(a.bytes)})`);
+    }
+    await ctx.out.line(`${dryRun ? "would free" : "freed"} ${formatBytes(freed)} in ${done} file${done === 1 ? "" : "s"}`);
+  }
+  await ctx.out.flush();
+}
+
+async function showRetention(p: Parsed, ctx: CliContext): Promise<number> {
+  const config = readStoreConfig(ctx.dir);
+  const retention = config.retention ?? DEFAULT_RETENTION;
+  if (p.switches.json) await ctx.out.line(JSON.stringify({ retention, default: config.retention === undefined, auto: config.auto === true, compress_after: config.compress_after ?? null }));
+  else {
+    await ctx.out.line(`retention: ${retention}${config.retention === undefined ? " (default)" : ""}${config.auto ? ", auto" : ""}`);
+    if (config.compress_after) await ctx.out.line(`compress after: ${config.compress_after}`);
+  }
+  await ctx.out.flush();
+  return 0;
+}
+
+async function setRetention(p: Parsed, ctx: CliContext, age: string): Promise<number> {
+  const config = readStoreConfig(ctx.dir);
+  if (age === "none") {
+    delete config.retention;
+    delete config.auto;
+  } else {
+    parseAge(age, "--set-retention");
+    config.retention = age;
+    if (p.switches.auto) config.auto = true;
+    else delete config.auto;
+  }
+  const compressAfter = p.values["compress-after"];
+  if (compressAfter !== undefined) {
+    parseAge(compressAfter, "--compress-after");
+    config.compress_after = compressAfter;
+  }
+  writeStoreConfig(ctx.dir, config);
+  await ctx.out.line(`retention: ${config.retention ?? `${DEFAULT_RETENTION} (default)`}${config.auto ? ", auto" : ""}`);
+  await ctx.out.flush();
+  return 0;
+}
+
+/** `1.2 MB`-style sizes. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB"];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${v.toFixed(1)} ${units[i]}`;
+}

@@ -1,0 +1,64 @@
+import { UsageError } from "../errors.js";
+import type { Parsed } from "./args.js";
+import { parseCount } from "./args.js";
+import { query, type QueryOptions } from "../query/query.js";
+import { formatBadReport } from "../query/scan.js";
+import type { Filter } from "../query/filter.js";
+import { renderRow, timelineHeader } from "../format/timeline.js";
+import { createStyle, wantsColour } from "../format/text.js";
+import type { View } from "../format/describe.js";
+import type { CliContext } from "./context.js";
+
+/** The plain filters named on the command line. */
+export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
+  return {
+    agent: p.values.agent,
+    task: p.values.task,
+    channel: p.values.channel?.replace(/^#/, ""),
+    primitive: p.values.primitive,
+  };
+}
+
+/** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
+export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
+  if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
+  const target = p.words[0];
+  const filter = filterFlags(p);
+  const info: { title?: string } = {};
+  const options: QueryOptions = {
+    dir: ctx.dir,
+    target,
+    filter,
+    since: p.values.since,
+    until: p.values.until,
+    limit: parseCount(p.values.n, "-n"),
+    reverse: p.switches.reverse,
+    utc: p.switches.utc,
+    plain: p.switches.plain,
+    onBad: (r) => ctx.warn(formatBadReport(r)),
+    info,
+  };
+  const out = ctx.out;
+  if (p.switches.json) {
+    for await (const { line } of query(options)) {
+      if (out.closed) break;
+      await out.line(line);
+    }
+    await out.flush();
+    return 0;
+  }
+  const style = createStyle(wantsColour(ctx.stdout, ctx.env));
+  const view: View = target !== undefined ? { target } : filter.task !== undefined ? { target: filter.task } : { agent: filter.agent };
+  let rows = 0;
+  for await (const { event } of query(options)) {
+    if (out.closed) break;
+    if (rows++ === 0) {
+      const header = timelineHeader({ ...filter, target, title: info.title });
+      if (header) await out.line(style.bold(header));
+    }
+    await out.line(renderRow(event, { utc: p.switches.utc === true, view, style }));
+  }
+  await out.flush();
+  if (rows === 0) ctx.warn("no matching events");
+  return 0;
+}

@@ -1,0 +1,145 @@
+import { UsageError } from "./errors.js";
+import { isSchemaType, validateTrace } from "./schema/validate.js";
+
+/** One trace event, keys in the stored order (DESIGN §1). */
+export interface TraceEvent {
+  id: string;
+  timestamp: number;
+  primitive: string;
+  event_type: string;
+  agent_id: string | null;
+  target_id: string | null;
+  parent_event_id: string | null;
+  metadata: Record<string, unknown>;
+}
+
+/** What a caller supplies to emit; the writer fills in id and timestamp. */
+export interface EventInput {
+  primitive: string;
+  event_type: string;
+  agent_id?: string | null;
+  target_id?: string | null;
+  parent_event_id?: string | null;
+  metadata?: Record<string, unknown>;
+  /** Milliseconds since the epoch; defaults to now. For imports and tests. */
+  timestamp?: number;
+}
+
+const PRIMITIVE = /^[a-z][a-z0-9_-]*$/;
+const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** True when `value` is a plain JSON object (not null, not an array). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function optionalId(input: EventInput, key: "agent_id" | "target_id"): string | null {
+  const value = input[key];
+  if (value === undefined || value === null) return null;
+  if (typeof value !== "string" || value.length === 0) {
+    throw new UsageError(`${key}: expected a non-empty string or null`);
+  }
+  return value;
+}
+
+/**
+ * Checks an input and builds the stored event, or throws a UsageError naming the bad key.
+ *
+ * @example
+ * makeEvent({ primitive: "ops", event_type: "create_task", target_id: "task-1" }, createIdSource()).id;
+ */
+export function makeEvent(input: EventInput, nextId: () => string, now: number = Date.now()): TraceEvent {
+  if (!isPlainObject(input)) throw new UsageError("event: expected an object");
+  if (typeof input.primitive !== "string" || !PRIMITIVE.test(input.primitive)) {
+    throw new UsageError(`primitive: expected [a-z][a-z0-9_-]*, got ${JSON.stringify(input.primitive)}`);
+  }
+  if (typeof input.event_type !== "string" || !EVENT_TYPE.test(input.event_type)) {
+    throw new UsageError(`event_type: expected a word such as create_task, got ${JSON.stringify(input.event_type)}`);
+  }
+  const parent = input.parent_event_id ?? null;
+  if (parent !== null && (typeof parent !== "string" || !UUID.test(parent))) {
+    throw new UsageError(`parent_event_id: expected a lowercase UUID, got ${JSON.stringify(parent)}`);
+  }
+  const metadata = input.metadata ?? {};
+  if (!isPlainObject(metadata)) throw new UsageError("metadata: expected a JSON object");
+  if (isSchemaType(input.event_type)) {
+    const { problems } = validateTrace(metadata, input.event_type);
+    if (problems.length > 0) {
+      throw new UsageError(`metadata: ${input.event_type} breaks trace schema v1: ${problems.map((p) => `${p.key} ${p.message}`).join("; ")}`);
+    }
+  }
+  const timestamp = input.timestamp ?? now;
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw new UsageError(`timestamp: expected integer milliseconds since the epoch, got ${String(timestamp)}`);
+  }
+  return {
+    id: nextId(),
+    timestamp,
+    primitive: input.primitive,
+    event_type: input.event_type,
+    agent_id: optionalId(input, "agent_id"),
+    target_id: optionalId(input, "target_id"),
+    parent_event_id: parent,
+    metadata,
+  };
+}
+
+/**
+ * The stored line for an event, newline included, keys in DESIGN order.
+ * Throws a UsageError when metadata cannot be written as JSON.
+ */
+export function serializeEvent(e: TraceEvent): string {
+  let meta: string | undefined;
+  try {
+    meta = JSON.stringify(e.metadata);
+  } catch (err) {
+    throw new UsageError(`metadata: not serialisable as JSON (${(err as Error).message})`);
+  }
+  if (meta === undefined || meta[0] !== "{") throw new UsageError("metadata: expected a JSON object");
+  return (
+    `{"id":"${e.id}","timestamp":${e.timestamp},"primitive":${JSON.stringify(e.primitive)}` +
+    `,"event_type":${JSON.stringify(e.event_type)},"agent_id":${str(e.agent_id)}` +
+    `,"target_id":${str(e.target_id)},"parent_event_id":${str(e.parent_event_id)},"metadata":${meta}}\n`
+  );
+}
+
+function str(v: string | null): string {
+  return v === null ? "null" : JSON.stringify(v);
+}
+
+/**
+ * True when a parsed JSON value has the envelope of an event with the right types.
+ * The reader's test: anything else is a bad line.
+ */
+export function isEvent(v: unknown): v is TraceEvent {
+  if (!isPlainObject(v)) return false;
+  return (
+    typeof v.id === "string" && v.id.length > 0 &&
+    typeof v.timestamp === "number" && Number.isSafeInteger(v.timestamp) &&
+    typeof v.primitive === "string" && v.primitive.length > 0 &&
+    typeof v.event_type === "string" && v.event_type.length > 0 &&
+    nullableString(v.agent_id) && nullableString(v.target_id) && nullableString(v.parent_event_id) &&
+    isPlainObject(v.metadata)
+  );
+}
+
+function nullableString(v: unknown): boolean {
+  return v === null || typeof v === "string";
+}
+
+/** Parses one stored line; undefined when it is not a valid event. */
+export function parseEventLine(line: string): TraceEvent | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  return isEvent(v) ? v : undefined;
+}
+
+/** Orders events by (timestamp, id), the one total order of DESIGN §1. */
+export function compareEvents(a: Pick<TraceEvent, "timestamp" | "id">, b: Pick<TraceEvent, "timestamp" | "id">): number {
+  return a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

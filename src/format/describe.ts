@@ -1,0 +1,114 @@
+import type { TraceEvent } from "../event.js";
+import { clip } from "./text.js";
+
+/** Whose view a timeline takes: the focus is left out of each description. */
+export interface View {
+  target?: string | undefined;
+  agent?: string | undefined;
+}
+
+type Meta = Record<string, unknown>;
+const text = (m: Meta, key: string): string | undefined => {
+  const v = m[key];
+  return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
+};
+
+/** An ops verb: its past tense, whether the actor is named ("claimed by X"), and a suffix. */
+interface OpsVerb {
+  done: string;
+  byActor: boolean;
+  suffix?: (m: Meta) => string;
+}
+
+const OPS: Record<string, OpsVerb> = {
+  create_task: { done: "created", byActor: true },
+  claim_task: { done: "claimed", byActor: true, suffix: (m) => (m.retry === true ? " (retry)" : "") },
+  complete_task: { done: "completed", byActor: false },
+  block_task: { done: "blocked", byActor: false, suffix: (m) => (text(m, "reason") ? ` (reason: ${text(m, "reason")})` : "") },
+  reduce_task: { done: "reduced", byActor: true },
+  decompose_task: { done: "decomposed", byActor: false, suffix: (m) => (Array.isArray(m.subtasks) ? ` into ${m.subtasks.length} subtasks` : "") },
+};
+
+function describeOps(e: TraceEvent, view: View, verb: OpsVerb): string {
+  const suffix = verb.suffix?.(e.metadata) ?? "";
+  const target = e.target_id !== null && e.target_id !== view.target ? e.target_id : undefined;
+  if (e.agent_id !== null && e.agent_id === view.agent) return `${verb.done}${target ? ` ${target}` : ""}${suffix}`;
+  const by = verb.byActor && e.agent_id !== null ? ` by ${e.agent_id}` : "";
+  return `${target ? `${target} ` : ""}${verb.done}${by}${suffix}`;
+}
+
+/** Descriptions phrased from the agent's side; `who` is prepended unless the agent is the focus. */
+const ACTS: Record<string, (e: TraceEvent, view: View) => string> = {
+  "bridge.send": (e, view) =>
+    e.agent_id !== null && e.agent_id === view.agent
+      ? `sent message to #${e.target_id ?? "?"}`
+      : `${e.agent_id ?? "someone"} posted to #${e.target_id ?? "?"}: "${clip(text(e.metadata, "text") ?? "")}"`,
+  "bridge.recv": (e) => `read #${e.target_id ?? "?"}${text(e.metadata, "unread") ? ` (${text(e.metadata, "unread")} unreads)` : ""}`,
+  "bridge.note": (e) => `noted in #${e.target_id ?? "?"}${text(e.metadata, "text") ? `: "${clip(text(e.metadata, "text")!)}"` : ""}`,
+  "memory.add_entry": (e) => `added "${clip(text(e.metadata, "title") ?? e.target_id ?? "")}"`,
+  "memory.load": (e) => `loaded ${text(e.metadata, "count") ?? "?"} entries${text(e.metadata, "topic") ? ` (topic: ${text(e.metadata, "topic")})` : ""}`,
+  "memory.archive_entry": (e) => `archived ${e.target_id ?? "an entry"}`,
+  "knowledge.add_discovery": (e) => `added domain=${text(e.metadata, "domain") ?? "?"}`,
+  "knowledge.archive_discovery": (e) => `archived ${e.target_id ?? "a discovery"}`,
+  "spawn.wake": (e) => `woke${text(e.metadata, "session_id") ? ` (session ${text(e.metadata, "session_id")})` : ""}`,
+  "spawn.sleep": () => "sleep",
+  "spawn.spawn": (e) => `spawned ${e.target_id ?? "an agent"}`,
+};
+
+/** Descriptions of schema v1 traces, by `event_type`, from the trace object in metadata. */
+const TRACES: Record<string, (m: Meta) => string> = {
+  tool_call: (m) =>
+    `tool_call ${text(m, "tool_name") ?? "?"} tool (${text(m, "resolved_source") ?? "?"}, ${text(m, "runner") ?? "?"}) ${text(m, "status") ?? "?"}${
+      text(m, "duration_ms") ? ` ${text(m, "duration_ms")} ms` : ""
+    }`,
+  capability_check: (m) =>
+    `capability_check ${text(m, "capability") ?? "?"} ${m.allowed === true ? "allowed" : `denied${text(m, "reason") ? `: ${text(m, "reason")}` : ""}`}`,
+};
+
+/**
+ * A short readable description of an event, from the view of a timeline's focus.
+ *
+ * @example
+ * describe(claimEvent, { target: "task-abc123" }); // "task-sub1 claimed by haiku-1"
+ */
+export function describe(e: TraceEvent, view: View = {}): string {
+  const ops = e.primitive === "ops" ? OPS[e.event_type] : undefined;
+  if (ops) return describeOps(e, view, ops);
+  const act = ACTS[`${e.primitive}.${e.event_type}`];
+  if (act) {
+    const phrase = act(e, view);
+    const named = e.primitive === "bridge" && e.event_type === "send" && e.agent_id !== view.agent;
+    return e.agent_id === null || e.agent_id === view.agent || named ? phrase : `${e.agent_id} ${phrase}`;
+  }
+  const trace = TRACES[e.event_type];
+  if (trace) return trace(e.metadata);
+  const title = text(e.metadata, "title");
+  if (title) return `${e.event_type}: ${clip(title)}`;
+  const target = e.target_id !== null && e.target_id !== view.target ? ` ${e.target_id}` : "";
+  const by = e.agent_id !== null && e.agent_id !== view.agent ? ` by ${e.agent_id}` : "";
+  return `${e.event_type}${target}${by}`;
+}
+
+/**
+ * The node label of an event in a causality tree, as the seed draws them.
+ *
+ * @example
+ * label(sendEvent); // 'bridge message #payments:42 ("we need payments")'
+ */
+export function label(e: TraceEvent): string {
+  const m = e.metadata;
+  if (e.primitive === "bridge" && e.event_type === "send") {
+    const id = text(m, "message_id");
+    return `bridge message #${e.target_id ?? "?"}${id ? `:${id}` : ""} ("${clip(text(m, "summary") ?? text(m, "text") ?? "", 60)}")`;
+  }
+  if (e.primitive === "memory" && e.target_id !== null && !e.event_type.startsWith("memory_")) {
+    const about = text(m, "title") ?? text(m, "topic");
+    return `memory entry ${e.target_id}${about ? ` ("${clip(about, 60)}")` : ""}`;
+  }
+  if (e.primitive === "ops" && e.target_id !== null) {
+    const verb = OPS[e.event_type];
+    if (e.event_type === "claim_task") return `ops ${e.target_id} (claimed by ${e.agent_id ?? "?"})`;
+    return `ops ${e.target_id} ${verb ? verb.done : e.event_type}`;
+  }
+  return `${e.primitive} ${describe(e)}`;
+}

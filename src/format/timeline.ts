@@ -1,0 +1,47 @@
+import type { TraceEvent } from "../event.js";
+import { describe, type View } from "./describe.js";
+import { escapeControl, formatTime, type Style } from "./text.js";
+
+/** How to render timeline rows. */
+export interface RowOptions {
+  utc: boolean;
+  view: View;
+  style: Style;
+}
+
+const PRIMITIVE_WIDTH = 9;
+
+/**
+ * One row of the human timeline: `2025-10-22 14:05:00 | ops       | task-sub1 claimed by haiku-1`.
+ *
+ * @example
+ * renderRow(event, { utc: true, view: { target: "task-abc123" }, style: createStyle(false) });
+ */
+export function renderRow(e: TraceEvent, o: RowOptions): string {
+  const primitive = escapeControl(e.primitive);
+  return `${o.style.dim(formatTime(e.timestamp, o.utc))} | ${o.style.primitive(e.primitive, primitive.padEnd(PRIMITIVE_WIDTH))} | ${escapeControl(describe(e, o.view))}`;
+}
+
+/** What the header line can name. */
+export interface HeaderInput {
+  target?: string | undefined;
+  title?: string | undefined;
+  agent?: string | undefined;
+  task?: string | undefined;
+  channel?: string | undefined;
+}
+
+/**
+ * The line above a timeline, or undefined for a plain filtered listing.
+ *
+ * @example
+ * timelineHeader({ target: "task-abc123", title: "Build payment system" }); // "Timeline for task-abc123 (Build payment system):"
+ */
+export function timelineHeader(h: HeaderInput): string | undefined {
+  const title = h.title ? ` (${h.title})` : "";
+  if (h.target) return escapeControl(`Timeline for ${h.target}${title}:`);
+  if (h.task) return escapeControl(`Timeline for ${h.task}:`);
+  if (h.channel) return escapeControl(`Timeline for #${h.channel}:`);
+  if (h.agent) return escapeControl(`Activity timeline for ${h.agent}:`);
+  return undefined;
+}

@@ -1,0 +1,112 @@
+import type { CausalNode, CausalTree } from "../causality/tree.js";
+import { label } from "./describe.js";
+import { escapeControl, type Style } from "./text.js";
+
+/** Limits for drawing huge trees. */
+export interface TreeLimits {
+  /** Levels below the root to draw. */
+  depth?: number | undefined;
+  /** Children drawn per node before a `… N more` line. */
+  maxChildren?: number | undefined;
+}
+
+/** Descendant counts per node, computed without recursion (trees can be very deep). */
+function countBelow(root: CausalNode): Map<CausalNode, number> {
+  const order: CausalNode[] = [];
+  for (const stack = [root]; stack.length > 0; ) {
+    const node = stack.pop()!;
+    order.push(node);
+    for (const child of node.children) stack.push(child);
+  }
+  const below = new Map<CausalNode, number>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i]!;
+    below.set(node, node.children.reduce((sum, c) => sum + 1 + below.get(c)!, 0));
+  }
+  return below;
+}
+
+function rootTag(tree: CausalTree): string {
+  if (tree.missingParent) return `[missing parent ${tree.missingParent.slice(0, 8)}…]`;
+  if (tree.cycle) return "[root, cycle cut]";
+  return "[root]";
+}
+
+/**
+ * The seed's drawing of a tree: `[root] …`, then `└─>` / `├─>` branches in time order,
+ * `┄>` for inferred edges, the asked-about event marked `◀` when named by id.
+ *
+ * @example
+ * renderTree(tree, { depth: 3 }, style).join("\n");
+ */
+export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): string[] {
+  const below = countBelow(tree.root);
+  const text = (node: CausalNode): string => {
+    const mark = tree.byId && node.event.id === tree.focus.id;
+    const s = escapeControl(label(node.event));
+    return mark ? `${style.bold(s)}  ◀` : s;
+  };
+  const lines: string[] = [];
+  // Depth-first without recursion: an entry prints its line, then its children go on
+  // the stack in reverse so the first child (and its subtree) comes out next.
+  type Entry = { line: string; node?: CausalNode; prefix: string; depth: number };
+  const stack: Entry[] = [{ line: `${rootTag(tree)} ${text(tree.root)}`, node: tree.root, prefix: "  ", depth: 0 }];
+  while (stack.length > 0) {
+    const { line, node, prefix, depth } = stack.pop()!;
+    lines.push(line);
+    if (!node || node.children.length === 0) continue;
+    if (limits.depth !== undefined && depth >= limits.depth) {
+      lines.push(`${prefix}└─> … ${below.get(node)} more below`);
+      continue;
+    }
+    const shown = limits.maxChildren === undefined ? node.children : node.children.slice(0, limits.maxChildren);
+    const hidden = node.children.length - shown.length;
+    if (hidden > 0) stack.push({ line: `${prefix}└─> … ${hidden} more`, prefix, depth });
+    for (let i = shown.length - 1; i >= 0; i--) {
+      const child = shown[i]!;
+      const last = i === shown.length - 1 && hidden === 0;
+      stack.push({
+        line: `${prefix}${last ? "└" : "├"}${child.inferred ? "┄> " : "─> "}${text(child)}`,
+        node: child,
+        prefix: prefix + (last ? "    " : "│   "),
+        depth: depth + 1,
+      });
+    }
+  }
+  return lines;
+}
+
+/**
+ * The tree as nested JSON, `{event, children: [...]}`, built without recursion so a
+ * deep chain cannot overflow the stack. Inferred edges carry `"inferred": true`, the
+ * asked-about event `"focus": true`, cut subtrees `"more": N`.
+ */
+export function treeToJson(tree: CausalTree, limits: TreeLimits): string {
+  const below = countBelow(tree.root);
+  const out: string[] = [];
+  type Entry = { node: CausalNode; depth: number } | { close: string };
+  const stack: Entry[] = [{ node: tree.root, depth: 0 }];
+  const rootExtra = `${tree.missingParent ? `,"missing_parent":${JSON.stringify(tree.missingParent)}` : ""}${tree.cycle ? ',"cycle":true' : ""}`;
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if ("close" in entry) {
+      out.push(entry.close);
+      continue;
+    }
+    const { node, depth } = entry;
+    let head = `{"event":${JSON.stringify(node.event)}`;
+    if (node.inferred) head += ',"inferred":true';
+    if (node.event.id === tree.focus.id) head += ',"focus":true';
+    if (node === tree.root) head += rootExtra;
+    const cut = limits.depth !== undefined && depth >= limits.depth;
+    const shown = cut ? [] : limits.maxChildren === undefined ? node.children : node.children.slice(0, limits.maxChildren);
+    const more = cut ? below.get(node)! : node.children.length - shown.length;
+    out.push(`${head}${more > 0 ? `,"more":${more}` : ""},"children":[`);
+    stack.push({ close: "]}" });
+    for (let i = shown.length - 1; i >= 0; i--) {
+      stack.push({ node: shown[i]!, depth: depth + 1 });
+      if (i > 0) stack.push({ close: "," });
+    }
+  }
+  return out.join("");
+}

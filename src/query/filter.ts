@@ -1,0 +1,55 @@
+import type { TraceEvent } from "../event.js";
+
+/** The plain filters of a query; every one given must hold. */
+export interface Filter {
+  /** `id` equals (one event). */
+  id?: string | undefined;
+  /** `agent_id` equals. */
+  agent?: string | undefined;
+  /** `target_id` equals (a task id). */
+  task?: string | undefined;
+  /** A bridge event on this channel (`target_id`, no `#`). */
+  channel?: string | undefined;
+  /** `primitive` equals. */
+  primitive?: string | undefined;
+  /** `timestamp >= since` (ms). */
+  since?: number | undefined;
+  /** `timestamp <= until` (ms). */
+  until?: number | undefined;
+}
+
+/**
+ * True when the event passes every filter given.
+ *
+ * @example
+ * matches({ agent: "haiku-1" }, event);
+ */
+export function matches(f: Filter, e: TraceEvent): boolean {
+  return (
+    (f.id === undefined || e.id === f.id) &&
+    (f.agent === undefined || e.agent_id === f.agent) &&
+    (f.task === undefined || e.target_id === f.task) &&
+    (f.channel === undefined || (e.primitive === "bridge" && e.target_id === f.channel)) &&
+    (f.primitive === undefined || e.primitive === f.primitive) &&
+    (f.since === undefined || e.timestamp >= f.since) &&
+    (f.until === undefined || e.timestamp <= f.until)
+  );
+}
+
+/** Backslash sequences that can spell a character another way (`\u0061`, `\/`). */
+const ALTERNATE_SPELLINGS = [Buffer.from("\\u"), Buffer.from("\\/")];
+
+/**
+ * Byte needles that every line able to match must contain, or undefined when
+ * the filter has no exact string value to look for. A line holding a value
+ * spelled with other escapes contains `\u` or `\/`, so those are needles too:
+ * the test is exact, never a guess.
+ *
+ * @example
+ * needlesFor({ agent: "haiku-1" }); // ['"haiku-1"', '\u', '\/'] as Buffers
+ */
+export function needlesFor(f: Filter): Buffer[] | undefined {
+  const value = f.id ?? f.agent ?? f.task ?? f.channel ?? f.primitive;
+  if (value === undefined) return undefined;
+  return [Buffer.from(JSON.stringify(value)), ...ALTERNATE_SPELLINGS];
+}

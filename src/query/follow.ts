@@ -1,0 +1,117 @@
+import { stat } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { basename } from "node:path";
+import { watch, type FSWatcher } from "chokidar";
+import { parseEventLine } from "../event.js";
+import { dayOf, listDayFiles, parseDayFileName } from "../store/layout.js";
+import type { ReadEvent } from "../store/read.js";
+import { matches, type Filter } from "./filter.js";
+import type { BadReport } from "./lines.js";
+import { fastFile } from "./scan.js";
+import { createTailer } from "./tail.js";
+import { isOwnEvent, timeline } from "./timeline.js";
+
+/** What to follow and how. */
+export interface FollowOptions {
+  dir: string;
+  /** Follow a target's timeline (its events and what they cause). */
+  target?: string | undefined;
+  filter?: Filter;
+  /** Matching events printed from before the start; default 10. */
+  backlog?: number;
+  /** Abort to stop following. */
+  signal?: AbortSignal;
+  /** The fallback re-read interval (ms) for when the watcher drops a change; default 200. */
+  pollMs?: number;
+  /** Notes for stderr: truncation, replaced files. */
+  onNote?: (message: string) => void;
+  onBad?: (report: BadReport) => void;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Follows the store like `tail -F`: the last `backlog` matching events, then each new
+ * one as it is appended, in file order, each exactly once. chokidar is a wake-up hint
+ * only; a timer re-reads too, since watchers drop changes in bursts. Ends when the
+ * signal aborts or `filter.until` has passed.
+ *
+ * @example
+ * for await (const { line } of follow({ dir, filter: { agent: "haiku-1" }, signal })) console.log(line);
+ */
+export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent> {
+  const filter = options.filter ?? {};
+  const { signal } = options;
+  const members = new Set<string>();
+  const tailer = createTailer(options.onNote ?? (() => undefined));
+  const files = listDayFiles(options.dir);
+  const ends = new Map<string, number>();
+  for (const f of files) {
+    if (f.gz) continue;
+    const info = await stat(f.path).catch(() => undefined);
+    if (!info) continue;
+    ends.set(f.path, info.size);
+    tailer.start(f.path, info.ino, info.size);
+  }
+  yield* await backlogOf(options, members, ends);
+  const firstDay = dayOf(Date.now() - DAY_MS);
+  const dirty = new Set<string>();
+  let wake: () => void = () => undefined;
+  const onChange = (path: string): void => {
+    if (parseDayFileName(basename(path))) dirty.add(path);
+    wake();
+  };
+  let watcher: FSWatcher | undefined;
+  const onAbort = (): void => wake();
+  signal?.addEventListener("abort", onAbort);
+  try {
+    while (!signal?.aborted) {
+      if (!watcher && existsSync(options.dir)) {
+        watcher = watch(options.dir, { ignoreInitial: true, depth: 0, atomic: false }).on("all", (_event, path) => onChange(path));
+      }
+      const recent = listDayFiles(options.dir).filter((f) => f.day >= firstDay || dirty.has(f.path));
+      dirty.clear();
+      for (const line of await tailer.read(recent)) {
+        const event = parseEventLine(line);
+        if (!event) continue;
+        const member = options.target === undefined || isOwnEvent(options.target, event.agent_id, event.target_id) || (event.parent_event_id !== null && members.has(event.parent_event_id));
+        if (!member) continue;
+        if (options.target !== undefined) members.add(event.id);
+        if (matches({ ...filter, until: undefined }, event) && (filter.until === undefined || event.timestamp <= filter.until)) yield { event, line };
+      }
+      if (filter.until !== undefined && Date.now() > filter.until) return;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, options.pollMs ?? 200);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    await watcher?.close();
+  }
+}
+
+/** The last `backlog` matching events of the store as it was when following began. */
+async function backlogOf(options: FollowOptions, members: Set<string>, ends: Map<string, number>): Promise<ReadEvent[]> {
+  const n = options.backlog ?? 10;
+  const filter = options.filter ?? {};
+  const kept: ReadEvent[] = [];
+  if (options.target !== undefined) {
+    // Membership needs the whole history, so a target's backlog reads it all.
+    for await (const hit of timeline({ dir: options.dir, target: options.target, filter, members, ends, onBad: options.onBad })) {
+      kept.push(hit);
+      if (kept.length > n) kept.shift();
+    }
+    return kept;
+  }
+  for (const file of listDayFiles(options.dir, { from: filter.since }).reverse()) {
+    if (kept.length >= n) break;
+    const inFile: ReadEvent[] = [];
+    for await (const batch of fastFile(file, filter, { onBad: options.onBad, end: ends.get(file.path) ?? 0 })) inFile.push(...batch);
+    kept.unshift(...inFile.slice(Math.max(0, inFile.length - (n - kept.length))));
+  }
+  return n === 0 ? [] : kept.slice(-n);
+}

@@ -1,0 +1,100 @@
+import { createReadStream } from "node:fs";
+import { parseEventLine, type TraceEvent } from "../event.js";
+import type { DayFile } from "../store/layout.js";
+import { gunzipFile } from "../store/read.js";
+
+/** Calls `fn(start, end)` for each non-empty line of `buf[0, end)`, newline and `\r` excluded. */
+export function eachLine(buf: Buffer, end: number, fn: (start: number, stop: number) => void): void {
+  let s = 0;
+  while (s < end) {
+    let nl = buf.indexOf(0x0a, s);
+    if (nl === -1 || nl > end) nl = end;
+    const stop = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+    if (stop > s) fn(s, stop);
+    s = nl + 1;
+  }
+}
+
+/**
+ * Calls `fn(start, end)` once for each line of `buf[0, end)` that holds any needle,
+ * in order, without looking at the other lines.
+ */
+export function eachCandidate(buf: Buffer, end: number, needles: Buffer[], fn: (start: number, stop: number) => void): void {
+  const next = needles.map((n) => buf.indexOf(n));
+  let from = 0;
+  for (;;) {
+    let hit = -1;
+    for (let k = 0; k < next.length; k++) {
+      let p = next[k]!;
+      if (p !== -1 && p < from) next[k] = p = buf.indexOf(needles[k]!, from);
+      if (p !== -1 && p < end && (hit === -1 || p < hit)) hit = p;
+    }
+    if (hit === -1) return;
+    const s = hit === 0 ? 0 : buf.lastIndexOf(0x0a, hit - 1) + 1;
+    let nl = buf.indexOf(0x0a, hit);
+    if (nl === -1 || nl > end) nl = end;
+    fn(s, nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl);
+    from = nl + 1;
+  }
+}
+
+/** Parses `buf[start, end)` as an event; undefined for a bad line. */
+export function parseAt(buf: Buffer, start: number, end: number): { event: TraceEvent; line: string } | undefined {
+  const line = buf.toString("utf8", start, end);
+  const event = parseEventLine(line);
+  return event ? { event, line } : undefined;
+}
+
+/** Bad lines of one file, reported once when the file is done. */
+export interface BadReport {
+  file: string;
+  count: number;
+  /** 1-based line numbers of the first few. */
+  lines: number[];
+}
+
+const REPORT_LINES = 5;
+
+/**
+ * Collects the byte offsets of bad lines while a file is scanned; `finish` turns
+ * them into line numbers, re-reading the file's start only when there were any.
+ */
+export function createBadLines(file: DayFile): { add(offset: number): void; finish(): Promise<BadReport | undefined> } {
+  const offsets: number[] = [];
+  let count = 0;
+  return {
+    add(offset) {
+      count++;
+      if (offsets.length < REPORT_LINES) offsets.push(offset);
+    },
+    async finish() {
+      if (count === 0) return undefined;
+      return { file: file.path, count, lines: await lineNumbers(file, offsets) };
+    },
+  };
+}
+
+async function lineNumbers(file: DayFile, offsets: number[]): Promise<number[]> {
+  const out: number[] = [];
+  let line = 1;
+  let base = 0;
+  let k = 0;
+  const source = file.gz ? gunzipFile(file.path) : createReadStream(file.path);
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    let i = 0;
+    while (k < offsets.length && offsets[k]! - base <= chunk.length) {
+      const target = offsets[k]! - base;
+      for (let nl = chunk.indexOf(0x0a, i); nl !== -1 && nl < target; nl = chunk.indexOf(0x0a, nl + 1)) {
+        line++;
+        i = nl + 1;
+      }
+      out.push(line);
+      k++;
+    }
+    if (k === offsets.length) break;
+    for (let nl = chunk.indexOf(0x0a, i); nl !== -1; nl = chunk.indexOf(0x0a, nl + 1)) line++;
+    base += chunk.length;
+  }
+  (source as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  return out;
+}

@@ -1,0 +1,71 @@
+import type { ReadEvent } from "../store/read.js";
+import type { Filter } from "./filter.js";
+import type { BadReport } from "./lines.js";
+import { resolveWhen } from "./resolve.js";
+import { scan } from "./scan.js";
+import { timeline } from "./timeline.js";
+
+/** A query as the command line states it. */
+export interface QueryOptions {
+  dir: string;
+  /** Timeline target (task, agent or channel): its own events and what they caused. */
+  target?: string | undefined;
+  /** Plain filters; `since`/`until` here are ignored in favour of the WHEN texts below. */
+  filter?: Omit<Filter, "since" | "until">;
+  /** WHEN expressions (DESIGN §5). */
+  since?: string | undefined;
+  until?: string | undefined;
+  /** Only the last N matching events. */
+  limit?: number | undefined;
+  /** Newest first. */
+  reverse?: boolean | undefined;
+  /** Calendar times in UTC rather than local time. */
+  utc?: boolean | undefined;
+  /** The time `2h ago` counts from; default now. */
+  now?: number | undefined;
+  /** Use the plain reader (reference path). */
+  plain?: boolean | undefined;
+  onBad?: (report: BadReport) => void;
+  /** Filled with the target's title during a timeline query. */
+  info?: { title?: string };
+}
+
+/**
+ * Runs a query: resolves the time range, reads the timeline or the filtered scan,
+ * then applies `limit` and `reverse`. Memory stays flat unless `limit` or `reverse`
+ * asks to hold events.
+ *
+ * @example
+ * for await (const { line } of query({ dir, filter: { agent: "haiku-1" }, since: "2h ago" })) console.log(line);
+ */
+export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
+  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent };
+  const filter: Filter = { ...options.filter };
+  if (options.since !== undefined) filter.since = await resolveWhen(options.since, ctx, "--since");
+  if (options.until !== undefined) filter.until = await resolveWhen(options.until, ctx, "--until");
+  const source =
+    options.target === undefined
+      ? scan({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad })
+      : timeline({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info });
+  if (options.limit === undefined && !options.reverse) return yield* source;
+  const kept = await lastN(source, options.limit ?? Infinity);
+  yield* options.reverse ? kept.reverse() : kept;
+}
+
+/** The last `n` items of a stream, in order, holding at most `n` at a time. */
+async function lastN<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {
+  const ring: T[] = [];
+  if (n <= 0) {
+    for await (const _ of source);
+    return ring;
+  }
+  let at = 0;
+  for await (const item of source) {
+    if (ring.length < n) ring.push(item);
+    else {
+      ring[at] = item;
+      at = (at + 1) % n;
+    }
+  }
+  return ring.length < n ? ring : [...ring.slice(at), ...ring.slice(0, at)];
+}

@@ -1,0 +1,70 @@
+import { compareEvents } from "../event.js";
+import type { ReadEvent } from "../store/read.js";
+
+/**
+ * How far out of order lines may reach their day file (several writers take the time,
+ * then queue for the write). Queries print in (timestamp, id) order within this window
+ * and seek with it as slack; a line later than this is printed where it was found.
+ */
+export const REORDER_WINDOW_MS = 10_000;
+
+/** A streaming sorter: holds only the events of the last window. */
+export interface Reorder {
+  /** Adds an event; returns those now certain to be next, in order. */
+  push(item: ReadEvent): ReadEvent[];
+  /** Returns everything still held, in order. */
+  drain(): ReadEvent[];
+}
+
+/**
+ * A min-heap that releases events older than the newest seen minus the window.
+ *
+ * @example
+ * const r = createReorder();
+ * for (const e of events) for (const out of r.push(e)) print(out);
+ * for (const out of r.drain()) print(out);
+ */
+export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
+  const heap: ReadEvent[] = [];
+  let newest = -Infinity;
+  const less = (i: number, j: number): boolean => compareEvents(heap[i]!.event, heap[j]!.event) < 0;
+  const swap = (i: number, j: number): void => {
+    const t = heap[i]!;
+    heap[i] = heap[j]!;
+    heap[j] = t;
+  };
+  const pop = (): ReadEvent => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < heap.length && less(l, m)) m = l;
+        if (r < heap.length && less(r, m)) m = r;
+        if (m === i) break;
+        swap(i, m);
+        i = m;
+      }
+    }
+    return top;
+  };
+  return {
+    push(item) {
+      heap.push(item);
+      for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+      if (item.event.timestamp > newest) newest = item.event.timestamp;
+      const out: ReadEvent[] = [];
+      while (heap.length > 0 && heap[0]!.event.timestamp < newest - windowMs) out.push(pop());
+      return out;
+    },
+    drain() {
+      const out: ReadEvent[] = [];
+      while (heap.length > 0) out.push(pop());
+      newest = -Infinity;
+      return out;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { listDayFiles, type DayFile } from "../store/layout.js";
+import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
+import { matches, needlesFor, type Filter } from "./filter.js";
+import { createBadLines, eachCandidate, eachLine, parseAt, type BadReport } from "./lines.js";
+import { createReorder, REORDER_WINDOW_MS } from "./reorder.js";
+import { seekTime } from "./seek.js";
+
+/** Where and how to scan. */
+export interface ScanOptions {
+  /** Store folder. */
+  dir: string;
+  filter?: Filter;
+  /** Read every line with split2 + JSON.parse (the reference path the fast one must equal). */
+  plain?: boolean;
+  /** Told once per file that had bad lines. */
+  onBad?: (report: BadReport) => void;
+}
+
+/**
+ * The events of a store that pass the filter, in (timestamp, id) order within the
+ * reorder window, each with its stored line. Opens only the day files the time range
+ * can touch, seeks to `since` inside a plain file, and with a value filter parses only
+ * the lines that hold its needle.
+ *
+ * @example
+ * for await (const { event } of scan({ dir, filter: { agent: "haiku-1" } })) console.log(event.id);
+ */
+export async function* scan(options: ScanOptions): AsyncGenerator<ReadEvent> {
+  const filter = options.filter ?? {};
+  for (const file of listDayFiles(options.dir, { from: filter.since, to: filter.until })) {
+    const reorder = createReorder();
+    const batches = options.plain ? plainFile(file, filter, options.onBad) : fastFile(file, filter, { onBad: options.onBad });
+    for await (const batch of batches) {
+      for (const hit of batch) yield* reorder.push(hit);
+    }
+    yield* reorder.drain();
+  }
+}
+
+async function* plainFile(file: DayFile, filter: Filter, onBad: ScanOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
+  const lines: number[] = [];
+  let count = 0;
+  for await (const hit of readEvents(file, (bad) => {
+    count++;
+    if (lines.length < 5) lines.push(bad.line);
+  })) {
+    if (matches(filter, hit.event)) yield [hit];
+  }
+  if (count > 0) onBad?.({ file: file.path, count, lines });
+}
+
+/** Options of the fast reader of one file. */
+export interface FileScanOptions {
+  onBad?: ScanOptions["onBad"];
+  /** Read a plain file only up to this byte (follow's snapshot). */
+  end?: number;
+}
+
+/** The fast reader of one file: matching events a block at a time, in file order. */
+export async function* fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<ReadEvent[]> {
+  const needles = needlesFor(filter);
+  const bad = createBadLines(file);
+  const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
+  for await (const { buf, end, base } of lineBlocks(file, start, options.end)) {
+    const out: ReadEvent[] = [];
+    const visit = (s: number, e: number): void => {
+      const hit = parseAt(buf, s, e);
+      if (!hit) bad.add(base + s);
+      else if (matches(filter, hit.event)) out.push(hit);
+    };
+    if (needles) eachCandidate(buf, end, needles, visit);
+    else eachLine(buf, end, visit);
+    if (out.length > 0) yield out;
+  }
+  const report = await bad.finish();
+  if (report) options.onBad?.(report);
+}
+
+/** Formats a bad-line report as the one stderr line the reader promises. */
+export function formatBadReport(r: BadReport): string {
+  const more = r.count > r.lines.length ? ", …" : "";
+  return `${r.file}:${r.lines[0]}: skipped ${r.count} bad line${r.count === 1 ? "" : "s"} (line${r.lines.length === 1 ? "" : "s"} ${r.lines.join(", ")}${more})`;
+}

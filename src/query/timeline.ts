@@ -1,0 +1,104 @@
+import { listDayFiles, type DayFile } from "../store/layout.js";
+import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
+import { matches, type Filter } from "./filter.js";
+import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
+import { peekHeader } from "./peek.js";
+import { createReorder } from "./reorder.js";
+
+/** A target's timeline: its own events and everything they caused. */
+export interface TimelineOptions {
+  dir: string;
+  /** Task, agent or channel id. */
+  target: string;
+  /** Further filters on what is printed (time range, agent, …); membership ignores them. */
+  filter?: Filter;
+  plain?: boolean;
+  onBad?: (report: BadReport) => void;
+  /** Filled in as the scan goes: the title of the target, from its first event with `metadata.title`. */
+  info?: { title?: string };
+  /** The ids in the timeline so far; pass one in to keep it (follow goes on with it). */
+  members?: Set<string>;
+  /** Read each plain file only up to this byte, by path (follow's snapshot). */
+  ends?: Map<string, number>;
+}
+
+/** True when an event is the target's own: it acts as or on the target. */
+export function isOwnEvent(target: string, agent: string | null | undefined, targetId: string | null | undefined): boolean {
+  return agent === target || targetId === target;
+}
+
+/**
+ * The timeline of DESIGN §5: events whose `target_id` or `agent_id` is the target,
+ * and their descendants through `parent_event_id`, in time order. One pass over the
+ * store in file order (a parent is written before any child names it).
+ *
+ * @example
+ * for await (const { event } of timeline({ dir, target: "task-abc123" })) console.log(event.event_type);
+ */
+export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEvent> {
+  const members = options.members ?? new Set<string>();
+  const filter = options.filter ?? {};
+  const keep = (hit: ReadEvent): boolean => {
+    const e = hit.event;
+    members.add(e.id);
+    if (options.info && options.info.title === undefined && e.target_id === options.target && typeof e.metadata.title === "string") {
+      options.info.title = e.metadata.title;
+    }
+    return matches(filter, e);
+  };
+  const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
+    isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
+  // Membership needs every day (a cause may be older than the range); output does not.
+  for (const file of listDayFiles(options.dir, { to: filter.until })) {
+    const reorder = createReorder();
+    const hits = options.plain ? plainMembers(file, isMember, options.onBad) : fastMembers(file, isMember, options.onBad, options.ends ? (options.ends.get(file.path) ?? 0) : undefined);
+    for await (const batch of hits) {
+      for (const hit of batch) if (keep(hit)) yield* reorder.push(hit);
+    }
+    yield* reorder.drain();
+  }
+}
+
+type IsMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined) => boolean;
+
+async function* plainMembers(file: DayFile, isMember: IsMember, onBad: TimelineOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
+  const lines: number[] = [];
+  let count = 0;
+  for await (const hit of readEvents(file, (bad) => {
+    count++;
+    if (lines.length < 5) lines.push(bad.line);
+  })) {
+    const e = hit.event;
+    if (isMember(e.agent_id, e.target_id, e.parent_event_id)) yield [hit];
+  }
+  if (count > 0) onBad?.({ file: file.path, count, lines });
+}
+
+/**
+ * Member events of one file a block at a time. Lines in the writer's own form are
+ * judged by their envelope alone; only members (and other forms) are parsed.
+ * Yields a block's members at once, so membership must be updated by the caller
+ * before the next block: a child in the same block as its parent is caught by
+ * checking the block's own ids too.
+ */
+async function* fastMembers(file: DayFile, isMember: IsMember, onBad: TimelineOptions["onBad"], endAt?: number): AsyncGenerator<ReadEvent[]> {
+  const bad = createBadLines(file);
+  const blockIds = new Set<string>();
+  const inBlock: IsMember = (agent, target, parent) => isMember(agent, target, parent) || (parent != null && blockIds.has(parent));
+  for await (const { buf, end, base } of lineBlocks(file, 0, endAt)) {
+    const out: ReadEvent[] = [];
+    blockIds.clear();
+    eachLine(buf, end, (s, e) => {
+      const head = peekHeader(buf, s, e);
+      if (head && !inBlock(head.agent, head.target, head.parent)) return;
+      const hit = parseAt(buf, s, e);
+      if (!hit) return bad.add(base + s);
+      if (!head && !inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
+      blockIds.add(hit.event.id);
+      out.push(hit);
+    });
+    if (out.length > 0) yield out;
+  }
+  const report = await bad.finish();
+  if (report) onBad?.(report);
+}

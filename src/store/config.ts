@@ -1,0 +1,50 @@
+import { readFileSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { isPlainObject } from "../event.js";
+
+/** The store's own settings, kept beside the day files (not a day file, so never read as one). */
+export interface StoreConfig {
+  /** Retention age such as `30d`; day files older than this are pruned. */
+  retention?: string;
+  /** Writers prune (and compress) in the background, at most once a day per store. */
+  auto?: boolean;
+  /** Compress whole days older than this age. */
+  compress_after?: string;
+}
+
+/** The config file's name inside the store folder. */
+export const CONFIG_FILE = "trace.config.json";
+
+/** Reads the store's config; `{}` when there is none. Throws a UsageError naming a broken file. */
+export function readStoreConfig(dir: string): StoreConfig {
+  const path = join(dir, CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return {};
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path}: not valid JSON`);
+  }
+  if (!isPlainObject(value)) throw new UsageError(`${path}: expected a JSON object`);
+  const config: StoreConfig = {};
+  if (typeof value.retention === "string") config.retention = value.retention;
+  if (typeof value.compress_after === "string") config.compress_after = value.compress_after;
+  if (value.auto === true) config.auto = true;
+  return config;
+}
+
+/** Writes the store's config atomically (temp file, then rename). */
+export function writeStoreConfig(dir: string, config: StoreConfig): void {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, CONFIG_FILE);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(config, null, 2) + "\n");
+  renameSync(tmp, path);
+}

@@ -1,0 +1,112 @@
+import { createReadStream } from "node:fs";
+import { open } from "node:fs/promises";
+import { createGunzip } from "node:zlib";
+import split2 from "split2";
+import { parseEventLine, type TraceEvent } from "../event.js";
+import type { DayFile } from "./layout.js";
+
+/** A run of whole lines: `buf[0, end)` ends at a newline (or at the end of the file). */
+export interface LineBlock {
+  buf: Buffer;
+  end: number;
+  /** Offset in the (uncompressed) file of `buf[0]`. */
+  base: number;
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * Reads a day file as blocks of whole lines, from byte `start` up to byte `end` of a
+ * plain file (both ignored for `.gz`, which is never appended to). A block's buffer is
+ * reused after the next step: copy what you keep. Memory stays at about one chunk
+ * plus the longest line.
+ */
+export async function* lineBlocks(file: DayFile, start = 0, end = Infinity): AsyncGenerator<LineBlock> {
+  yield* file.gz ? gzBlocks(file.path) : plainBlocks(file.path, start, end);
+}
+
+async function* plainBlocks(path: string, start: number, end: number): AsyncGenerator<LineBlock> {
+  const handle = await open(path, "r");
+  try {
+    let buf: Buffer = Buffer.allocUnsafe(CHUNK);
+    let carry = 0;
+    let pos = start;
+    for (;;) {
+      if (carry === buf.length) buf = grow(buf, carry);
+      const { bytesRead } = await handle.read(buf, carry, Math.min(buf.length - carry, Math.max(0, end - pos)), pos);
+      pos += bytesRead;
+      const filled = carry + bytesRead;
+      if (bytesRead === 0) {
+        if (carry > 0) yield { buf, end: carry, base: pos - carry };
+        return;
+      }
+      const cut = buf.lastIndexOf(0x0a, filled - 1) + 1;
+      if (cut > 0) yield { buf, end: cut, base: pos - filled };
+      carry = filled - cut;
+      if (carry > 0) buf.copy(buf, 0, cut, filled);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * `source.pipe(dest)` that passes the source's errors on, so that iterating `dest`
+ * fails instead of waiting forever on a file that could not be read.
+ */
+export function pipeErrors<T extends NodeJS.ReadWriteStream>(source: NodeJS.ReadableStream, dest: T): T {
+  source.on("error", (err) => dest.emit("error", err));
+  return source.pipe(dest);
+}
+
+/** The decompressed bytes of a `.gz` file, as a stream. */
+export function gunzipFile(path: string): NodeJS.ReadableStream {
+  return pipeErrors(createReadStream(path), createGunzip());
+}
+
+async function* gzBlocks(path: string): AsyncGenerator<LineBlock> {
+  let carry: Buffer = Buffer.alloc(0);
+  let base = 0;
+  for await (const piece of gunzipFile(path) as AsyncIterable<Buffer>) {
+    const buf = carry.length > 0 ? Buffer.concat([carry, piece]) : piece;
+    const cut = buf.lastIndexOf(0x0a) + 1;
+    if (cut > 0) yield { buf, end: cut, base };
+    base += cut;
+    carry = buf.subarray(cut);
+  }
+  if (carry.length > 0) yield { buf: carry, end: carry.length, base };
+}
+
+function grow(buf: Buffer, used: number): Buffer {
+  const bigger = Buffer.allocUnsafe(buf.length * 2);
+  buf.copy(bigger, 0, 0, used);
+  return bigger;
+}
+
+/** One line the plain reader could not read as an event. */
+export interface BadLine {
+  file: string;
+  line: number;
+}
+
+/** One event as read from a file, with its stored text. */
+export interface ReadEvent {
+  event: TraceEvent;
+  line: string;
+}
+
+/**
+ * The plain reader: every line through split2 and JSON.parse, bad lines reported
+ * through `onBad`. The fast scan must answer exactly as this does.
+ */
+export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void): AsyncGenerator<ReadEvent> {
+  const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path);
+  let n = 0;
+  for await (const line of pipeErrors(text, split2()) as AsyncIterable<string>) {
+    n++;
+    if (line.length === 0) continue;
+    const event = parseEventLine(line);
+    if (event) yield { event, line };
+    else onBad({ file: file.path, line: n });
+  }
+}

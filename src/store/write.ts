@@ -1,0 +1,213 @@
+import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { makeEvent, serializeEvent, type EventInput, type TraceEvent } from "../event.js";
+import { createIdSource } from "./id.js";
+import { createDayLookup, dayFilePath, resolveStoreDir } from "./layout.js";
+import { startAutoPrune } from "./retention-auto.js";
+
+/** Options shared by the writers. */
+export interface WriterOptions {
+  /** Store folder; default as `resolveStoreDir()` finds it. */
+  dir?: string;
+  /** fsync every write (sync writer) or every flush (batch writer): survives power loss. */
+  fsync?: boolean;
+}
+
+/** A synchronous writer: every `emit` is one `write` of one whole line. */
+export interface Writer {
+  /** Validates, writes and returns the event; throws UsageError before writing anything bad. */
+  emit(input: EventInput): TraceEvent;
+  /** Closes the open day files. */
+  close(): void;
+}
+
+// Read-write so the writer can look at the last byte for a torn line.
+const APPEND = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT;
+/** How often a long-lived writer re-checks a file's tail for a torn line left by another process. */
+const TAIL_RECHECK_MS = 100;
+const MAX_OPEN_DAYS = 4;
+
+/** An open day file and what the writer knows of its tail. */
+interface DaySink {
+  dir: string;
+  day: string;
+  fd: number;
+  gz: boolean;
+  checkedAt: number;
+}
+
+/**
+ * Opens a day file for appending. A `.gz` day without a plain file (compacted)
+ * takes new events as gzip members, so a day never exists twice.
+ */
+function openDay(dir: string, day: string): DaySink {
+  const plain = dayFilePath(dir, day);
+  const gz = !existsSync(plain) && existsSync(`${plain}.gz`);
+  return { dir, day, fd: openSync(gz ? `${plain}.gz` : plain, APPEND, 0o644), gz, checkedAt: -Infinity };
+}
+
+/**
+ * Re-checks an open day file: reopens it when it was removed (compacted or pruned)
+ * and says whether it ends in a torn line that the next write must start after.
+ */
+function recheck(sink: DaySink): boolean {
+  let st = fstatSync(sink.fd);
+  if (st.nlink === 0) {
+    closeSync(sink.fd);
+    Object.assign(sink, openDay(sink.dir, sink.day));
+    st = fstatSync(sink.fd);
+  }
+  if (sink.gz || st.size === 0) return false;
+  const last = Buffer.alloc(1);
+  readSync(sink.fd, last, 0, 1, st.size - 1);
+  return last[0] !== 0x0a;
+}
+
+/** Writes whole lines to the day's file with one `write`, repairing a torn tail first. */
+function appendBytes(sink: DaySink, data: string | Buffer, now: number, durable: boolean): void {
+  if (now - sink.checkedAt > TAIL_RECHECK_MS) {
+    if (recheck(sink)) data = typeof data === "string" ? "\n" + data : Buffer.concat([NEWLINE, data]);
+    sink.checkedAt = now;
+  }
+  writeWhole(sink.fd, sink.gz ? gzipSync(data) : data);
+  if (durable) fsyncSync(sink.fd);
+}
+
+const NEWLINE = Buffer.from("\n");
+
+function writeWhole(fd: number, data: string | Buffer): void {
+  const length = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+  const written = typeof data === "string" ? writeSync(fd, data) : writeSync(fd, data, 0, data.length);
+  // A short write leaves a torn line; the next writer's newline isolates it.
+  if (written !== length) throw new Error(`short write: ${written} of ${length} bytes`);
+}
+
+/** Keeps a few day files open; a writer usually touches one day at a time. */
+function createSinks(dir: string): { get(day: string): DaySink; closeAll(): void } {
+  const open = new Map<string, DaySink>();
+  let madeDir = false;
+  return {
+    get(day) {
+      let sink = open.get(day);
+      if (sink) return sink;
+      if (!madeDir) {
+        mkdirSync(dir, { recursive: true });
+        madeDir = true;
+      }
+      if (open.size >= MAX_OPEN_DAYS) {
+        const [oldest, old] = open.entries().next().value as [string, DaySink];
+        closeSync(old.fd);
+        open.delete(oldest);
+      }
+      sink = openDay(dir, day);
+      open.set(day, sink);
+      return sink;
+    },
+    closeAll() {
+      for (const sink of open.values()) closeSync(sink.fd);
+      open.clear();
+    },
+  };
+}
+
+/**
+ * Opens a synchronous writer. An event `emit` returned is in the file (page cache).
+ *
+ * @example
+ * const w = openWriter({ dir: ".space/trace" });
+ * const e = w.emit({ primitive: "ops", event_type: "create_task", agent_id: "zealot-1", target_id: "task-1" });
+ * w.close();
+ */
+export function openWriter(options: WriterOptions = {}): Writer {
+  const dir = resolveStoreDir({ dir: options.dir });
+  const sinks = createSinks(dir);
+  const nextId = createIdSource();
+  const dayOf = createDayLookup();
+  const autoPrune = startAutoPrune(dir);
+  return {
+    emit(input) {
+      const now = Date.now();
+      const event = makeEvent(input, nextId, now);
+      const line = serializeEvent(event);
+      appendBytes(sinks.get(dayOf(event.timestamp)), line, now, options.fsync === true);
+      autoPrune.tick(now);
+      return event;
+    },
+    close() {
+      sinks.closeAll();
+    },
+  };
+}
+
+/**
+ * Writes one event and closes the file: the simple call for scripts and one-off use.
+ *
+ * @example
+ * const { id } = emit({ primitive: "bridge", event_type: "send", agent_id: "haiku-1", target_id: "payments" });
+ */
+export function emit(input: EventInput, options: WriterOptions = {}): TraceEvent {
+  const writer = openWriter(options);
+  try {
+    return writer.emit(input);
+  } finally {
+    writer.close();
+  }
+}
+
+/** A buffered writer: events reach the file on `flush`, `close` or process exit. */
+export interface BatchWriter extends Writer {
+  /** Writes everything buffered, one `write` per day (whole lines only). */
+  flush(): void;
+}
+
+/**
+ * Opens a batch writer for high rates. Buffered events are written on `flush()`,
+ * when the buffer passes `maxBytes`, on `close()`, and at process exit.
+ *
+ * @example
+ * const b = openBatchWriter({ dir });
+ * for (const e of inputs) b.emit(e);
+ * b.close();
+ */
+export function openBatchWriter(options: WriterOptions & { maxBytes?: number } = {}): BatchWriter {
+  const dir = resolveStoreDir({ dir: options.dir });
+  const sinks = createSinks(dir);
+  const nextId = createIdSource();
+  const dayOf = createDayLookup();
+  const maxBytes = options.maxBytes ?? 1 << 20;
+  // Lines go straight into one buffer per day: no array of strings for the GC to chase.
+  const pending = new Map<string, { buf: Buffer; used: number }>();
+  const flushDay = (day: string, block: { buf: Buffer; used: number }, now: number): void => {
+    if (block.used === 0) return;
+    appendBytes(sinks.get(day), block.buf.subarray(0, block.used), now, options.fsync === true);
+    block.used = 0;
+  };
+  const flush = (): void => {
+    const now = Date.now();
+    for (const [day, block] of pending) flushDay(day, block, now);
+  };
+  const onExit = (): void => flush();
+  process.on("exit", onExit);
+  return {
+    emit(input) {
+      const event = makeEvent(input, nextId);
+      const line = serializeEvent(event);
+      const day = dayOf(event.timestamp);
+      let block = pending.get(day);
+      if (!block) pending.set(day, (block = { buf: Buffer.allocUnsafe(maxBytes), used: 0 }));
+      const size = Buffer.byteLength(line);
+      if (block.used + size > block.buf.length) {
+        flushDay(day, block, Date.now());
+        if (size > block.buf.length) block.buf = Buffer.allocUnsafe(size);
+      }
+      block.used += block.buf.write(line, block.used);
+      return event;
+    },
+    flush,
+    close() {
+      flush();
+      process.off("exit", onExit);
+      sinks.closeAll();
+    },
+  };
+}
