@@ -1,0 +1,56 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { UUID } from "uuidv7";
+import { createIdSource, makeEvent, parseEventLine, serializeEvent, UsageError } from "../src/index.js";
+
+const nextId = createIdSource();
+
+test("an event gets a UUIDv7 id, integer ms and every key in the contract's order", () => {
+  const e = makeEvent({ primitive: "ops", event_type: "create_task", agent_id: "zealot-1", target_id: "task-1" }, nextId, 1_761_141_600_000);
+  assert.equal(UUID.parse(e.id).getVersion(), 7);
+  assert.equal(UUID.parse(e.id).getVariant(), "VAR_10");
+  assert.equal(e.id, e.id.toLowerCase());
+  const line = serializeEvent(e);
+  assert.ok(line.endsWith("}\n"));
+  assert.deepEqual(Object.keys(JSON.parse(line)), ["id", "timestamp", "primitive", "event_type", "agent_id", "target_id", "parent_event_id", "metadata"]);
+  assert.deepEqual(parseEventLine(line.trim()), { ...e, metadata: {} });
+});
+
+test("ids are unique and carry the time in their first 48 bits", () => {
+  const ids = new Set(Array.from({ length: 10_000 }, () => nextId()));
+  assert.equal(ids.size, 10_000);
+  const fixed = createIdSource(() => 0x0190_1234_5678)();
+  assert.ok(fixed.startsWith("01901234-5678-7"));
+});
+
+test("invalid input is refused with the bad key named", () => {
+  const bad: [object, RegExp][] = [
+    [{ primitive: "Ops", event_type: "x" }, /^primitive:/],
+    [{ primitive: "ops", event_type: "" }, /^event_type:/],
+    [{ primitive: "ops", event_type: "x", agent_id: 5 }, /^agent_id:/],
+    [{ primitive: "ops", event_type: "x", target_id: "" }, /^target_id:/],
+    [{ primitive: "ops", event_type: "x", parent_event_id: "abc" }, /^parent_event_id:/],
+    [{ primitive: "ops", event_type: "x", metadata: [] }, /^metadata:/],
+    [{ primitive: "ops", event_type: "x", timestamp: 1.5 }, /^timestamp:/],
+  ];
+  for (const [input, message] of bad) {
+    assert.throws(() => makeEvent(input as never, nextId), (err: unknown) => err instanceof UsageError && message.test(err.message));
+  }
+});
+
+test("metadata that cannot be JSON is refused before writing", () => {
+  const loop: Record<string, unknown> = {};
+  loop.self = loop;
+  const e = makeEvent({ primitive: "ops", event_type: "x", metadata: loop }, nextId);
+  assert.throws(() => serializeEvent(e), /^UsageError: metadata:|metadata: not serialisable/);
+});
+
+test("the reader rejects lines with wrong types or missing keys", () => {
+  const ok = { id: "a", timestamp: 1, primitive: "ops", event_type: "x", agent_id: null, target_id: null, parent_event_id: null, metadata: {} };
+  assert.ok(parseEventLine(JSON.stringify(ok)));
+  for (const broken of [{ ...ok, timestamp: "1" }, { ...ok, metadata: null }, { ...ok, agent_id: 3 }, { ...ok, id: undefined }]) {
+    assert.equal(parseEventLine(JSON.stringify(broken)), undefined);
+  }
+  assert.equal(parseEventLine('{"id":"a",'), undefined);
+  assert.equal(parseEventLine("[1]"), undefined);
+});

@@ -1,0 +1,91 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { createIdSource, dayOf, query, type QueryOptions, type TraceEvent } from "../src/index.js";
+import { tempDir } from "./helpers/cli.js";
+
+/** A small seeded PRNG (mulberry32) so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const NAMES = ["haiku-1", "zealot-1", "ünïcødé-агент", 'quo"te', "back\\slash", "tab\there", "slash/y", "emoji-🚀", "task-1", "payments"];
+
+/** Another writer's spelling of the same event: spaces, escaped letters, keys reordered. */
+function foreignLine(e: TraceEvent, pick: () => number): string {
+  const r = pick();
+  if (r < 0.33) return JSON.stringify(e, null, 0).replace(/":/g, '": ').replace(/,"/g, ', "');
+  if (r < 0.66) return JSON.stringify(e).replace(/[a-z]/g, (c) => (pick() < 0.2 ? `\\u00${c.charCodeAt(0).toString(16)}` : c)).replace(/\//g, "\\/");
+  const { metadata, ...rest } = e;
+  return JSON.stringify({ metadata, ...Object.fromEntries(Object.entries(rest).reverse()) });
+}
+
+/** A random store: out-of-order lines within the reorder window, bad lines, foreign spellings. */
+function randomStore(dir: string, seed: number): void {
+  const pick = rng(seed);
+  const nextId = createIdSource();
+  const choose = <T>(xs: readonly T[]): T => xs[Math.floor(pick() * xs.length)]!;
+  const ids: string[] = [];
+  let clock = Date.parse("2026-11-19T20:00:00Z");
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < 1500; i++) {
+    clock += Math.floor(pick() * 400_000);
+    const timestamp = clock - Math.floor(pick() * 9_000);
+    const e: TraceEvent = {
+      id: nextId(),
+      timestamp,
+      primitive: choose(["ops", "bridge", "memory", "spawn"]),
+      event_type: choose(["send", "claim_task", "wake"]),
+      agent_id: pick() < 0.1 ? null : choose(NAMES),
+      target_id: pick() < 0.1 ? null : choose(NAMES),
+      parent_event_id: ids.length > 0 && pick() < 0.5 ? choose(ids.slice(-50)) : null,
+      metadata: { text: choose(NAMES), n: i },
+    };
+    ids.push(e.id);
+    const line = pick() < 0.2 ? foreignLine(e, pick) : JSON.stringify(e);
+    const file = join(dir, `${dayOf(timestamp)}.ndjson`);
+    appendFileSync(file, line + "\n");
+    if (pick() < 0.02) appendFileSync(file, choose(['{"id":"torn', "not json", "[]", '{"id":"x","timestamp":"1"}', " "]) + "\n");
+  }
+}
+
+async function run(options: QueryOptions): Promise<string[]> {
+  const out: string[] = [];
+  for await (const { line } of query({ ...options, onBad: () => undefined })) out.push(line);
+  return out;
+}
+
+test("the fast path answers exactly as the plain split2 + JSON.parse path", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  for (const seed of [1, 2, 3]) {
+    const store = join(dir, String(seed));
+    randomStore(store, seed);
+    const now = Date.parse("2026-11-25T00:00:00Z");
+    const cases: QueryOptions[] = [
+      { dir: store },
+      ...NAMES.map((agent) => ({ dir: store, filter: { agent } })),
+      ...NAMES.map((task) => ({ dir: store, filter: { task } })),
+      ...NAMES.map((channel) => ({ dir: store, filter: { channel } })),
+      ...NAMES.map((target) => ({ dir: store, target })),
+      { dir: store, filter: { primitive: "bridge" } },
+      { dir: store, since: "2026-11-21 06:00", utc: true, now },
+      { dir: store, since: "2026-11-20 12:00", until: "2026-11-22 03:00", utc: true, now, filter: { agent: "haiku-1" } },
+      { dir: store, target: "task-1", since: "2026-11-21", utc: true, now },
+    ];
+    let answered = 0;
+    for (const c of cases) {
+      const fast = await run(c);
+      if (fast.length > 0) answered++;
+      const plain = await run({ ...c, plain: true });
+      assert.deepEqual(fast, plain, `seed ${seed}: ${JSON.stringify({ ...c, dir: undefined })}`);
+    }
+    assert.equal(answered, cases.length, "every case matched something, so the comparison says something");
+  }
+});

@@ -1,0 +1,55 @@
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (tests run from build/test/). */
+export const ROOT = resolve(fileURLToPath(import.meta.url), "../../../..");
+/** The real command, as a user runs it. */
+export const BIN = join(ROOT, "bin", "trace");
+
+/** What a finished command printed. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the built `trace` binary to completion.
+ *
+ * @example
+ * const r = await trace(["--dir", dir, "task-1", "--utc"]);
+ */
+export function trace(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: "1", TRACE_DIR: "", ...options.env },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, stdout, stderr }));
+    child.stdin.end(options.input ?? "");
+  });
+}
+
+/** A fresh temporary folder, removed by the returned function. */
+export function tempDir(prefix = "trace-test-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** True when a program is on PATH. */
+export function have(program: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${program}`]).status === 0;
+}
+
+/** Lines of output without the trailing empty one. */
+export function lines(s: string): string[] {
+  return s.split("\n").filter((l, i, all) => !(l === "" && i === all.length - 1));
+}
