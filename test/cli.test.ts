@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { wantsColour } from "../src/format/text.js";
 import { writePayments } from "./examples/payments.js";
 import { have, lines, ROOT, tempDir, trace } from "./helpers/cli.js";
 
@@ -90,6 +91,9 @@ test("control characters in event text are escaped, colour only when asked for b
   const r = await trace(["--dir", dir, "--channel", "payments"]);
   assert.ok(!r.stdout.includes("\u001b"));
   assert.ok(r.stdout.includes("hi\\x1b[2J\\nthere"));
+  assert.equal(wantsColour({ isTTY: true }, {}), true);
+  assert.equal(wantsColour({ isTTY: true }, { NO_COLOR: "1" }), false);
+  assert.equal(wantsColour({ isTTY: false }, {}), false);
 });
 
 test("the store is found in the nearest ancestor with .space/, TRACE_DIR and --dir override it", async (t) => {
