@@ -34,6 +34,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+function checkNames(input: EventInput): void {
+  if (typeof input.primitive !== "string" || !PRIMITIVE.test(input.primitive)) {
+    throw new UsageError(`primitive: expected [a-z][a-z0-9_-]*, got ${JSON.stringify(input.primitive)}`);
+  }
+  if (typeof input.event_type !== "string" || !EVENT_TYPE.test(input.event_type)) {
+    throw new UsageError(`event_type: expected a word such as create_task, got ${JSON.stringify(input.event_type)}`);
+  }
+}
+
 function optionalId(input: EventInput, key: "agent_id" | "target_id"): string | null {
   const value = input[key];
   if (value === undefined || value === null) return null;
@@ -49,13 +58,15 @@ function optionalId(input: EventInput, key: "agent_id" | "target_id"): string | 
  * @example
  * makeEvent({ primitive: "ops", event_type: "create_task", target_id: "task-1" }, createIdSource()).id;
  */
-export function makeEvent(input: EventInput, nextId: () => string, now: number = Date.now()): TraceEvent {
+export function makeEvent(input: EventInput, nextId: () => string, now: number = Date.now(), checked?: Map<string, Set<string>>): TraceEvent {
   if (!isPlainObject(input)) throw new UsageError("event: expected an object");
-  if (typeof input.primitive !== "string" || !PRIMITIVE.test(input.primitive)) {
-    throw new UsageError(`primitive: expected [a-z][a-z0-9_-]*, got ${JSON.stringify(input.primitive)}`);
-  }
-  if (typeof input.event_type !== "string" || !EVENT_TYPE.test(input.event_type)) {
-    throw new UsageError(`event_type: expected a word such as create_task, got ${JSON.stringify(input.event_type)}`);
+  // A writer remembers the (primitive, event_type) pairs it has already checked.
+  if (checked === undefined || checked.get(input.primitive)?.has(input.event_type) !== true) {
+    checkNames(input);
+    if (checked !== undefined && !isSchemaType(input.event_type)) {
+      const types = checked.get(input.primitive) ?? new Set<string>();
+      checked.set(input.primitive, types.add(input.event_type));
+    }
   }
   const parent = input.parent_event_id ?? null;
   if (parent !== null && (typeof parent !== "string" || !UUID.test(parent))) {
@@ -63,7 +74,7 @@ export function makeEvent(input: EventInput, nextId: () => string, now: number =
   }
   const metadata = input.metadata ?? {};
   if (!isPlainObject(metadata)) throw new UsageError("metadata: expected a JSON object");
-  if (isSchemaType(input.event_type)) {
+  if ((checked === undefined || checked.get(input.primitive)?.has(input.event_type) !== true) && isSchemaType(input.event_type)) {
     const { problems } = validateTrace(metadata, input.event_type);
     if (problems.length > 0) {
       throw new UsageError(`metadata: ${input.event_type} breaks trace schema v1: ${problems.map((p) => `${p.key} ${p.message}`).join("; ")}`);
@@ -89,7 +100,7 @@ export function makeEvent(input: EventInput, nextId: () => string, now: number =
  * The stored line for an event, newline included, keys in DESIGN order.
  * Throws a UsageError when metadata cannot be written as JSON.
  */
-export function serializeEvent(e: TraceEvent): string {
+export function serializeEvent(e: TraceEvent, quote: (v: string | null) => string = str): string {
   let meta: string | undefined;
   try {
     meta = JSON.stringify(e.metadata);
@@ -98,10 +109,29 @@ export function serializeEvent(e: TraceEvent): string {
   }
   if (meta === undefined || meta[0] !== "{") throw new UsageError("metadata: expected a JSON object");
   return (
-    `{"id":"${e.id}","timestamp":${e.timestamp},"primitive":${JSON.stringify(e.primitive)}` +
-    `,"event_type":${JSON.stringify(e.event_type)},"agent_id":${str(e.agent_id)}` +
-    `,"target_id":${str(e.target_id)},"parent_event_id":${str(e.parent_event_id)},"metadata":${meta}}\n`
+    '{"id":"' + e.id + '","timestamp":' + e.timestamp + ',"primitive":' + quote(e.primitive) +
+    ',"event_type":' + quote(e.event_type) + ',"agent_id":' + quote(e.agent_id) +
+    ',"target_id":' + quote(e.target_id) + ',"parent_event_id":' + str(e.parent_event_id) + ',"metadata":' + meta + "}\n"
   );
+}
+
+const QUOTE_CACHE = 4096;
+
+/**
+ * A JSON string quoter that remembers what it quoted: writers see the same few
+ * primitives, types, agents and targets over and over.
+ */
+export function createQuoter(): (v: string | null) => string {
+  const quoted = new Map<string, string>();
+  return (v) => {
+    if (v === null) return "null";
+    let q = quoted.get(v);
+    if (q === undefined) {
+      q = JSON.stringify(v);
+      if (quoted.size < QUOTE_CACHE) quoted.set(v, q);
+    }
+    return q;
+  };
 }
 
 function str(v: string | null): string {

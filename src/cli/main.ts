@@ -2,14 +2,8 @@ import { isUsageError } from "../errors.js";
 import { resolveStoreDir } from "../store/layout.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
-import { runEmit } from "./emit.js";
 import { EMIT_HELP, HELP, PRUNE_HELP, VALIDATE_HELP } from "./help.js";
 import { createOutput } from "./output.js";
-import { runQuery } from "./query.js";
-import { runCausality } from "./causality.js";
-import { runFollow } from "./follow.js";
-import { runPrune } from "./prune.js";
-import { runValidate } from "./validate.js";
 
 /** A subcommand: its flags, its help and what it runs. */
 interface Command {
@@ -17,6 +11,14 @@ interface Command {
   help: string;
   run(p: Parsed, ctx: CliContext): Promise<number>;
 }
+
+// Commands load their modules on demand: `trace emit` must start nearly as fast as node.
+const runEmit: Command["run"] = async (p, ctx) => (await import("./emit.js")).runEmit(p, ctx);
+const runValidate: Command["run"] = async (p, ctx) => (await import("./validate.js")).runValidate(p, ctx);
+const runPrune: Command["run"] = async (p, ctx) => (await import("./prune.js")).runPrune(p, ctx);
+const runQuery: Command["run"] = async (p, ctx) => (await import("./query.js")).runQuery(p, ctx);
+const runCausality: Command["run"] = async (p, ctx) => (await import("./causality.js")).runCausality(p, ctx);
+const runFollow: Command["run"] = async (p, ctx) => (await import("./follow.js")).runFollow(p, ctx);
 
 const QUERY_STRINGS = ["dir", "agent", "task", "channel", "primitive", "since", "until", "n"] as const;
 

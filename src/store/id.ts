@@ -18,18 +18,24 @@ const POOL_IDS = 512;
 export function createIdSource(clock: () => number = Date.now): IdSource {
   const pool = Buffer.allocUnsafe(POOL_IDS * 10);
   let at = pool.length;
+  let lastMs = -1;
+  let timePart = "";
   return () => {
     if (at === pool.length) {
       randomFillSync(pool);
       at = 0;
     }
     const ms = clock();
-    const hi = Math.floor(ms / 0x10000);
+    if (ms !== lastMs) {
+      // Many ids share a millisecond: format its 48 bits once.
+      const hi = Math.floor(ms / 0x10000);
+      timePart = HEX[(hi >>> 24) & 0xff]! + HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + "-" + HEX[(ms >>> 8) & 0xff]! + HEX[ms & 0xff]! + "-";
+      lastMs = ms;
+    }
     const r = at;
     at += 10;
     return (
-      HEX[(hi >>> 24) & 0xff]! + HEX[(hi >>> 16) & 0xff]! + HEX[(hi >>> 8) & 0xff]! + HEX[hi & 0xff]! + "-" +
-      HEX[(ms >>> 8) & 0xff]! + HEX[ms & 0xff]! + "-" +
+      timePart +
       HEX[0x70 | (pool[r]! & 0x0f)]! + HEX[pool[r + 1]!]! + "-" +
       HEX[0x80 | (pool[r + 2]! & 0x3f)]! + HEX[pool[r + 3]!]! + "-" +
       HEX[pool[r + 4]!]! + HEX[pool[r + 5]!]! + HEX[pool[r + 6]!]! + HEX[pool[r + 7]!]! + HEX[pool[r + 8]!]! + HEX[pool[r + 9]!]!

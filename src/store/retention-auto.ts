@@ -2,7 +2,6 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readStoreConfig } from "./config.js";
 import { createDayLookup } from "./layout.js";
-import { parseAge, prune } from "./prune.js";
 
 /** Marks the last UTC day a writer pruned this store, so auto prune runs once a day per store. */
 const MARKER = "trace.pruned";
@@ -40,6 +39,8 @@ async function runOnce(dir: string, day: string, now: number): Promise<void> {
     // no marker yet: this is the first prune
   }
   writeFileSync(marker, day + "\n");
+  // Loaded only when a prune is due, so a writer's start-up stays small.
+  const { parseAge, prune } = await import("./prune.js");
   await prune({
     dir,
     now,

@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { makeEvent, serializeEvent, type EventInput, type TraceEvent } from "../event.js";
+import { createQuoter, makeEvent, serializeEvent, type EventInput, type TraceEvent } from "../event.js";
 import { createIdSource } from "./id.js";
 import { createDayLookup, dayFilePath, resolveStoreDir } from "./layout.js";
 import { startAutoPrune } from "./retention-auto.js";
@@ -82,6 +82,17 @@ function writeWhole(fd: number, data: string | Buffer): void {
   if (written !== length) throw new Error(`short write: ${written} of ${length} bytes`);
 }
 
+/** Builds events and their lines, remembering what it already checked and quoted. */
+function createEncoder(): (input: EventInput, now: number) => { event: TraceEvent; line: string } {
+  const nextId = createIdSource();
+  const checked = new Map<string, Set<string>>();
+  const quote = createQuoter();
+  return (input, now) => {
+    const event = makeEvent(input, nextId, now, checked);
+    return { event, line: serializeEvent(event, quote) };
+  };
+}
+
 /** Keeps a few day files open; a writer usually touches one day at a time. */
 function createSinks(dir: string): { get(day: string): DaySink; closeAll(): void } {
   const open = new Map<string, DaySink>();
@@ -121,14 +132,13 @@ function createSinks(dir: string): { get(day: string): DaySink; closeAll(): void
 export function openWriter(options: WriterOptions = {}): Writer {
   const dir = resolveStoreDir({ dir: options.dir });
   const sinks = createSinks(dir);
-  const nextId = createIdSource();
+  const encode = createEncoder();
   const dayOf = createDayLookup();
   const autoPrune = startAutoPrune(dir);
   return {
     emit(input) {
       const now = Date.now();
-      const event = makeEvent(input, nextId, now);
-      const line = serializeEvent(event);
+      const { event, line } = encode(input, now);
       appendBytes(sinks.get(dayOf(event.timestamp)), line, now, options.fsync === true);
       autoPrune.tick(now);
       return event;
@@ -172,7 +182,7 @@ export interface BatchWriter extends Writer {
 export function openBatchWriter(options: WriterOptions & { maxBytes?: number } = {}): BatchWriter {
   const dir = resolveStoreDir({ dir: options.dir });
   const sinks = createSinks(dir);
-  const nextId = createIdSource();
+  const encode = createEncoder();
   const dayOf = createDayLookup();
   const maxBytes = options.maxBytes ?? 1 << 20;
   // Lines go straight into one buffer per day: no array of strings for the GC to chase.
@@ -190,17 +200,17 @@ export function openBatchWriter(options: WriterOptions & { maxBytes?: number } =
   process.on("exit", onExit);
   return {
     emit(input) {
-      const event = makeEvent(input, nextId);
-      const line = serializeEvent(event);
+      const { event, line } = encode(input, Date.now());
       const day = dayOf(event.timestamp);
       let block = pending.get(day);
       if (!block) pending.set(day, (block = { buf: Buffer.allocUnsafe(maxBytes), used: 0 }));
-      const size = Buffer.byteLength(line);
-      if (block.used + size > block.buf.length) {
+      // 3 bytes per UTF-16 unit is the most UTF-8 can take: no need to measure the line first.
+      const room = line.length * 3;
+      if (block.used + room > block.buf.length) {
         flushDay(day, block, Date.now());
-        if (size > block.buf.length) block.buf = Buffer.allocUnsafe(size);
+        if (room > block.buf.length) block.buf = Buffer.allocUnsafe(room);
       }
-      block.used += block.buf.write(line, block.used);
+      block.used += block.buf.write(line, block.used, "utf8");
       return event;
     },
     flush,

@@ -1,0 +1,163 @@
+/**
+ * `npm run bench`: generates stores, then measures trace beside jq and ripgrep in the
+ * same run. Prints one table of ratios and writes it as JSON. Flags: --days N,
+ * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import minimist from "minimist";
+import { uuidv7 } from "uuidv7";
+import { createIdSource, openBatchWriter, openWriter } from "../../src/index.js";
+import { BIN, have, ROOT } from "../helpers/cli.js";
+import { generateStore } from "./generate.js";
+
+const args = minimist(process.argv.slice(2), { boolean: ["quick"], string: ["out"] });
+const quick = args.quick === true;
+const DAYS = Number(args.days ?? 30);
+const PER_DAY = Number(args["per-day"] ?? (quick ? 2_000 : 40_000));
+const RUNS = Number(args.runs ?? (quick ? 2 : 5));
+const OUT = args.out ?? join(ROOT, "bench-out");
+const WORK = join(tmpdir(), "trace-bench");
+const END = Date.now();
+
+interface Timing {
+  ms: number;
+  rssMb: number | undefined;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const hasTime = have("/usr/bin/time");
+
+/** Runs a shell command `runs` times with output to /dev/null; median wall time and peak RSS. */
+function measure(command: string, runs = RUNS): Timing {
+  const times: number[] = [];
+  const rss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const wrapped = hasTime ? `/usr/bin/time -f '%M' sh -c ${JSON.stringify(command + " > /dev/null")}` : `${command} > /dev/null`;
+    const t0 = performance.now();
+    const r = spawnSync("sh", ["-c", wrapped], { encoding: "utf8", maxBuffer: 1 << 26 });
+    times.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`${command}: exit ${r.status}: ${r.stderr}`);
+    const kb = Number(r.stderr.trim().split("\n").at(-1));
+    if (hasTime && Number.isFinite(kb)) rss.push(kb / 1024);
+  }
+  return { ms: median(times), rssMb: rss.length > 0 ? Math.max(...rss) : undefined };
+}
+
+const sizeMb = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0) / 2 ** 20;
+const trace = (dir: string, rest: string): string => `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --dir ${JSON.stringify(dir)} ${rest}`;
+
+/** Events per second of a loop of `n` calls. */
+function rate(n: number, body: (i: number) => void): number {
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) body(i);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+/** Follow latency: append one line, time until `trace -f` prints it; 1,000 times. */
+async function followLatency(dir: string, n: number): Promise<{ median: number; p99: number }> {
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(process.execPath, [BIN, "-f", "--json", "-n", "0", "--dir", dir]);
+  let buffered = "";
+  let waiting: ((line: string) => void) | undefined;
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    buffered += d;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) !== -1) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      waiting?.(line);
+    }
+  });
+  await new Promise((r) => setTimeout(r, 700));
+  const w = openWriter({ dir });
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const seen = new Promise<string>((resolve) => (waiting = resolve));
+    const t0 = performance.now();
+    w.emit({ primitive: "ops", event_type: "ping", metadata: { i } });
+    await seen;
+    lat.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  w.close();
+  child.kill("SIGINT");
+  lat.sort((a, b) => a - b);
+  return { median: lat[Math.floor(n / 2)]!, p99: lat[Math.floor(n * 0.99)]! };
+}
+
+async function main(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  const main30 = join(WORK, `store-${DAYS}d-${PER_DAY}`);
+  const hist30 = join(WORK, "since-30d");
+  const hist300 = join(WORK, "since-300d");
+  console.log(`generating ${DAYS} days × ${PER_DAY} events …`);
+  let t0 = performance.now();
+  const events = generateStore({ dir: main30, days: DAYS, perDay: PER_DAY, end: END });
+  console.log(`  ${events} events, ${sizeMb(main30).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  generateStore({ dir: hist30, days: 30, perDay: 5_000, end: END, seed: 7 });
+  generateStore({ dir: hist300, days: 300, perDay: 5_000, end: END, seed: 7 });
+  const files = readdirSync(main30).map((f) => JSON.stringify(join(main30, f))).join(" ");
+  const rows: { case: string; ours: number; theirs?: number; vs?: string; ratio?: number; rssMb?: number | undefined; note?: string }[] = [];
+  const agent = "agent-7";
+
+  const ours = measure(trace(main30, `--agent ${agent} --json`));
+  if (have("jq")) {
+    const jq = measure(`jq -c 'select(.agent_id=="${agent}")' ${files}`, Math.min(RUNS, 3));
+    rows.push({ case: "agent filter", ours: ours.ms, theirs: jq.ms, vs: "jq", ratio: jq.ms / ours.ms, rssMb: ours.rssMb, note: "jq time / ours (higher is better)" });
+  }
+  if (have("rg")) {
+    const rg = measure(`rg -N --no-filename -F '"agent_id":"${agent}"' ${JSON.stringify(main30)}`);
+    rows.push({ case: "agent filter", ours: ours.ms, theirs: rg.ms, vs: "rg", ratio: ours.ms / rg.ms, rssMb: ours.rssMb, note: "ours / rg (lower is better)" });
+  }
+  const plain = measure(trace(main30, `--agent ${agent} --json --plain`), Math.min(RUNS, 3));
+  rows.push({ case: "agent filter, plain path (split2 + JSON.parse)", ours: plain.ms, theirs: ours.ms, vs: "fast path", ratio: plain.ms / ours.ms, rssMb: plain.rssMb, note: "plain / fast" });
+  const timeline = measure(trace(main30, "task-42 --json"));
+  rows.push({ case: "target timeline (trace task-42)", ours: timeline.ms, theirs: ours.ms, vs: "agent scan", ratio: timeline.ms / ours.ms, rssMb: timeline.rssMb, note: "timeline / scan" });
+  const tree = measure(trace(main30, "--causality task-42 --json --depth 3"));
+  rows.push({ case: "--causality task-42", ours: tree.ms, theirs: ours.ms, vs: "agent scan", ratio: tree.ms / ours.ms, rssMb: tree.rssMb, note: "tree / scan (target ≤ 2)" });
+  const since30 = measure(trace(hist30, '--since "2h ago" --json'));
+  const since300 = measure(trace(hist300, '--since "2h ago" --json'));
+  rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300.ms, theirs: since30.ms, vs: "30 days", ratio: since300.ms / since30.ms, rssMb: since300.rssMb, note: "target ≤ 1.2" });
+  const all = measure(trace(main30, "--json"), Math.min(RUNS, 3));
+  rows.push({ case: "whole store, no filter (peak RSS)", ours: all.ms, rssMb: all.rssMb });
+
+  const emitDir = join(WORK, "emit");
+  const w = openWriter({ dir: emitDir });
+  const input = { primitive: "ops", event_type: "claim_task", agent_id: "haiku-1", target_id: "task-1", metadata: { attempt: 1 } };
+  rate(20_000, () => w.emit(input));
+  const sync = rate(300_000, () => w.emit(input));
+  w.close();
+  const b = openBatchWriter({ dir: emitDir });
+  rate(50_000, () => b.emit(input));
+  const batch = rate(1_000_000, () => b.emit(input));
+  b.close();
+  const ids = createIdSource();
+  const ourIds = rate(1_000_000, () => ids());
+  const pkgIds = rate(1_000_000, () => uuidv7());
+  rows.push({ case: "library emit (sync), events/s", ours: sync, note: "target ≥ 250,000" });
+  rows.push({ case: "batch writer, events/s", ours: batch, note: "target ≥ 800,000" });
+  rows.push({ case: "ids/s: our UUIDv7 vs uuidv7 package", ours: ourIds, theirs: pkgIds, vs: "uuidv7", ratio: ourIds / pkgIds });
+  const cli = measure(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} emit ops tick --dir ${JSON.stringify(emitDir)}`, 15);
+  const bare = measure(`${JSON.stringify(process.execPath)} -e 0`, 15);
+  rows.push({ case: "trace emit per call vs node -e 0", ours: cli.ms, theirs: bare.ms, vs: "node -e 0", ratio: cli.ms / bare.ms, rssMb: cli.rssMb, note: "target < 2" });
+  const follow = await followLatency(join(WORK, "follow"), quick ? 100 : 1000);
+  rows.push({ case: "follow latency median (ms)", ours: follow.median });
+  rows.push({ case: "follow latency p99 (ms)", ours: follow.p99, note: "target < 100" });
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`\nmachine: ${machine}; store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; median of ${RUNS} runs\n`);
+  console.log("| case | ours | theirs | ratio | peak RSS | note |\n|---|---:|---:|---:|---:|---|");
+  const fmt = (n: number | undefined): string => (n === undefined ? "" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(n < 10 ? 2 : 0));
+  for (const r of rows) {
+    console.log(`| ${r.case} | ${fmt(r.ours)} | ${r.theirs === undefined ? "" : `${fmt(r.theirs)} (${r.vs})`} | ${r.ratio === undefined ? "" : r.ratio.toFixed(2) + "×"} | ${r.rssMb === undefined ? "" : r.rssMb.toFixed(0) + " MB"} | ${r.note ?? ""} |`);
+  }
+  console.log("\ntimes in ms unless the case says otherwise");
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, "bench.json"), JSON.stringify({ machine, events, days: DAYS, perDay: PER_DAY, runs: RUNS, rows }, null, 2) + "\n");
+  console.log(`written to ${join(OUT, "bench.json")}`);
+}
+
+await main();
