@@ -2,13 +2,12 @@ import { UsageError } from "../errors.js";
 import { compareEvents, type TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
-import { eachCandidate, parseAt } from "../query/lines.js";
+import { eachCandidate, parseAt, toNeedle } from "../query/lines.js";
+import { ALTERNATE_SPELLINGS, type Filter } from "../query/filter.js";
 import { fastFile } from "../query/scan.js";
-import type { Filter } from "../query/filter.js";
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_SUFFIX = /^[0-9a-f-]{8,}$/;
-const ESCAPES = [Buffer.from("\\u"), Buffer.from("\\/")];
 
 /** The earliest event of one file that passes the filter. */
 async function earliestIn(file: DayFile, filter: Filter): Promise<TraceEvent | undefined> {
@@ -44,7 +43,7 @@ export async function findFirstOwn(dir: string, target: string): Promise<TraceEv
 /** Every distinct event whose id ends with `suffix`. */
 async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> {
   const found = new Map<string, TraceEvent>();
-  const needles = [Buffer.from(`${suffix}"`), ...ESCAPES];
+  const needles = [toNeedle(Buffer.from(`${suffix}"`)), ...ALTERNATE_SPELLINGS];
   for (const file of listDayFiles(dir)) {
     for await (const { buf, end } of lineBlocks(file)) {
       eachCandidate(buf, end, needles, (s, e) => {

@@ -3,6 +3,8 @@ import type { Writable } from "node:stream";
 /** Buffered line output that respects back-pressure and ends quietly on a closed pipe. */
 export interface Output {
   line(s: string): Promise<void>;
+  /** Many lines with one await: the hot loop of a query. */
+  lines(items: string[]): Promise<void>;
   /** Writes what is gathered (follow calls it after each batch). */
   flush(): Promise<void>;
   /** True once the reader went away (EPIPE): stop producing. */
@@ -55,6 +57,12 @@ export function createOutput(stream: Writable): Output {
     async line(s) {
       pending += s + "\n";
       if (pending.length >= FLUSH_AT) await flush();
+    },
+    async lines(items) {
+      for (const s of items) {
+        pending += s + "\n";
+        if (pending.length >= FLUSH_AT) await flush();
+      }
     },
     flush,
     onClose(fn) {

@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 import type { Parsed } from "./args.js";
 import { parseCount } from "./args.js";
-import { query, type QueryOptions } from "../query/query.js";
+import { queryBatches, type QueryOptions } from "../query/query.js";
 import { formatBadReport } from "../query/scan.js";
 import type { Filter } from "../query/filter.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
@@ -40,9 +40,9 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   };
   const out = ctx.out;
   if (p.switches.json) {
-    for await (const { line } of query(options)) {
+    for await (const batch of queryBatches(options)) {
       if (out.closed) break;
-      await out.line(line);
+      await out.lines(batch.map((hit) => hit.line));
     }
     await out.flush();
     return 0;
@@ -50,13 +50,15 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
   const view: View = target !== undefined ? { target } : filter.task !== undefined ? { target: filter.task } : { agent: filter.agent };
   let rows = 0;
-  for await (const { event } of query(options)) {
+  for await (const batch of queryBatches(options)) {
     if (out.closed) break;
-    if (rows++ === 0) {
+    if (batch.length === 0) continue;
+    if (rows === 0) {
       const header = timelineHeader({ ...filter, target, title: info.title });
       if (header) await out.line(style.bold(header));
     }
-    await out.line(renderRow(event, { utc: p.switches.utc === true, view, style }));
+    rows += batch.length;
+    await out.lines(batch.map(({ event }) => renderRow(event, { utc: p.switches.utc === true, view, style })));
   }
   await out.flush();
   if (rows === 0) ctx.warn("no matching events");

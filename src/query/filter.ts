@@ -1,4 +1,5 @@
 import type { TraceEvent } from "../event.js";
+import { toNeedle, type Needle } from "./lines.js";
 
 /** The plain filters of a query; every one given must hold. */
 export interface Filter {
@@ -37,7 +38,7 @@ export function matches(f: Filter, e: TraceEvent): boolean {
 }
 
 /** Backslash sequences that can spell a character another way (`\u0061`, `\/`). */
-const ALTERNATE_SPELLINGS = [Buffer.from("\\u"), Buffer.from("\\/")];
+export const ALTERNATE_SPELLINGS: readonly Needle[] = [toNeedle(Buffer.from("\\u")), toNeedle(Buffer.from("\\/"))];
 
 /**
  * Byte needles that every line able to match must contain, or undefined when
@@ -48,8 +49,8 @@ const ALTERNATE_SPELLINGS = [Buffer.from("\\u"), Buffer.from("\\/")];
  * @example
  * needlesFor({ agent: "haiku-1" }); // ['"haiku-1"', '\u', '\/'] as Buffers
  */
-export function needlesFor(f: Filter): Buffer[] | undefined {
+export function needlesFor(f: Filter): Needle[] | undefined {
   const value = f.id ?? f.agent ?? f.task ?? f.channel ?? f.primitive;
   if (value === undefined) return undefined;
-  return [Buffer.from(JSON.stringify(value)), ...ALTERNATE_SPELLINGS];
+  return [toNeedle(Buffer.from(JSON.stringify(value))), ...ALTERNATE_SPELLINGS];
 }

@@ -15,18 +15,58 @@ export function eachLine(buf: Buffer, end: number, fn: (start: number, stop: num
   }
 }
 
+/** How common a byte is in JSON log text: the search starts from the rarest byte of a needle. */
+function commonness(byte: number): number {
+  if (byte === 0x22) return 100; // "
+  if (byte === 0x20 || byte === 0x2c || byte === 0x3a) return 70; // space , :
+  if (byte >= 0x61 && byte <= 0x7a) return 50; // a-z
+  if (byte === 0x5f) return 40; // _
+  if (byte >= 0x30 && byte <= 0x39) return 30; // 0-9
+  return 10;
+}
+
+/** A needle searched from its rarest byte: Buffer#indexOf runs several times faster when the first byte it hunts for is rare. */
+export interface Needle {
+  bytes: Buffer;
+  anchor: Buffer;
+  /** Where the anchor sits inside the needle. */
+  offset: number;
+}
+
+/**
+ * Prepares a needle for `eachCandidate`.
+ *
+ * @example
+ * toNeedle(Buffer.from('"agent-7"')); // anchored at '-7"'
+ */
+export function toNeedle(bytes: Buffer): Needle {
+  let offset = 0;
+  for (let i = 1; i < bytes.length - 1; i++) if (commonness(bytes[i]!) < commonness(bytes[offset]!)) offset = i;
+  return { bytes, anchor: bytes.subarray(offset), offset };
+}
+
+/** The first place at or after `from` where the whole needle stands, or -1. */
+function find(buf: Buffer, n: Needle, from: number): number {
+  for (let at = from + n.offset; ; at++) {
+    at = buf.indexOf(n.anchor, at);
+    if (at === -1) return -1;
+    const start = at - n.offset;
+    if (start >= from && buf.compare(n.bytes, 0, n.offset, start, at) === 0) return start;
+  }
+}
+
 /**
  * Calls `fn(start, end)` once for each line of `buf[0, end)` that holds any needle,
  * in order, without looking at the other lines.
  */
-export function eachCandidate(buf: Buffer, end: number, needles: Buffer[], fn: (start: number, stop: number) => void): void {
-  const next = needles.map((n) => buf.indexOf(n));
+export function eachCandidate(buf: Buffer, end: number, needles: Needle[], fn: (start: number, stop: number) => void): void {
+  const next = needles.map((n) => find(buf, n, 0));
   let from = 0;
   for (;;) {
     let hit = -1;
     for (let k = 0; k < next.length; k++) {
       let p = next[k]!;
-      if (p !== -1 && p < from) next[k] = p = buf.indexOf(needles[k]!, from);
+      if (p !== -1 && p < from) next[k] = p = find(buf, needles[k]!, from);
       if (p !== -1 && p < end && (hit === -1 || p < hit)) hit = p;
     }
     if (hit === -1) return;

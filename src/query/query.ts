@@ -2,8 +2,8 @@ import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
 import type { BadReport } from "./lines.js";
 import { resolveWhen } from "./resolve.js";
-import { scan } from "./scan.js";
-import { timeline } from "./timeline.js";
+import { scanBatches } from "./scan.js";
+import { timelineBatches } from "./timeline.js";
 
 /** A query as the command line states it. */
 export interface QueryOptions {
@@ -39,17 +39,26 @@ export interface QueryOptions {
  * for await (const { line } of query({ dir, filter: { agent: "haiku-1" }, since: "2h ago" })) console.log(line);
  */
 export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
+  for await (const batch of queryBatches(options)) yield* batch;
+}
+
+/** `query` a batch at a time: what the CLI reads, one await per block of the file. */
+export async function* queryBatches(options: QueryOptions): AsyncGenerator<ReadEvent[]> {
   const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent };
   const filter: Filter = { ...options.filter };
   if (options.since !== undefined) filter.since = await resolveWhen(options.since, ctx, "--since");
   if (options.until !== undefined) filter.until = await resolveWhen(options.until, ctx, "--until");
   const source =
     options.target === undefined
-      ? scan({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad })
-      : timeline({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info });
+      ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad })
+      : timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info });
   if (options.limit === undefined && !options.reverse) return yield* source;
-  const kept = await lastN(source, options.limit ?? Infinity);
-  yield* options.reverse ? kept.reverse() : kept;
+  const kept = await lastN(flatten(source), options.limit ?? Infinity);
+  yield options.reverse ? kept.reverse() : kept;
+}
+
+async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** The last `n` items of a stream, in order, holding at most `n` at a time. */

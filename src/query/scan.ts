@@ -26,16 +26,25 @@ export interface ScanOptions {
  * for await (const { event } of scan({ dir, filter: { agent: "haiku-1" } })) console.log(event.id);
  */
 export async function* scan(options: ScanOptions): AsyncGenerator<ReadEvent> {
+  for await (const batch of scanBatches(options)) yield* batch;
+}
+
+/** `scan` a block at a time: one await per block rather than per event, for the CLI's hot loop. */
+export async function* scanBatches(options: ScanOptions): AsyncGenerator<ReadEvent[]> {
   const filter = options.filter ?? {};
-  for (const file of listDayFiles(options.dir, { from: filter.since, to: filter.until })) {
-    const reorder = createReorder();
+  const files = listDayFiles(options.dir, { from: filter.since, to: filter.until });
+  for (const file of files) {
     const batches = options.plain ? plainFile(file, filter, options.onBad) : fastFile(file, filter, { onBad: options.onBad });
+    const reorder = createReorder();
     for await (const batch of batches) {
-      for (const hit of batch) yield* reorder.push(hit);
+      const ready: ReadEvent[] = [];
+      for (const hit of batch) for (const out of reorder.push(hit)) ready.push(out);
+      if (ready.length > 0) yield ready;
     }
-    yield* reorder.drain();
+    yield reorder.drain();
   }
 }
+
 
 async function* plainFile(file: DayFile, filter: Filter, onBad: ScanOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
   const lines: number[] = [];

@@ -36,6 +36,11 @@ export function isOwnEvent(target: string, agent: string | null | undefined, tar
  * for await (const { event } of timeline({ dir, target: "task-abc123" })) console.log(event.event_type);
  */
 export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEvent> {
+  for await (const batch of timelineBatches(options)) yield* batch;
+}
+
+/** `timeline` a block at a time. */
+export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<ReadEvent[]> {
   const members = options.members ?? new Set<string>();
   const filter = options.filter ?? {};
   const keep = (hit: ReadEvent): boolean => {
@@ -53,9 +58,11 @@ export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEv
     const reorder = createReorder();
     const hits = options.plain ? plainMembers(file, isMember, options.onBad) : fastMembers(file, isMember, options.onBad, options.ends ? (options.ends.get(file.path) ?? 0) : undefined);
     for await (const batch of hits) {
-      for (const hit of batch) if (keep(hit)) yield* reorder.push(hit);
+      const ready: ReadEvent[] = [];
+      for (const hit of batch) if (keep(hit)) for (const out of reorder.push(hit)) ready.push(out);
+      if (ready.length > 0) yield ready;
     }
-    yield* reorder.drain();
+    yield reorder.drain();
   }
 }
 

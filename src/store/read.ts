@@ -27,25 +27,43 @@ export async function* lineBlocks(file: DayFile, start = 0, end = Infinity): Asy
 
 async function* plainBlocks(path: string, start: number, end: number): AsyncGenerator<LineBlock> {
   const handle = await open(path, "r");
+  let cleanup = (): Promise<unknown> => Promise.resolve();
   try {
-    let buf: Buffer = Buffer.allocUnsafe(CHUNK);
-    let carry = 0;
+    // Two buffers: the next read runs in the thread pool while this block is scanned.
+    let [buf, spare] = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
     let pos = start;
-    for (;;) {
-      if (carry === buf.length) buf = grow(buf, carry);
-      const { bytesRead } = await handle.read(buf, carry, Math.min(buf.length - carry, Math.max(0, end - pos)), pos);
+    const readInto = async (into: Buffer, carry: number): Promise<number> => {
+      const want = Math.min(into.length - carry, Math.max(0, end - pos));
+      if (want === 0) return 0;
+      const { bytesRead } = await handle.read(into, carry, want, pos);
       pos += bytesRead;
+      return bytesRead;
+    };
+    let carry = 0;
+    let base = start;
+    let pending = readInto(buf, 0);
+    // A consumer that stops early leaves a read in flight: let it land before closing.
+    cleanup = () => pending.catch(() => 0);
+    for (;;) {
+      const bytesRead = await pending;
       const filled = carry + bytesRead;
       if (bytesRead === 0) {
-        if (carry > 0) yield { buf, end: carry, base: pos - carry };
+        if (carry > 0) yield { buf, end: carry, base };
         return;
       }
       const cut = buf.lastIndexOf(0x0a, filled - 1) + 1;
-      if (cut > 0) yield { buf, end: cut, base: pos - filled };
-      carry = filled - cut;
-      if (carry > 0) buf.copy(buf, 0, cut, filled);
+      const nextCarry = filled - cut;
+      // A line longer than half a buffer: make room so the next read can finish it.
+      if (nextCarry * 2 > spare.length) spare = Buffer.allocUnsafe(nextCarry * 4);
+      buf.copy(spare, 0, cut, filled);
+      pending = readInto(spare, nextCarry);
+      if (cut > 0) yield { buf, end: cut, base };
+      base += cut;
+      carry = nextCarry;
+      [buf, spare] = [spare, buf];
     }
   } finally {
+    await cleanup();
     await handle.close();
   }
 }
@@ -75,12 +93,6 @@ async function* gzBlocks(path: string): AsyncGenerator<LineBlock> {
     carry = buf.subarray(cut);
   }
   if (carry.length > 0) yield { buf: carry, end: carry.length, base };
-}
-
-function grow(buf: Buffer, used: number): Buffer {
-  const bigger = Buffer.allocUnsafe(buf.length * 2);
-  buf.copy(bigger, 0, 0, used);
-  return bigger;
 }
 
 /** One line the plain reader could not read as an event. */
