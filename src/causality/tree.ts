@@ -1,4 +1,4 @@
-import { compareEvents, isPlainObject, type TraceEvent } from "../event.js";
+import { compareEvents, type TraceEvent } from "../event.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
@@ -114,9 +114,4 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
   }
   for (const node of nodes.values()) node.children.sort((a, b) => compareEvents(a.event, b.event));
   return root;
-}
-
-/** True when a value looks like a CausalNode (for consumers of `--json`). */
-export function isCausalNode(v: unknown): v is CausalNode {
-  return isPlainObject(v) && isPlainObject(v.event) && Array.isArray(v.children);
 }

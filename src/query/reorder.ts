@@ -68,3 +68,17 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
     },
   };
 }
+
+/**
+ * One file's batches of hits, in order through the reorder window; `keep` sees every
+ * hit first, in file order (the timeline grows its membership there).
+ */
+export async function* reorderBatches(batches: AsyncIterable<ReadEvent[]>, keep: (hit: ReadEvent) => boolean = () => true): AsyncGenerator<ReadEvent[]> {
+  const reorder = createReorder();
+  for await (const batch of batches) {
+    const ready: ReadEvent[] = [];
+    for (const hit of batch) if (keep(hit)) for (const out of reorder.push(hit)) ready.push(out);
+    if (ready.length > 0) yield ready;
+  }
+  yield reorder.drain();
+}

@@ -1,8 +1,9 @@
+import type { TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
 import { matches, needlesFor, type Filter } from "./filter.js";
 import { createBadLines, eachCandidate, eachLine, parseAt, type BadReport } from "./lines.js";
-import { createReorder, REORDER_WINDOW_MS } from "./reorder.js";
+import { reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
 
 /** Where and how to scan. */
@@ -34,26 +35,20 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<ReadEve
   const filter = options.filter ?? {};
   const files = listDayFiles(options.dir, { from: filter.since, to: filter.until });
   for (const file of files) {
-    const batches = options.plain ? plainFile(file, filter, options.onBad) : fastFile(file, filter, { onBad: options.onBad });
-    const reorder = createReorder();
-    for await (const batch of batches) {
-      const ready: ReadEvent[] = [];
-      for (const hit of batch) for (const out of reorder.push(hit)) ready.push(out);
-      if (ready.length > 0) yield ready;
-    }
-    yield reorder.drain();
+    yield* reorderBatches(options.plain ? plainFile(file, (e) => matches(filter, e), options.onBad) : fastFile(file, filter, { onBad: options.onBad }));
   }
 }
 
 
-async function* plainFile(file: DayFile, filter: Filter, onBad: ScanOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
+/** The plain reader of one file: the events `accept` keeps, bad lines told once at the end. */
+export async function* plainFile(file: DayFile, accept: (e: TraceEvent) => boolean, onBad: ScanOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
   const lines: number[] = [];
   let count = 0;
   for await (const hit of readEvents(file, (bad) => {
     count++;
     if (lines.length < 5) lines.push(bad.line);
   })) {
-    if (matches(filter, hit.event)) yield [hit];
+    if (accept(hit.event)) yield [hit];
   }
   if (count > 0) onBad?.({ file: file.path, count, lines });
 }

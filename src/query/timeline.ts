@@ -1,9 +1,10 @@
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
+import { lineBlocks, type ReadEvent } from "../store/read.js";
+import { plainFile } from "./scan.js";
 import { matches, type Filter } from "./filter.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
 import { peekHeader } from "./peek.js";
-import { createReorder } from "./reorder.js";
+import { reorderBatches } from "./reorder.js";
 
 /** A target's timeline: its own events and everything they caused. */
 export interface TimelineOptions {
@@ -55,31 +56,14 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
   // Membership needs every day (a cause may be older than the range); output does not.
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
-    const reorder = createReorder();
-    const hits = options.plain ? plainMembers(file, isMember, options.onBad) : fastMembers(file, isMember, options.onBad, options.ends ? (options.ends.get(file.path) ?? 0) : undefined);
-    for await (const batch of hits) {
-      const ready: ReadEvent[] = [];
-      for (const hit of batch) if (keep(hit)) for (const out of reorder.push(hit)) ready.push(out);
-      if (ready.length > 0) yield ready;
-    }
-    yield reorder.drain();
+    const hits = options.plain
+      ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
+      : fastMembers(file, isMember, options.onBad, options.ends ? (options.ends.get(file.path) ?? 0) : undefined);
+    yield* reorderBatches(hits, keep);
   }
 }
 
 type IsMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined) => boolean;
-
-async function* plainMembers(file: DayFile, isMember: IsMember, onBad: TimelineOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
-  const lines: number[] = [];
-  let count = 0;
-  for await (const hit of readEvents(file, (bad) => {
-    count++;
-    if (lines.length < 5) lines.push(bad.line);
-  })) {
-    const e = hit.event;
-    if (isMember(e.agent_id, e.target_id, e.parent_event_id)) yield [hit];
-  }
-  if (count > 0) onBad?.({ file: file.path, count, lines });
-}
 
 /**
  * Member events of one file a block at a time. Lines in the writer's own form are
