@@ -40,7 +40,8 @@ test("8 processes appending 2,000 events each to one day file lose and tear noth
     })),
   );
   const text = readFileSync(join(dir, "2026-11-21.ndjson"), "utf8");
-  const all = lines(text);
+  // A writer that finds another's line in flight may isolate its own with a blank line: harmless, never a tear.
+  const all = lines(text).filter((l) => l !== "");
   assert.equal(all.length, 16_000);
   const events = all.map((l) => parseEventLine(l));
   assert.ok(events.every((e) => e !== undefined), "every line is a valid event");

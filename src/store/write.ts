@@ -60,7 +60,9 @@ function recheck(sink: DaySink): boolean {
   if (sink.gz || st.size === 0) return false;
   const last = Buffer.alloc(1);
   readSync(sink.fd, last, 0, 1, st.size - 1);
-  return last[0] !== 0x0a;
+  if (last[0] === 0x0a) return false;
+  // A file still growing is another writer's line in flight, not a torn one.
+  return fstatSync(sink.fd).size === st.size;
 }
 
 /** Writes whole lines to the day's file with one `write`, repairing a torn tail first. */
