@@ -2,7 +2,7 @@ import { compareEvents, type TraceEvent } from "../event.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
-import { peekHeader } from "../query/peek.js";
+import { notAChildOf, peekCursor } from "../query/peek.js";
 import { findById, findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
 
@@ -90,9 +90,9 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
     if (file.day < rootDay) continue;
     const bad = createBadLines(file);
     for await (const { buf, end, base } of lineBlocks(file)) {
+      const cursor = peekCursor(buf);
       eachLine(buf, end, (s, e) => {
-        const head = peekHeader(buf, s, e);
-        if (head && !options.infer && (head.parent === undefined || !nodes.has(head.parent))) return;
+        if (!options.infer && notAChildOf(cursor, s, e, (id) => nodes.has(id))) return;
         const hit = parseAt(buf, s, e);
         if (!hit) return bad.add(base + s);
         const ev = hit.event;

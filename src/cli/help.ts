@@ -23,6 +23,7 @@ Query:
   --reverse           newest first
   --json              the stored lines, untouched, as NDJSON (trace --json | jq .)
   --utc               show times in UTC (default: local time)
+  --plain             parse every line (the slow reference path the fast one must equal)
   --dir DIR           the store folder (default: TRACE_DIR, else .space/trace in the
                       nearest ancestor with a .space/, else ./.space/trace)
 

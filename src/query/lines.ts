@@ -15,16 +15,6 @@ export function eachLine(buf: Buffer, end: number, fn: (start: number, stop: num
   }
 }
 
-/** How common a byte is in JSON log text: the search starts from the rarest byte of a needle. */
-function commonness(byte: number): number {
-  if (byte === 0x22) return 100; // "
-  if (byte === 0x20 || byte === 0x2c || byte === 0x3a) return 70; // space , :
-  if (byte >= 0x61 && byte <= 0x7a) return 50; // a-z
-  if (byte === 0x5f) return 40; // _
-  if (byte >= 0x30 && byte <= 0x39) return 30; // 0-9
-  return 10;
-}
-
 /** A needle searched from its rarest byte: Buffer#indexOf runs several times faster when the first byte it hunts for is rare. */
 export interface Needle {
   bytes: Buffer;
@@ -33,20 +23,34 @@ export interface Needle {
   offset: number;
 }
 
+/** Prepares a needle, anchored at its first byte until `tuneNeedles` has seen the data. */
+export function toNeedle(bytes: Buffer): Needle {
+  return { bytes, anchor: bytes, offset: 0 };
+}
+
+const SAMPLE = 64 << 10;
+
 /**
- * Prepares a needle for `eachCandidate`.
+ * Re-anchors needles at the byte that is rarest in a sample of the data: in a store
+ * of UUIDs and JSON keys, quotes, dashes and digits are everywhere, and which bytes are
+ * rare depends on the data.
  *
  * @example
- * toNeedle(Buffer.from('"agent-7"')); // anchored at '-7"'
+ * const tuned = tuneNeedles(needles, firstBlock); // '"task-42"' anchored at 'k-42"'
  */
-export function toNeedle(bytes: Buffer): Needle {
-  let offset = 0;
-  for (let i = 1; i < bytes.length - 1; i++) if (commonness(bytes[i]!) < commonness(bytes[offset]!)) offset = i;
-  return { bytes, anchor: bytes.subarray(offset), offset };
+export function tuneNeedles(needles: Needle[], sample: Buffer): Needle[] {
+  const counts = new Uint32Array(256);
+  const n = Math.min(sample.length, SAMPLE);
+  for (let i = 0; i < n; i++) counts[sample[i]!]!++;
+  return needles.map(({ bytes }) => {
+    let offset = 0;
+    for (let i = 1; i < bytes.length; i++) if (counts[bytes[i]!]! < counts[bytes[offset]!]!) offset = i;
+    return { bytes, anchor: bytes.subarray(offset), offset };
+  });
 }
 
 /** The first place at or after `from` where the whole needle stands, or -1. */
-function find(buf: Buffer, n: Needle, from: number): number {
+export function find(buf: Buffer, n: Needle, from: number): number {
   for (let at = from + n.offset; ; at++) {
     at = buf.indexOf(n.anchor, at);
     if (at === -1) return -1;
@@ -76,6 +80,23 @@ export function eachCandidate(buf: Buffer, end: number, needles: Needle[], fn: (
     fn(s, nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl);
     from = nl + 1;
   }
+}
+
+/**
+ * Answers "does any needle stand in `[s, e)`?" for lines visited in order, searching
+ * each needle once per block rather than once per line.
+ */
+export function hitCursor(buf: Buffer, needles: Needle[]): (s: number, e: number) => boolean {
+  const next = needles.map((n) => find(buf, n, 0));
+  return (s, e) => {
+    let hit = false;
+    for (let k = 0; k < next.length; k++) {
+      let p = next[k]!;
+      if (p !== -1 && p < s) next[k] = p = find(buf, needles[k]!, s);
+      if (p !== -1 && p < e) hit = true;
+    }
+    return hit;
+  };
 }
 
 /** Parses `buf[start, end)` as an event; undefined for a bad line. */

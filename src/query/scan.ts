@@ -2,7 +2,7 @@ import type { TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
 import { matches, needlesFor, type Filter } from "./filter.js";
-import { createBadLines, eachCandidate, eachLine, parseAt, type BadReport } from "./lines.js";
+import { createBadLines, eachCandidate, eachLine, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
 import { reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
 
@@ -65,6 +65,7 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   const needles = needlesFor(filter);
   const bad = createBadLines(file);
   const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
+  let tuned: Needle[] | undefined;
   for await (const { buf, end, base } of lineBlocks(file, start, options.end)) {
     const out: ReadEvent[] = [];
     const visit = (s: number, e: number): void => {
@@ -72,7 +73,7 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
       if (!hit) bad.add(base + s);
       else if (matches(filter, hit.event)) out.push(hit);
     };
-    if (needles) eachCandidate(buf, end, needles, visit);
+    if (needles) eachCandidate(buf, end, (tuned ??= tuneNeedles(needles, buf.subarray(0, end))), visit);
     else eachLine(buf, end, visit);
     if (out.length > 0) yield out;
   }

@@ -1,9 +1,9 @@
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
 import { plainFile } from "./scan.js";
-import { matches, type Filter } from "./filter.js";
-import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
-import { peekHeader } from "./peek.js";
+import { matches, needlesFor, type Filter } from "./filter.js";
+import { createBadLines, eachLine, hitCursor, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
+import { notAChildOf, peekCursor } from "./peek.js";
 import { reorderBatches } from "./reorder.js";
 
 /** A target's timeline: its own events and everything they caused. */
@@ -58,7 +58,7 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
     const hits = options.plain
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
-      : fastMembers(file, isMember, options.onBad, options.ends ? (options.ends.get(file.path) ?? 0) : undefined);
+      : fastMembers(file, options.target, isMember, options.onBad, options.ends ? (options.ends.get(file.path) ?? 0) : undefined);
     yield* reorderBatches(hits, keep);
   }
 }
@@ -66,25 +66,30 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
 type IsMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined) => boolean;
 
 /**
- * Member events of one file a block at a time. Lines in the writer's own form are
- * judged by their envelope alone; only members (and other forms) are parsed.
- * Yields a block's members at once, so membership must be updated by the caller
- * before the next block: a child in the same block as its parent is caught by
- * checking the block's own ids too.
+ * Member events of one file a block at a time. A line that holds neither the target's
+ * bytes nor a member as its parent is passed by from the bytes alone; only candidates
+ * are parsed. Yields a block's members at once, so
+ * the caller updates membership before the next block; within a block, the block's own
+ * ids count too.
  */
-async function* fastMembers(file: DayFile, isMember: IsMember, onBad: TimelineOptions["onBad"], endAt?: number): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, target: string, isMember: IsMember, onBad: TimelineOptions["onBad"], endAt?: number): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
-  const inBlock: IsMember = (agent, target, parent) => isMember(agent, target, parent) || (parent != null && blockIds.has(parent));
+  const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
+  const needles = needlesFor({ agent: target })!;
+  const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
+  let tuned: Needle[] | undefined;
   for await (const { buf, end, base } of lineBlocks(file, 0, endAt)) {
     const out: ReadEvent[] = [];
     blockIds.clear();
+    tuned ??= tuneNeedles(needles, buf.subarray(0, end));
+    const holdsTarget = hitCursor(buf, tuned);
+    const cursor = peekCursor(buf);
     eachLine(buf, end, (s, e) => {
-      const head = peekHeader(buf, s, e);
-      if (head && !inBlock(head.agent, head.target, head.parent)) return;
+      if (!holdsTarget(s, e) && notAChildOf(cursor, s, e, isKnown)) return;
       const hit = parseAt(buf, s, e);
       if (!hit) return bad.add(base + s);
-      if (!head && !inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
+      if (!inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
       blockIds.add(hit.event.id);
       out.push(hit);
     });

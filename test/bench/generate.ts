@@ -63,3 +63,27 @@ export function generateStore(spec: StoreSpec): number {
   w.close();
   return total;
 }
+
+/**
+ * Writes one causality tree of `size` events (each node has up to `fanout` children,
+ * breadth first) under a root on target `tree-root`, spread over three days.
+ */
+export function generateTree(dir: string, size: number, end: number, fanout = 8): void {
+  rmSync(dir, { recursive: true, force: true });
+  const w = openBatchWriter({ dir, maxBytes: 4 << 20 });
+  const ids: string[] = [];
+  const start = end - 3 * 86_400_000;
+  for (let i = 0; i < size; i++) {
+    const parent = i === 0 ? null : ids[Math.floor((i - 1) / fanout)]!;
+    const e = w.emit({
+      primitive: "ops",
+      event_type: i === 0 ? "create_task" : "claim_task",
+      agent_id: `agent-${i % 50}`,
+      target_id: i === 0 ? "tree-root" : `task-t${i}`,
+      parent_event_id: parent,
+      timestamp: Math.floor(start + (i * 3 * 86_400_000) / size),
+    });
+    ids.push(e.id);
+  }
+  w.close();
+}
