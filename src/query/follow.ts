@@ -21,7 +21,7 @@ export interface FollowOptions {
   backlog?: number;
   /** Abort to stop following. */
   signal?: AbortSignal;
-  /** The fallback re-read interval (ms) for when the watcher drops a change; default 50. */
+  /** The fallback re-read interval (ms) for when the watcher drops a change; default 25. */
   pollMs?: number;
   /** Notes for stderr: truncation, replaced files. */
   onNote?: (message: string) => void;
@@ -81,7 +81,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
       }
       if (filter.until !== undefined && Date.now() > filter.until) return;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, options.pollMs ?? 50);
+        const timer = setTimeout(resolve, options.pollMs ?? 25);
         wake = () => {
           clearTimeout(timer);
           resolve();

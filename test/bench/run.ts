@@ -4,12 +4,13 @@
  * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import minimist from "minimist";
-import { uuidv7 } from "uuidv7";
-import { createIdSource, openBatchWriter, openWriter } from "../../src/index.js";
+import ndjson from "ndjson";
+import split2 from "split2";
+import { openWriter } from "../../src/index.js";
 import { BIN, have, ROOT } from "../helpers/cli.js";
 import { generateStore, generateTree } from "./generate.js";
 
@@ -49,13 +50,6 @@ function measure(command: string, runs = RUNS): Timing {
 const sizeMb = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0) / 2 ** 20;
 const trace = (dir: string, rest: string): string => `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --dir ${JSON.stringify(dir)} ${rest}`;
 
-/** Events per second of a loop of `n` calls. */
-function rate(n: number, body: (i: number) => void): number {
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) body(i);
-  return n / ((performance.now() - t0) / 1000);
-}
-
 /** Follow latency: append one line, time until `trace -f` prints it; 1,000 times. */
 async function followLatency(dir: string, n: number): Promise<{ median: number; p99: number }> {
   mkdirSync(dir, { recursive: true });
@@ -88,6 +82,38 @@ async function followLatency(dir: string, n: number): Promise<{ median: number; 
   return { median: lat[Math.floor(n / 2)]!, p99: lat[Math.floor(n * 0.99)]! };
 }
 
+/** The ndjson package against split2 + JSON.parse on one day file, in process (why the reader does not use ndjson). */
+async function readers(dir: string): Promise<Row> {
+  const file = join(dir, readdirSync(dir).sort()[0]!);
+  const time = async (run: () => Promise<number>): Promise<number> => {
+    const t0 = performance.now();
+    await run();
+    return performance.now() - t0;
+  };
+  const viaNdjson = await time(async () => {
+    let n = 0;
+    for await (const _ of createReadStream(file).pipe(ndjson.parse({ strict: false }))) n++;
+    return n;
+  });
+  const viaSplit2 = await time(async () => {
+    let n = 0;
+    for await (const line of createReadStream(file).pipe(split2()) as AsyncIterable<string>) if (line && JSON.parse(line)) n++;
+    return n;
+  });
+  return { case: "one day file: ndjson.parse vs split2 + JSON.parse", ours: viaSplit2, theirs: viaNdjson, vs: "ndjson", ratio: viaNdjson / viaSplit2, note: "ndjson / split2 (ndjson also hides bad lines' numbers)" };
+}
+
+/** One line of the table: ours beside theirs. */
+interface Row {
+  case: string;
+  ours: number;
+  theirs?: number;
+  vs?: string;
+  ratio?: number;
+  rssMb?: number | undefined;
+  note?: string;
+}
+
 async function main(): Promise<void> {
   mkdirSync(WORK, { recursive: true });
   const main30 = join(WORK, `store-${DAYS}d-${PER_DAY}`);
@@ -100,7 +126,7 @@ async function main(): Promise<void> {
   generateStore({ dir: hist30, days: 30, perDay: 5_000, end: END, seed: 7 });
   generateStore({ dir: hist300, days: 300, perDay: 5_000, end: END, seed: 7 });
   const files = readdirSync(main30).map((f) => JSON.stringify(join(main30, f))).join(" ");
-  const rows: { case: string; ours: number; theirs?: number; vs?: string; ratio?: number; rssMb?: number | undefined; note?: string }[] = [];
+  const rows: Row[] = [];
   const agent = "agent-7";
 
   const ours = measure(trace(main30, `--agent ${agent} --json`));
@@ -118,6 +144,7 @@ async function main(): Promise<void> {
   rows.push({ case: "agent filter, plain path (split2 + JSON.parse)", ours: plain.ms, theirs: ours.ms, vs: "fast path", ratio: plain.ms / ours.ms, rssMb: plain.rssMb, note: "plain / fast" });
   const timeline = measure(trace(main30, "task-42 --json"));
   rows.push({ case: "target timeline (trace task-42)", ours: timeline.ms, theirs: ours.ms, vs: "agent scan", ratio: timeline.ms / ours.ms, rssMb: timeline.rssMb, note: "timeline / scan" });
+  rows.push(await readers(main30));
   const tree = measure(trace(main30, "--causality task-42 --json --depth 3"));
   rows.push({ case: "--causality task-42", ours: tree.ms, theirs: ours.ms, vs: "agent scan", ratio: tree.ms / ours.ms, rssMb: tree.rssMb, note: "tree / scan (target ≤ 2)" });
   const treeDir = join(WORK, "tree-100k");
@@ -132,21 +159,11 @@ async function main(): Promise<void> {
   rows.push({ case: "whole store, no filter (peak RSS)", ours: all.ms, rssMb: all.rssMb });
 
   const emitDir = join(WORK, "emit");
-  const w = openWriter({ dir: emitDir });
-  const input = { primitive: "ops", event_type: "claim_task", agent_id: "haiku-1", target_id: "task-1", metadata: { attempt: 1 } };
-  rate(20_000, () => w.emit(input));
-  const sync = rate(300_000, () => w.emit(input));
-  w.close();
-  const b = openBatchWriter({ dir: emitDir });
-  rate(50_000, () => b.emit(input));
-  const batch = rate(1_000_000, () => b.emit(input));
-  b.close();
-  const ids = createIdSource();
-  const ourIds = rate(1_000_000, () => ids());
-  const pkgIds = rate(1_000_000, () => uuidv7());
-  rows.push({ case: "library emit (sync), events/s", ours: sync, note: "target ≥ 250,000" });
-  rows.push({ case: "batch writer, events/s", ours: batch, note: "target ≥ 800,000" });
-  rows.push({ case: "ids/s: our UUIDv7 vs uuidv7 package", ours: ourIds, theirs: pkgIds, vs: "uuidv7", ratio: ourIds / pkgIds });
+  const emitRun = spawnSync(process.execPath, [join(ROOT, "build/test/bench/emit-rate.js"), emitDir], { encoding: "utf8" });
+  const rates = JSON.parse(emitRun.stdout) as { sync: number; batch: number; ids: number; pkgIds: number };
+  rows.push({ case: "library emit (sync), events/s", ours: rates.sync, note: "target ≥ 250,000" });
+  rows.push({ case: "batch writer, events/s", ours: rates.batch, note: "target ≥ 800,000" });
+  rows.push({ case: "ids/s: our UUIDv7 vs uuidv7 package", ours: rates.ids, theirs: rates.pkgIds, vs: "uuidv7", ratio: rates.ids / rates.pkgIds });
   const cli = measure(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} emit ops tick --dir ${JSON.stringify(emitDir)}`, 15);
   const bare = measure(`${JSON.stringify(process.execPath)} -e 0`, 15);
   rows.push({ case: "trace emit per call vs node -e 0", ours: cli.ms, theirs: bare.ms, vs: "node -e 0", ratio: cli.ms / bare.ms, rssMb: cli.rssMb, note: "target < 2" });
