@@ -1,44 +1,13 @@
 import { UsageError } from "../errors.js";
 import { compareEvents, type TraceEvent } from "../event.js";
-import { listDayFiles, type DayFile } from "../store/layout.js";
+import { listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { eachCandidate, parseAt, toNeedle } from "../query/lines.js";
-import { ALTERNATE_SPELLINGS, type Filter } from "../query/filter.js";
-import { fastFile } from "../query/scan.js";
+import { ALTERNATE_SPELLINGS } from "../query/filter.js";
+import { findById, findFirstOwn } from "../query/lookup.js";
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_SUFFIX = /^[0-9a-f-]{8,}$/;
-
-/** The earliest event of one file that passes the filter. */
-async function earliestIn(file: DayFile, filter: Filter): Promise<TraceEvent | undefined> {
-  let best: TraceEvent | undefined;
-  for await (const batch of fastFile(file, filter)) {
-    for (const { event } of batch) if (!best || compareEvents(event, best) < 0) best = event;
-  }
-  return best;
-}
-
-/**
- * The event with this id, searching days newest first from `beforeDay` (a parent is
- * never on a later day than its child).
- */
-export async function findById(dir: string, id: string, beforeDay?: string): Promise<TraceEvent | undefined> {
-  for (const file of listDayFiles(dir).reverse()) {
-    if (beforeDay !== undefined && file.day > beforeDay) continue;
-    const hit = await earliestIn(file, { id });
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-/** The first event acting as or on the target (its own earliest event). */
-export async function findFirstOwn(dir: string, target: string): Promise<TraceEvent | undefined> {
-  for (const file of listDayFiles(dir)) {
-    const hits = [await earliestIn(file, { task: target }), await earliestIn(file, { agent: target })].filter((e) => e !== undefined);
-    if (hits.length > 0) return hits.sort(compareEvents)[0];
-  }
-  return undefined;
-}
 
 /** Every distinct event whose id ends with `suffix`. */
 async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> {

@@ -3,7 +3,8 @@ import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
 import { notAChildOf, peekCursor } from "../query/peek.js";
-import { findById, findFocus } from "./find.js";
+import { findById } from "../query/lookup.js";
+import { findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
 
 /** One event in a causality tree and the events it caused, in time order. */

@@ -5,6 +5,8 @@ import { toNeedle, type Needle } from "./lines.js";
 export interface Filter {
   /** `id` equals (one event). */
   id?: string | undefined;
+  /** `agent_id` or `target_id` equals: the target's own events (no descendants). */
+  own?: string | undefined;
   /** `agent_id` equals. */
   agent?: string | undefined;
   /** `target_id` equals (a task id). */
@@ -28,6 +30,7 @@ export interface Filter {
 export function matches(f: Filter, e: TraceEvent): boolean {
   return (
     (f.id === undefined || e.id === f.id) &&
+    (f.own === undefined || e.agent_id === f.own || e.target_id === f.own) &&
     (f.agent === undefined || e.agent_id === f.agent) &&
     (f.task === undefined || e.target_id === f.task) &&
     (f.channel === undefined || (e.primitive === "bridge" && e.target_id === f.channel)) &&
@@ -50,7 +53,7 @@ export const ALTERNATE_SPELLINGS: readonly Needle[] = [toNeedle(Buffer.from("\\u
  * needlesFor({ agent: "haiku-1" }); // ['"haiku-1"', '\u', '\/'] as Buffers
  */
 export function needlesFor(f: Filter): Needle[] | undefined {
-  const value = f.id ?? f.agent ?? f.task ?? f.channel ?? f.primitive;
+  const value = f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive;
   if (value === undefined) return undefined;
   return [toNeedle(Buffer.from(JSON.stringify(value))), ...ALTERNATE_SPELLINGS];
 }

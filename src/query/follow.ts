@@ -71,13 +71,16 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
       }
       const recent = listDayFiles(options.dir).filter((f) => f.day >= firstDay || dirty.has(f.path));
       dirty.clear();
-      for (const line of await tailer.read(recent)) {
+      for (const { path, line } of await tailer.read(recent)) {
         const event = parseEventLine(line);
-        if (!event) continue;
+        if (!event) {
+          options.onNote?.(`${path}: skipped a bad line (${JSON.stringify(line.slice(0, 40))}…)`);
+          continue;
+        }
         const member = options.target === undefined || isOwnEvent(options.target, event.agent_id, event.target_id) || (event.parent_event_id !== null && members.has(event.parent_event_id));
         if (!member) continue;
         if (options.target !== undefined) members.add(event.id);
-        if (matches({ ...filter, until: undefined }, event) && (filter.until === undefined || event.timestamp <= filter.until)) yield { event, line };
+        if (matches(filter, event)) yield { event, line };
       }
       if (filter.until !== undefined && Date.now() > filter.until) return;
       await new Promise<void>((resolve) => {

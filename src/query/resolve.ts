@@ -1,6 +1,5 @@
 import { UsageError } from "../errors.js";
-import { listDayFiles } from "../store/layout.js";
-import { fastFile } from "./scan.js";
+import { findFirstOwn, findLastWake } from "./lookup.js";
 import { parseWhen, type TimeContext, type When } from "./time.js";
 
 /** What resolving `last wake` and `when X created` may look at. */
@@ -22,39 +21,11 @@ export async function resolveWhen(text: string, ctx: ResolveContext, flag: strin
   if (when.kind === "time") return when.ms;
   if (when.kind === "last-wake") {
     if (ctx.agent === undefined) throw new UsageError(`${flag} "last wake" needs --agent: whose wake?`);
-    const ms = await lastWake(ctx.dir, ctx.agent);
+    const ms = (await findLastWake(ctx.dir, ctx.agent))?.timestamp;
     if (ms === undefined) throw new UsageError(`${flag} "last wake": no wake event of ${ctx.agent} in the store`);
     return ms;
   }
-  const ms = await firstEventOf(ctx.dir, when.target);
+  const ms = (await findFirstOwn(ctx.dir, when.target))?.timestamp;
   if (ms === undefined) throw new UsageError(`${flag} "when ${when.target} created": no event of ${when.target} in the store`);
   return ms;
-}
-
-/** Timestamp of the agent's latest `wake` event, newest day first. */
-export async function lastWake(dir: string, agent: string): Promise<number | undefined> {
-  for (const file of listDayFiles(dir).reverse()) {
-    let latest: number | undefined;
-    for await (const batch of fastFile(file, { agent })) {
-      for (const { event } of batch) {
-        if (event.event_type === "wake" && (latest === undefined || event.timestamp > latest)) latest = event.timestamp;
-      }
-    }
-    if (latest !== undefined) return latest;
-  }
-  return undefined;
-}
-
-/** Timestamp of the first event acting as or on the target, oldest day first. */
-export async function firstEventOf(dir: string, target: string): Promise<number | undefined> {
-  for (const file of listDayFiles(dir)) {
-    let first: number | undefined;
-    for (const filter of [{ task: target }, { agent: target }]) {
-      for await (const batch of fastFile(file, filter)) {
-        for (const { event } of batch) if (first === undefined || event.timestamp < first) first = event.timestamp;
-      }
-    }
-    if (first !== undefined) return first;
-  }
-  return undefined;
 }

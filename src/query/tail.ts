@@ -13,7 +13,7 @@ export interface Tailer {
   /** Starts a file at `offset` (the size when the backlog was read). */
   start(path: string, ino: number, offset: number): void;
   /** Whole new lines of each file, in file order, files in the order given. */
-  read(files: DayFile[]): Promise<string[]>;
+  read(files: DayFile[]): Promise<{ path: string; line: string }[]>;
 }
 
 const MAX_READ = 4 << 20;
@@ -25,7 +25,7 @@ const MAX_READ = 4 << 20;
  *
  * @example
  * const t = createTailer((msg) => console.error(msg));
- * for (const line of await t.read(listDayFiles(dir))) console.log(line);
+ * for (const { line } of await t.read(listDayFiles(dir))) console.log(line);
  */
 export function createTailer(note: (message: string) => void): Tailer {
   const states = new Map<string, FileState>();
@@ -79,8 +79,8 @@ export function createTailer(note: (message: string) => void): Tailer {
     async read(files) {
       const seen = new Set(files.map((f) => f.path));
       for (const path of states.keys()) if (!seen.has(path)) states.delete(path);
-      const out: string[] = [];
-      for (const file of files) if (!file.gz) out.push(...(await readFile(file.path)));
+      const out: { path: string; line: string }[] = [];
+      for (const file of files) if (!file.gz) for (const line of await readFile(file.path)) out.push({ path: file.path, line });
       return out;
     },
   };

@@ -1,0 +1,46 @@
+import { compareEvents, type TraceEvent } from "../event.js";
+import { listDayFiles, type DayFile } from "../store/layout.js";
+import type { Filter } from "./filter.js";
+import { fastFile } from "./scan.js";
+
+/** The earliest (or, with `latest`, the latest) event of one file that passes the filter and `accept`. */
+async function pickIn(file: DayFile, filter: Filter, accept: (e: TraceEvent) => boolean = () => true, latest = false): Promise<TraceEvent | undefined> {
+  let best: TraceEvent | undefined;
+  for await (const batch of fastFile(file, filter)) {
+    for (const { event } of batch) {
+      if (accept(event) && (!best || compareEvents(event, best) * (latest ? -1 : 1) < 0)) best = event;
+    }
+  }
+  return best;
+}
+
+/**
+ * The event with this id, searching days newest first, none later than `beforeDay`
+ * (a parent is never on a later day than its child).
+ */
+export async function findById(dir: string, id: string, beforeDay?: string): Promise<TraceEvent | undefined> {
+  for (const file of listDayFiles(dir).reverse()) {
+    if (beforeDay !== undefined && file.day > beforeDay) continue;
+    const hit = await pickIn(file, { id });
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The first event acting as or on the target (`when TARGET created`, the root of its tree). */
+export async function findFirstOwn(dir: string, target: string): Promise<TraceEvent | undefined> {
+  for (const file of listDayFiles(dir)) {
+    const hit = await pickIn(file, { own: target });
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** The agent's latest `wake` event (`last wake`), newest day first. */
+export async function findLastWake(dir: string, agent: string): Promise<TraceEvent | undefined> {
+  for (const file of listDayFiles(dir).reverse()) {
+    const hit = await pickIn(file, { agent }, (e) => e.event_type === "wake", true);
+    if (hit) return hit;
+  }
+  return undefined;
+}
