@@ -131,3 +131,17 @@ test("a tree over a pruned parent shows the orphan marker", async (t) => {
   const r = await trace(["--dir", dir, "--causality", "task-c"]);
   assert.equal(lines(r.stdout)[1], `[missing parent ${parent.id.slice(0, 8)}…] ops task-c (claimed by h)`);
 });
+
+test("a late plain file beside a compressed day is read too, and the next compaction merges it", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const day = now - 3 * DAY_MS;
+  emit({ primitive: "ops", event_type: "early", timestamp: day }, { dir });
+  await prune({ dir, compressAfter: DAY_MS });
+  const plain = join(dir, `${daysAgo(3)}.ndjson`);
+  writeFileSync(plain, JSON.stringify({ id: "late-1", timestamp: day + 5, primitive: "ops", event_type: "late", agent_id: null, target_id: null, parent_event_id: null, metadata: {} }) + "\n");
+  assert.deepEqual((await all(dir)).map((l) => JSON.parse(l).event_type), ["early", "late"]);
+  await prune({ dir, compressAfter: DAY_MS });
+  assert.deepEqual(readdirSync(dir), [`${daysAgo(3)}.ndjson.gz`]);
+  assert.deepEqual((await all(dir)).map((l) => JSON.parse(l).event_type), ["early", "late"]);
+});

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, lstatSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 
 /** One day file of a store. */
@@ -63,10 +63,10 @@ export function parseDayFileName(name: string): { day: string; gz: boolean } | u
 }
 
 /**
- * The day files of a store in day order, regular files only. Where a day has both a
- * plain and a `.gz` file, compaction is between writing the copy and removing the
- * original, so the plain file is the whole day and the `.gz` is skipped.
- * Optional bounds skip days that cannot hold `[from, to]` without opening them.
+ * The day files of a store in day order, regular files only; a day with both a `.gz`
+ * and a plain file lists the `.gz` first (older events) — unless the plain file is the
+ * very one being compressed (its size is the `.gz` last member's), which is then left
+ * out. Optional bounds skip days that cannot hold `[from, to]` without opening them.
  */
 export function listDayFiles(dir: string, range: { from?: number; to?: number } = {}): DayFile[] {
   let names: string[];
@@ -88,8 +88,29 @@ export function listDayFiles(dir: string, range: { from?: number; to?: number } 
     if (!isRegularFile(path)) continue;
     out.push({ day: parsed.day, path, gz: parsed.gz });
   }
-  out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : Number(a.gz) - Number(b.gz)));
-  return out.filter((f, i) => !(f.gz && out[i - 1]?.day === f.day));
+  out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : Number(b.gz) - Number(a.gz)));
+  return out.filter((f, i) => f.gz || out[i - 1]?.day !== f.day || !isCopyOf(f.path, out[i - 1]!.path));
+}
+
+/**
+ * True when a plain day file is what the `.gz` beside it ends with: compaction has
+ * written the copy and not yet removed the original. A gzip member's last 4 bytes hold
+ * its uncompressed size (mod 2^32).
+ */
+export function isCopyOf(plain: string, gz: string): boolean {
+  try {
+    const size = statSync(gz).size;
+    const trailer = Buffer.alloc(4);
+    const fd = openSync(gz, "r");
+    try {
+      readSync(fd, trailer, 0, 4, size - 4);
+    } finally {
+      closeSync(fd);
+    }
+    return size >= 20 && trailer.readUInt32LE(0) === statSync(plain).size % 2 ** 32;
+  } catch {
+    return false;
+  }
 }
 
 function isRegularFile(path: string): boolean {
