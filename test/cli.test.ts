@@ -137,6 +137,8 @@ test("every CLI error exits 2 with one line on stderr and no stack", async (t) =
     [["validate", notJson], /bad\.json:1: not valid JSON/],
     [["prune", "--older-than", "soon", "--dir", dir], /--older-than: cannot read "soon"/],
     [["prune", "--dir", join(dir, "nope")], /no such store folder/],
+    [["--agent", "x", "--dir", join(dir, "nope")], /nope: no such store folder/],
+    [["--causality", "x", "--dir", join(dir, "nope")], /nope: no such store folder/],
     [["prune", "--auto", "--dir", dir], /--auto goes with --set-retention/],
   ];
   for (const [args, message] of cases) {

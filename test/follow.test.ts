@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dayOf, emit, follow, type ReadEvent } from "../src/index.js";
 import { BIN, lines, ROOT, tempDir } from "./helpers/cli.js";
@@ -83,6 +83,14 @@ test("a truncated day file is read again from the start with a note", { timeout:
   await until("the event after truncation", () => lines(f.out()).length === 2);
   assert.equal(JSON.parse(lines(f.out())[1]!).id, b.id);
   assert.match(f.err(), /truncated; reading it again from the start/);
+  // A file replaced by another (a new inode) is reopened from its start.
+  const c = emit({ primitive: "ops", event_type: "c" }, { dir });
+  const replacement = join(dir, "replacement.tmp");
+  writeFileSync(replacement, readFileSync(file, "utf8") + JSON.stringify({ ...c, id: "0190aaaa-0000-7000-8000-000000000001", event_type: "d" }) + "\n");
+  await until("the event after truncation and c", () => lines(f.out()).length === 3);
+  renameSync(replacement, file);
+  await until("the replaced file, read from its start", () => lines(f.out()).length === 6);
+  assert.match(f.err(), /replaced by a new file/);
   f.child.kill("SIGTERM");
   assert.equal(await exited(f.child), 0);
 });

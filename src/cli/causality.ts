@@ -5,11 +5,13 @@ import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { renderTree, treeToJson } from "../format/tree.js";
 import { parseCount, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
+import { requireStore } from "./query.js";
 
 const DEFAULT_MAX_CHILDREN = 50;
 
 /** `trace --causality X`: the tree around X, drawn or as nested JSON. */
 export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> {
+  requireStore(ctx.dir);
   const asked = p.values.causality!;
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");

@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import { readStoreConfig, writeStoreConfig } from "../store/config.js";
 import { DEFAULT_RETENTION, parseAge, prune, type PruneAction } from "../store/prune.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
+import { requireStore } from "./query.js";
 
 /** `trace prune`: apply the retention rule, or set and show it. */
 export async function runPrune(p: Parsed, ctx: CliContext): Promise<number> {
@@ -12,7 +12,7 @@ export async function runPrune(p: Parsed, ctx: CliContext): Promise<number> {
   const setTo = p.values["set-retention"];
   if (setTo !== undefined) return setRetention(p, ctx, setTo);
   if (p.switches.auto) throw new UsageError("--auto goes with --set-retention, e.g. trace prune --set-retention 30d --auto");
-  if (!existsSync(ctx.dir)) throw new UsageError(`${ctx.dir}: no such store folder (use --dir or TRACE_DIR)`);
+  requireStore(ctx.dir);
   const olderThan = p.values["older-than"];
   const compressAfter = p.values["compress-after"];
   const actions = await prune({

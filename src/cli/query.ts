@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { Parsed } from "./args.js";
 import { parseCount } from "./args.js";
@@ -8,6 +9,11 @@ import { renderRow, timelineHeader } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import type { View } from "../format/describe.js";
 import type { CliContext } from "./context.js";
+
+/** Fails with exit 2 when the store folder is not there: most likely a wrong --dir or TRACE_DIR. */
+export function requireStore(dir: string): void {
+  if (!existsSync(dir)) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
+}
 
 /** The plain filters named on the command line. */
 export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
@@ -21,6 +27,7 @@ export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
 
 /** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
+  requireStore(ctx.dir);
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const target = p.words[0];
   const filter = filterFlags(p);
