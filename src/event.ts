@@ -72,13 +72,15 @@ export function makeEvent(input: EventInput, nextId: () => string, now: number =
   if (parent !== null && (typeof parent !== "string" || !UUID.test(parent))) {
     throw new UsageError(`parent_event_id: expected a lowercase UUID, got ${JSON.stringify(parent)}`);
   }
-  const metadata = input.metadata ?? {};
+  let metadata = input.metadata ?? {};
   if (!isPlainObject(metadata)) throw new UsageError("metadata: expected a JSON object");
   if ((checked === undefined || checked.get(input.primitive)?.has(input.event_type) !== true) && isSchemaType(input.event_type)) {
     const { problems } = validateTrace(metadata, input.event_type);
     if (problems.length > 0) {
       throw new UsageError(`metadata: ${input.event_type} breaks trace schema v1: ${problems.map((p) => `${p.key} ${p.message}`).join("; ")}`);
     }
+    // The stored trace is whole, type included (DESIGN §1).
+    if (metadata.type === undefined) metadata = { type: input.event_type, ...metadata };
   }
   const timestamp = input.timestamp ?? now;
   if (!Number.isSafeInteger(timestamp) || timestamp < 0) {

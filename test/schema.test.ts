@@ -159,10 +159,12 @@ test("emit refuses a broken v1 trace; typed helpers write valid ones that valida
   emitCapabilityCheck(w, { ...denied, allowed: false, resolved_source: "installed_pack", runner: "service", capability: "network", guarantee_source: "policy" });
   emitMemoryTrace(w, "memory_pack_merged", { title: "Memory packs merged", lines: ["base", "team"] });
   w.emit({ primitive: "ops", event_type: "create_task", target_id: "task-1" });
+  const { type: _t, ...untyped } = TOOL;
+  assert.equal(w.emit({ primitive: "tool", event_type: "tool_call", metadata: untyped }).metadata.type, "tool_call", "the stored trace gets its type");
   w.close();
   const r = await trace(["validate", "--dir", dir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /trace schema v1: 3 traces, 3 valid, 0 invalid/);
+  assert.match(r.stdout, /trace schema v1: 4 traces, 4 valid, 0 invalid/);
   const human = await trace(["--dir", dir, "--utc"]);
   assert.match(human.stdout, /\| tool      \| tool_call format tool \(binding, local\) ok 12 ms/);
   assert.match(human.stdout, /\| tool      \| capability_check network denied: guarantee_blocked/);
