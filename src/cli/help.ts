@@ -54,6 +54,7 @@ Appends one event to today's day file and prints its id, so scripts can chain ca
   --agent A      who triggered it          --target T   what it affected
   --parent ID    the id of its cause       --meta JSON  payload object (default {})
   --fsync        also survive power loss   --json       print the whole stored event
+  --dir DIR      the store folder (default: TRACE_DIR, else the nearest .space/trace)
 Schema v1 types (tool_call, capability_check, memory_*) are checked before writing.
 `;
 
@@ -67,6 +68,7 @@ With no FILE, validates the store's day files; "-" reads standard input.
 
   --json     one JSON object per problem, then a summary object
   --strict   unknown trace types are errors, not notes
+  --dir DIR  the store to validate when no FILE is given
 Exit: 0 all valid, 1 violations found, 2 unreadable input.
 `;
 
@@ -85,4 +87,5 @@ tomorrow's files, symlinks and anything that is not a day file are never touched
   --set-retention AGE    keep AGE as the store's rule ("none" clears it)
   --auto                 with --set-retention: writers prune once a day by themselves
   --show-retention       print the store's rule
+  --dir DIR              the store folder (default: TRACE_DIR, else the nearest .space/trace)
 `;
