@@ -13,7 +13,7 @@ export { compareEvents, isEvent, makeEvent, parseEventLine, serializeEvent, type
 export { createIdSource } from "./store/id.js";
 export { dayOf, listDayFiles, resolveStoreDir, type DayFile } from "./store/layout.js";
 export { emit, openBatchWriter, openWriter, type BatchWriter, type Writer, type WriterOptions } from "./store/write.js";
-export { readEvents, type ReadEvent } from "./store/read.js";
+export { lineBlocks, readEvents, type ReadEvent } from "./store/read.js";
 export { prune, parseAge, DEFAULT_RETENTION, type PruneAction, type PruneOptions } from "./store/prune.js";
 export { compressDay } from "./store/compact.js";
 export { readStoreConfig, writeStoreConfig, type StoreConfig } from "./store/config.js";

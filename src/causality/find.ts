@@ -1,7 +1,7 @@
 import { UsageError } from "../errors.js";
 import { compareEvents, type TraceEvent } from "../event.js";
 import { listDayFiles } from "../store/layout.js";
-import { lineBlocks } from "../store/read.js";
+import { createBlockPool, lineBlocks } from "../store/read.js";
 import { eachCandidate, parseAt, toNeedle } from "../query/lines.js";
 import { ALTERNATE_SPELLINGS } from "../query/filter.js";
 import { findById, findFirstOwn } from "../query/lookup.js";
@@ -13,8 +13,9 @@ const ID_SUFFIX = /^[0-9a-f-]{8,}$/;
 async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> {
   const found = new Map<string, TraceEvent>();
   const needles = [toNeedle(Buffer.from(`${suffix}"`)), ...ALTERNATE_SPELLINGS];
+  const pool = createBlockPool();
   for (const file of listDayFiles(dir)) {
-    for await (const { buf, end } of lineBlocks(file)) {
+    for await (const { buf, end } of lineBlocks(file, 0, Infinity, pool)) {
       eachCandidate(buf, end, needles, (s, e) => {
         const hit = parseAt(buf, s, e);
         if (hit && hit.event.id.endsWith(suffix)) found.set(hit.event.id, hit.event);

@@ -1,6 +1,6 @@
 import { compareEvents, type TraceEvent } from "../event.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
-import { lineBlocks } from "../store/read.js";
+import { createBlockPool, lineBlocks } from "../store/read.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
 import { notAChildOf, peekCursor } from "../query/peek.js";
 import { findById } from "../query/lookup.js";
@@ -87,10 +87,11 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
   const nodes = new Map<string, CausalNode>([[rootEvent.id, root]]);
   const lastOfSession = new Map<string, TraceEvent>();
   const rootDay = dayOf(rootEvent.timestamp);
+  const pool = createBlockPool();
   for (const file of listDayFiles(options.dir)) {
     if (file.day < rootDay) continue;
     const bad = createBadLines(file);
-    for await (const { buf, end, base } of lineBlocks(file)) {
+    for await (const { buf, end, base } of lineBlocks(file, 0, Infinity, pool)) {
       const cursor = peekCursor(buf);
       eachLine(buf, end, (s, e) => {
         if (!options.infer && notAChildOf(cursor, s, e, (id) => nodes.has(id))) return;

@@ -3,16 +3,20 @@ import { parseEventLine, type TraceEvent } from "../event.js";
 import type { DayFile } from "../store/layout.js";
 import { gunzipFile } from "../store/read.js";
 
-/** Calls `fn(start, end)` for each non-empty line of `buf[0, end)`, newline and `\r` excluded. */
-export function eachLine(buf: Buffer, end: number, fn: (start: number, stop: number) => void): void {
-  let s = 0;
-  while (s < end) {
+/**
+ * Calls `fn(start, end)` for each non-empty line of `buf[from, end)`, newline and `\r`
+ * excluded, stopping after `limit` lines; returns where the next line starts.
+ */
+export function eachLine(buf: Buffer, end: number, fn: (start: number, stop: number) => void, from = 0, limit = Infinity): number {
+  let s = from;
+  for (let n = 0; s < end && n < limit; n++) {
     let nl = buf.indexOf(0x0a, s);
     if (nl === -1 || nl > end) nl = end;
     const stop = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
     if (stop > s) fn(s, stop);
     s = nl + 1;
   }
+  return s;
 }
 
 /** A needle searched from its rarest byte: Buffer#indexOf runs several times faster when the first byte it hunts for is rare. */

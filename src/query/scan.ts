@@ -1,10 +1,12 @@
 import type { TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
+import { createBlockPool, lineBlocks, readEvents, type BlockPool, type ReadEvent } from "../store/read.js";
 import { matches, needlesFor, type Filter } from "./filter.js";
 import { createBadLines, eachCandidate, eachLine, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
 import { reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
+
+const SMALL_BATCH = 512;
 
 /** Where and how to scan. */
 export interface ScanOptions {
@@ -34,8 +36,9 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ReadEvent> {
 export async function* scanBatches(options: ScanOptions): AsyncGenerator<ReadEvent[]> {
   const filter = options.filter ?? {};
   const files = listDayFiles(options.dir, { from: filter.since, to: filter.until });
+  const pool = createBlockPool();
   for (const file of files) {
-    yield* reorderBatches(options.plain ? plainFile(file, (e) => matches(filter, e), options.onBad) : fastFile(file, filter, { onBad: options.onBad }));
+    yield* reorderBatches(options.plain ? plainFile(file, (e) => matches(filter, e), options.onBad) : fastFile(file, filter, { onBad: options.onBad, pool }));
   }
 }
 
@@ -58,6 +61,8 @@ export interface FileScanOptions {
   onBad?: ScanOptions["onBad"];
   /** Read a plain file only up to this byte (follow's snapshot). */
   end?: number;
+  /** Buffers shared by the files of one scan. */
+  pool?: BlockPool;
 }
 
 /** The fast reader of one file: matching events a block at a time, in file order. */
@@ -66,15 +71,23 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   const bad = createBadLines(file);
   const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
   let tuned: Needle[] | undefined;
-  for await (const { buf, end, base } of lineBlocks(file, start, options.end)) {
-    const out: ReadEvent[] = [];
+  for await (const { buf, end, base } of lineBlocks(file, start, options.end, options.pool)) {
+    let out: ReadEvent[] = [];
     const visit = (s: number, e: number): void => {
       const hit = parseAt(buf, s, e);
       if (!hit) bad.add(base + s);
       else if (matches(filter, hit.event)) out.push(hit);
     };
-    if (needles) eachCandidate(buf, end, (tuned ??= tuneNeedles(needles, buf.subarray(0, end))), visit);
-    else eachLine(buf, end, visit);
+    if (needles) {
+      eachCandidate(buf, end, (tuned ??= tuneNeedles(needles, buf.subarray(0, end))), visit);
+    } else {
+      // Every line parses: hand them on in small batches so few parsed events are alive at once.
+      for (let from = 0; from < end; ) {
+        from = eachLine(buf, end, visit, from, SMALL_BATCH);
+        if (out.length > 0) yield out;
+        out = [];
+      }
+    }
     if (out.length > 0) yield out;
   }
   const report = await bad.finish();

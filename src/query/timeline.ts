@@ -1,6 +1,6 @@
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { lineBlocks, type ReadEvent } from "../store/read.js";
-import { plainFile } from "./scan.js";
+import { createBlockPool, lineBlocks, type ReadEvent } from "../store/read.js";
+import { plainFile, type FileScanOptions } from "./scan.js";
 import { matches, needlesFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, hitCursor, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
 import { notAChildOf, peekCursor } from "./peek.js";
@@ -55,10 +55,11 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
   // Membership needs every day (a cause may be older than the range); output does not.
+  const pool = createBlockPool();
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
     const hits = options.plain
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
-      : fastMembers(file, options.target, isMember, options.onBad, options.ends ? (options.ends.get(file.path) ?? 0) : undefined);
+      : fastMembers(file, options.target, isMember, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}) });
     yield* reorderBatches(hits, keep);
   }
 }
@@ -72,14 +73,14 @@ type IsMember = (agent: string | null | undefined, target: string | null | undef
  * the caller updates membership before the next block; within a block, the block's own
  * ids count too.
  */
-async function* fastMembers(file: DayFile, target: string, isMember: IsMember, onBad: TimelineOptions["onBad"], endAt?: number): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, target: string, isMember: IsMember, options: FileScanOptions): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
   const needles = needlesFor({ agent: target })!;
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
   let tuned: Needle[] | undefined;
-  for await (const { buf, end, base } of lineBlocks(file, 0, endAt)) {
+  for await (const { buf, end, base } of lineBlocks(file, 0, options.end, options.pool)) {
     const out: ReadEvent[] = [];
     blockIds.clear();
     tuned ??= tuneNeedles(needles, buf.subarray(0, end));
@@ -96,5 +97,5 @@ async function* fastMembers(file: DayFile, target: string, isMember: IsMember, o
     if (out.length > 0) yield out;
   }
   const report = await bad.finish();
-  if (report) onBad?.(report);
+  if (report) options.onBad?.(report);
 }
