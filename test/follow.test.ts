@@ -130,3 +130,24 @@ test("the library follow() filters, takes a target's descendants, and stops on a
   assert.deepEqual(seen.map((h) => h.event.id), [root.id, child.id, grandchild.id]);
   writeFileSync(join(dir, "notes.txt"), "not a day file");
 });
+
+test("an append to an older day (a backfill) is printed once, not the whole day again", { timeout: 30_000 }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const old = Date.now() - 5 * DAY_MS;
+  emit({ primitive: "ops", event_type: "old-1", timestamp: old }, { dir });
+  emit({ primitive: "ops", event_type: "old-2", timestamp: old + 1 }, { dir });
+  const stop = new AbortController();
+  const seen: string[] = [];
+  const done = (async () => {
+    for await (const hit of follow({ dir, backlog: 0, signal: stop.signal })) seen.push(hit.event.event_type);
+  })();
+  await new Promise((r) => setTimeout(r, 500));
+  emit({ primitive: "ops", event_type: "backfill", timestamp: old + 2 }, { dir });
+  emit({ primitive: "ops", event_type: "now" }, { dir });
+  await until("both new events", () => seen.length >= 2);
+  await new Promise((r) => setTimeout(r, 300));
+  stop.abort();
+  await done;
+  assert.deepEqual([...seen].sort(), ["backfill", "now"]);
+});

@@ -69,7 +69,10 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
       if (!watcher && existsSync(options.dir)) {
         watcher = watch(options.dir, { ignoreInitial: true, depth: 0, atomic: false }).on("all", (_event, path) => onChange(path));
       }
-      const recent = listDayFiles(options.dir).filter((f) => f.day >= firstDay || dirty.has(f.path));
+      const all = listDayFiles(options.dir);
+      tailer.keepOnly(all);
+      // Recent days, plus any older day the watcher saw change (a backfill), read from where it was.
+      const recent = all.filter((f) => f.day >= firstDay || dirty.has(f.path));
       dirty.clear();
       for (const { path, line } of await tailer.read(recent)) {
         const event = parseEventLine(line);

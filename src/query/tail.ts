@@ -14,6 +14,8 @@ export interface Tailer {
   start(path: string, ino: number, offset: number): void;
   /** Whole new lines of each file, in file order, files in the order given. */
   read(files: DayFile[]): Promise<{ path: string; line: string }[]>;
+  /** Drops what it knows of files that no longer exist (deleted by retention). */
+  keepOnly(existing: DayFile[]): void;
 }
 
 const MAX_READ = 4 << 20;
@@ -76,9 +78,11 @@ export function createTailer(note: (message: string) => void): Tailer {
     start(path, ino, offset) {
       states.set(path, { ino, offset, partial: Buffer.alloc(0) });
     },
-    async read(files) {
-      const seen = new Set(files.map((f) => f.path));
+    keepOnly(existing) {
+      const seen = new Set(existing.map((f) => f.path));
       for (const path of states.keys()) if (!seen.has(path)) states.delete(path);
+    },
+    async read(files) {
       const out: { path: string; line: string }[] = [];
       for (const file of files) if (!file.gz) for (const line of await readFile(file.path)) out.push({ path: file.path, line });
       return out;
