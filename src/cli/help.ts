@@ -41,6 +41,7 @@ Causality:
   --infer-window AGE  how far back --infer looks (default 5s)
 
 Exit codes: 0 ok (also when nothing matched), 1 failure, 2 bad usage or bad input.
+--help on any command explains it; --version prints the version.
 Run "trace emit --help", "trace validate --help" or "trace prune --help" for more.
 `;
 
