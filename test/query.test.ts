@@ -68,6 +68,7 @@ test("last wake and when TARGET created resolve against the store", async (t) =>
   e({ minutes: 62, agent_id: "haiku-1", target_id: "task-9" });
   const late = e({ minutes: 63, agent_id: "zealot-1" });
   assert.deepEqual(await ids({ dir, filter: { agent: "zealot-1" }, since: "last wake" }), [wake.id, after.id, late.id]);
+  assert.deepEqual(await ids({ dir, target: "zealot-1", since: "last wake" }), [wake.id, after.id, late.id], "TARGET stands in for --agent");
   assert.deepEqual(await ids({ dir, filter: { agent: "zealot-1" }, until: "when task-9 created" }), [firstWake.id, old.id, wake.id, after.id]);
   await assert.rejects(ids({ dir, since: "last wake" }), /needs --agent/);
   await assert.rejects(ids({ dir, filter: { agent: "nobody" }, since: "last wake" }), /no wake event of nobody/);

@@ -11,7 +11,7 @@ import { filterFlags } from "./query.js";
 export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const filter = filterFlags(p);
   const target = p.words[0];
-  const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent };
+  const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent ?? target };
   const since = p.values.since === undefined ? undefined : await resolveWhen(p.values.since, when, "--since");
   const until = p.values.until === undefined ? undefined : await resolveWhen(p.values.until, when, "--until");
   const stop = new AbortController();

@@ -29,7 +29,7 @@ Query:
 
 WHEN: 2h ago, 2 hours ago, -2h, 2h, 1h30m ago, yesterday, today, now, 2026-11-21,
       "2026-11-21 14:00", 2026-11-21T14:00:00Z, @1763733600,
-      "last wake" (latest wake of --agent), "when TARGET created" (first event of TARGET)
+      "last wake" (latest wake of --agent or TARGET), "when TARGET created" (first event of TARGET)
 
 Causality:
   --causality X       the cause → effect tree around event X (id, or unique suffix of

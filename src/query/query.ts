@@ -44,7 +44,7 @@ export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
 
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
 export async function* queryBatches(options: QueryOptions): AsyncGenerator<ReadEvent[]> {
-  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent };
+  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target };
   const filter: Filter = { ...options.filter };
   if (options.since !== undefined) filter.since = await resolveWhen(options.since, ctx, "--since");
   if (options.until !== undefined) filter.until = await resolveWhen(options.until, ctx, "--until");

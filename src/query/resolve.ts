@@ -5,7 +5,7 @@ import { parseWhen, type TimeContext, type When } from "./time.js";
 /** What resolving `last wake` and `when X created` may look at. */
 export interface ResolveContext extends TimeContext {
   dir: string;
-  /** The `--agent` of the query, for `last wake`. */
+  /** The `--agent` of the query (else its TARGET), for `last wake`. */
   agent?: string | undefined;
 }
 
@@ -20,7 +20,7 @@ export async function resolveWhen(text: string, ctx: ResolveContext, flag: strin
   const when: When = parseWhen(text, ctx, flag);
   if (when.kind === "time") return when.ms;
   if (when.kind === "last-wake") {
-    if (ctx.agent === undefined) throw new UsageError(`${flag} "last wake" needs --agent: whose wake?`);
+    if (ctx.agent === undefined) throw new UsageError(`${flag} "last wake" needs --agent (or an agent as TARGET): whose wake?`);
     const ms = (await findLastWake(ctx.dir, ctx.agent))?.timestamp;
     if (ms === undefined) throw new UsageError(`${flag} "last wake": no wake event of ${ctx.agent} in the store`);
     return ms;
