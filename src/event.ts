@@ -61,7 +61,8 @@ function optionalId(input: EventInput, key: "agent_id" | "target_id"): string | 
 export function makeEvent(input: EventInput, nextId: () => string, now: number = Date.now(), checked?: Map<string, Set<string>>): TraceEvent {
   if (!isPlainObject(input)) throw new UsageError("event: expected an object");
   // A writer remembers the (primitive, event_type) pairs it has already checked.
-  if (checked === undefined || checked.get(input.primitive)?.has(input.event_type) !== true) {
+  const known = checked?.get(input.primitive)?.has(input.event_type) === true;
+  if (!known) {
     checkNames(input);
     if (checked !== undefined && !isSchemaType(input.event_type)) {
       const types = checked.get(input.primitive) ?? new Set<string>();
@@ -74,7 +75,7 @@ export function makeEvent(input: EventInput, nextId: () => string, now: number =
   }
   let metadata = input.metadata ?? {};
   if (!isPlainObject(metadata)) throw new UsageError("metadata: expected a JSON object");
-  if ((checked === undefined || checked.get(input.primitive)?.has(input.event_type) !== true) && isSchemaType(input.event_type)) {
+  if (!known && isSchemaType(input.event_type)) {
     const { problems } = validateTrace(metadata, input.event_type);
     if (problems.length > 0) {
       throw new UsageError(`metadata: ${input.event_type} breaks trace schema v1: ${problems.map((p) => `${p.key} ${p.message}`).join("; ")}`);

@@ -4,8 +4,7 @@ import { parseAge } from "../store/prune.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { renderTree, treeToJson } from "../format/tree.js";
 import { parseCount, type Parsed } from "./args.js";
-import type { CliContext } from "./context.js";
-import { requireStore } from "./query.js";
+import { requireStore, type CliContext } from "./context.js";
 
 const DEFAULT_MAX_CHILDREN = 50;
 

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { UsageError } from "../errors.js";
 import type { Output } from "./output.js";
 
 /** What a command needs from the process: the store, output streams, environment. */
@@ -8,4 +10,9 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** One line on stderr, prefixed `trace: `. */
   warn(message: string): void;
+}
+
+/** Fails with exit 2 when the store folder is not there: most likely a wrong --dir or TRACE_DIR. */
+export function requireStore(dir: string): void {
+  if (!existsSync(dir)) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
 }

@@ -50,20 +50,18 @@ export function createOutput(stream: Writable): Output {
       stream.once("close", done);
     });
   };
+  const lines = async (items: string[]): Promise<void> => {
+    for (const s of items) {
+      pending += s + "\n";
+      if (pending.length >= FLUSH_AT) await flush();
+    }
+  };
   return {
     get closed() {
       return closed;
     },
-    async line(s) {
-      pending += s + "\n";
-      if (pending.length >= FLUSH_AT) await flush();
-    },
-    async lines(items) {
-      for (const s of items) {
-        pending += s + "\n";
-        if (pending.length >= FLUSH_AT) await flush();
-      }
-    },
+    line: (s) => lines([s]),
+    lines,
     flush,
     onClose(fn) {
       if (closed) fn();

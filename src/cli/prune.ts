@@ -2,8 +2,7 @@ import { UsageError } from "../errors.js";
 import { readStoreConfig, writeStoreConfig } from "../store/config.js";
 import { DEFAULT_RETENTION, parseAge, prune, type PruneAction } from "../store/prune.js";
 import type { Parsed } from "./args.js";
-import type { CliContext } from "./context.js";
-import { requireStore } from "./query.js";
+import { requireStore, type CliContext } from "./context.js";
 
 /** `trace prune`: apply the retention rule, or set and show it. */
 export async function runPrune(p: Parsed, ctx: CliContext): Promise<number> {

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { Parsed } from "./args.js";
 import { parseCount } from "./args.js";
@@ -8,12 +7,7 @@ import type { Filter } from "../query/filter.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import type { View } from "../format/describe.js";
-import type { CliContext } from "./context.js";
-
-/** Fails with exit 2 when the store folder is not there: most likely a wrong --dir or TRACE_DIR. */
-export function requireStore(dir: string): void {
-  if (!existsSync(dir)) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
-}
+import { requireStore, type CliContext } from "./context.js";
 
 /** The plain filters named on the command line. */
 export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {

@@ -64,20 +64,32 @@ export function find(buf: Buffer, n: Needle, from: number): number {
 }
 
 /**
- * Calls `fn(start, end)` once for each line of `buf[0, end)` that holds any needle,
- * in order, without looking at the other lines.
+ * The first place at or after `from` where any needle stands (-1 for none), for
+ * positions asked in increasing order: each needle is searched for again only once
+ * the scan has passed its last hit.
  */
-export function eachCandidate(buf: Buffer, end: number, needles: Needle[], fn: (start: number, stop: number) => void): void {
+function needleCursor(buf: Buffer, needles: Needle[]): (from: number) => number {
   const next = needles.map((n) => find(buf, n, 0));
-  let from = 0;
-  for (;;) {
+  return (from) => {
     let hit = -1;
     for (let k = 0; k < next.length; k++) {
       let p = next[k]!;
       if (p !== -1 && p < from) next[k] = p = find(buf, needles[k]!, from);
-      if (p !== -1 && p < end && (hit === -1 || p < hit)) hit = p;
+      if (p !== -1 && (hit === -1 || p < hit)) hit = p;
     }
-    if (hit === -1) return;
+    return hit;
+  };
+}
+
+/**
+ * Calls `fn(start, end)` once for each line of `buf[0, end)` that holds any needle,
+ * in order, without looking at the other lines.
+ */
+export function eachCandidate(buf: Buffer, end: number, needles: Needle[], fn: (start: number, stop: number) => void): void {
+  const nextHit = needleCursor(buf, needles);
+  for (let from = 0; ; ) {
+    const hit = nextHit(from);
+    if (hit === -1 || hit >= end) return;
     const s = hit === 0 ? 0 : buf.lastIndexOf(0x0a, hit - 1) + 1;
     let nl = buf.indexOf(0x0a, hit);
     if (nl === -1 || nl > end) nl = end;
@@ -86,20 +98,12 @@ export function eachCandidate(buf: Buffer, end: number, needles: Needle[], fn: (
   }
 }
 
-/**
- * Answers "does any needle stand in `[s, e)`?" for lines visited in order, searching
- * each needle once per block rather than once per line.
- */
+/** Answers "does any needle stand in `[s, e)`?" for lines visited in order. */
 export function hitCursor(buf: Buffer, needles: Needle[]): (s: number, e: number) => boolean {
-  const next = needles.map((n) => find(buf, n, 0));
+  const nextHit = needleCursor(buf, needles);
   return (s, e) => {
-    let hit = false;
-    for (let k = 0; k < next.length; k++) {
-      let p = next[k]!;
-      if (p !== -1 && p < s) next[k] = p = find(buf, needles[k]!, s);
-      if (p !== -1 && p < e) hit = true;
-    }
-    return hit;
+    const hit = nextHit(s);
+    return hit !== -1 && hit < e;
   };
 }
 

@@ -4,6 +4,7 @@ import type { BadReport } from "./lines.js";
 import { resolveWhen } from "./resolve.js";
 import { scanBatches } from "./scan.js";
 import { timelineBatches } from "./timeline.js";
+import { flatten } from "./reorder.js";
 
 /** A query as the command line states it. */
 export interface QueryOptions {
@@ -39,7 +40,7 @@ export interface QueryOptions {
  * for await (const { line } of query({ dir, filter: { agent: "haiku-1" }, since: "2h ago" })) console.log(line);
  */
 export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
-  for await (const batch of queryBatches(options)) yield* batch;
+  yield* flatten(queryBatches(options));
 }
 
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
@@ -57,9 +58,6 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<ReadE
   yield options.reverse ? kept.reverse() : kept;
 }
 
-async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
-  for await (const batch of batches) yield* batch;
-}
 
 /** The last `n` items of a stream, in order, holding at most `n` at a time. */
 async function lastN<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {

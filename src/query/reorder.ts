@@ -82,3 +82,8 @@ export async function* reorderBatches(batches: AsyncIterable<ReadEvent[]>, keep:
   }
   yield reorder.drain();
 }
+
+/** The items of a stream of batches, one by one: the public event-at-a-time iterators. */
+export async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
+}

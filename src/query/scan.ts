@@ -3,7 +3,7 @@ import { listDayFiles, type DayFile } from "../store/layout.js";
 import { createBlockPool, lineBlocks, readEvents, type BlockPool, type ReadEvent } from "../store/read.js";
 import { matches, needlesFor, type Filter } from "./filter.js";
 import { createBadLines, eachCandidate, eachLine, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
-import { reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
+import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
 
 const SMALL_BATCH = 512;
@@ -29,7 +29,7 @@ export interface ScanOptions {
  * for await (const { event } of scan({ dir, filter: { agent: "haiku-1" } })) console.log(event.id);
  */
 export async function* scan(options: ScanOptions): AsyncGenerator<ReadEvent> {
-  for await (const batch of scanBatches(options)) yield* batch;
+  yield* flatten(scanBatches(options));
 }
 
 /** `scan` a block at a time: one await per block rather than per event, for the CLI's hot loop. */

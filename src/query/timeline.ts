@@ -4,7 +4,7 @@ import { plainFile, type FileScanOptions } from "./scan.js";
 import { matches, needlesFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, hitCursor, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
 import { notAChildOf, peekCursor } from "./peek.js";
-import { reorderBatches } from "./reorder.js";
+import { flatten, reorderBatches } from "./reorder.js";
 
 /** A target's timeline: its own events and everything they caused. */
 export interface TimelineOptions {
@@ -37,7 +37,7 @@ export function isOwnEvent(target: string, agent: string | null | undefined, tar
  * for await (const { event } of timeline({ dir, target: "task-abc123" })) console.log(event.event_type);
  */
 export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEvent> {
-  for await (const batch of timelineBatches(options)) yield* batch;
+  yield* flatten(timelineBatches(options));
 }
 
 /** `timeline` a block at a time. */
