@@ -1,9 +1,9 @@
 import { UsageError } from "../errors.js";
 import { compareEvents, type TraceEvent } from "../event.js";
 import { listDayFiles } from "../store/layout.js";
-import { createBlockPool, lineBlocks } from "../store/read.js";
-import { eachCandidate, parseAt, toNeedle } from "../query/lines.js";
-import { ALTERNATE_SPELLINGS } from "../query/filter.js";
+import { lineBlocks } from "../store/read.js";
+import { parseAt } from "../query/lines.js";
+import { createSearchPool, eachCandidate, toNeedle } from "../query/needle.js";
 import { findById, findFirstOwn } from "../query/lookup.js";
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -12,11 +12,11 @@ const ID_SUFFIX = /^[0-9a-f-]{8,}$/;
 /** Every distinct event whose id ends with `suffix`. */
 async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> {
   const found = new Map<string, TraceEvent>();
-  const needles = [toNeedle(Buffer.from(`${suffix}"`)), ...ALTERNATE_SPELLINGS];
-  const pool = createBlockPool();
+  const needle = toNeedle(Buffer.from(`${suffix}"`));
+  const pool = createSearchPool();
   for (const file of listDayFiles(dir)) {
     for await (const { buf, end } of lineBlocks(file, 0, Infinity, pool)) {
-      eachCandidate(buf, end, needles, (s, e) => {
+      eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, (s, e) => {
         const hit = parseAt(buf, s, e);
         if (hit && hit.event.id.endsWith(suffix)) found.set(hit.event.id, hit.event);
       });

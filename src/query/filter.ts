@@ -1,5 +1,5 @@
 import type { TraceEvent } from "../event.js";
-import { toNeedle, type Needle } from "./lines.js";
+import { toNeedle, type Needle } from "./needle.js";
 
 /** The plain filters of a query; every one given must hold. */
 export interface Filter {
@@ -40,20 +40,15 @@ export function matches(f: Filter, e: TraceEvent): boolean {
   );
 }
 
-/** Backslash sequences that can spell a character another way (`\u0061`, `\/`). */
-export const ALTERNATE_SPELLINGS: readonly Needle[] = [toNeedle(Buffer.from("\\u")), toNeedle(Buffer.from("\\/"))];
-
 /**
- * Byte needles that every line able to match must contain, or undefined when
- * the filter has no exact string value to look for. A line holding a value
- * spelled with other escapes contains `\u` or `\/`, so those are needles too:
- * the test is exact, never a guess.
+ * The byte needle that every line able to match must contain (alternate spellings
+ * are searched for beside it), or undefined when the filter has no exact string
+ * value to look for.
  *
  * @example
- * needlesFor({ agent: "haiku-1" }); // ['"haiku-1"', '\u', '\/'] as Buffers
+ * needleFor({ agent: "haiku-1" }); // the bytes '"haiku-1"'
  */
-export function needlesFor(f: Filter): Needle[] | undefined {
+export function needleFor(f: Filter): Needle | undefined {
   const value = f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive;
-  if (value === undefined) return undefined;
-  return [toNeedle(Buffer.from(JSON.stringify(value))), ...ALTERNATE_SPELLINGS];
+  return value === undefined ? undefined : toNeedle(Buffer.from(JSON.stringify(value)));
 }

@@ -1,11 +1,11 @@
 import { compareEvents, type TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { createBlockPool, type BlockPool } from "../store/read.js";
+import { createSearchPool, type SearchPool } from "./needle.js";
 import type { Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
 
 /** The earliest (or, with `latest`, the latest) event of one file that passes the filter and `accept`. */
-async function pickIn(file: DayFile, filter: Filter, pool: BlockPool, accept: (e: TraceEvent) => boolean = () => true, latest = false): Promise<TraceEvent | undefined> {
+async function pickIn(file: DayFile, filter: Filter, pool: SearchPool, accept: (e: TraceEvent) => boolean = () => true, latest = false): Promise<TraceEvent | undefined> {
   let best: TraceEvent | undefined;
   for await (const batch of fastFile(file, filter, { pool })) {
     for (const { event } of batch) {
@@ -20,7 +20,7 @@ async function pickIn(file: DayFile, filter: Filter, pool: BlockPool, accept: (e
  * (a parent is never on a later day than its child).
  */
 export async function findById(dir: string, id: string, beforeDay?: string): Promise<TraceEvent | undefined> {
-  const pool = createBlockPool();
+  const pool = createSearchPool();
   for (const file of listDayFiles(dir).reverse()) {
     if (beforeDay !== undefined && file.day > beforeDay) continue;
     const hit = await pickIn(file, { id }, pool);
@@ -31,7 +31,7 @@ export async function findById(dir: string, id: string, beforeDay?: string): Pro
 
 /** The first event acting as or on the target (`when TARGET created`, the root of its tree). */
 export async function findFirstOwn(dir: string, target: string): Promise<TraceEvent | undefined> {
-  const pool = createBlockPool();
+  const pool = createSearchPool();
   for (const file of listDayFiles(dir)) {
     const hit = await pickIn(file, { own: target }, pool);
     if (hit) return hit;
@@ -41,7 +41,7 @@ export async function findFirstOwn(dir: string, target: string): Promise<TraceEv
 
 /** The agent's latest `wake` event (`last wake`), newest day first. */
 export async function findLastWake(dir: string, agent: string): Promise<TraceEvent | undefined> {
-  const pool = createBlockPool();
+  const pool = createSearchPool();
   for (const file of listDayFiles(dir).reverse()) {
     const hit = await pickIn(file, { agent }, pool, (e) => e.event_type === "wake", true);
     if (hit) return hit;

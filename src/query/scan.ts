@@ -1,8 +1,9 @@
 import type { TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { createBlockPool, lineBlocks, readEvents, type BlockPool, type ReadEvent } from "../store/read.js";
-import { matches, needlesFor, type Filter } from "./filter.js";
-import { createBadLines, eachCandidate, eachLine, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
+import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
+import { matches, needleFor, type Filter } from "./filter.js";
+import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
+import { createSearchPool, eachCandidate, type SearchPool } from "./needle.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
 
@@ -36,7 +37,7 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ReadEvent> {
 export async function* scanBatches(options: ScanOptions): AsyncGenerator<ReadEvent[]> {
   const filter = options.filter ?? {};
   const files = listDayFiles(options.dir, { from: filter.since, to: filter.until });
-  const pool = createBlockPool();
+  const pool = createSearchPool();
   for (const file of files) {
     yield* reorderBatches(options.plain ? plainFile(file, (e) => matches(filter, e), options.onBad) : fastFile(file, filter, { onBad: options.onBad, pool }));
   }
@@ -62,24 +63,24 @@ export interface FileScanOptions {
   /** Read a plain file only up to this byte (follow's snapshot). */
   end?: number;
   /** Buffers shared by the files of one scan. */
-  pool?: BlockPool;
+  pool?: SearchPool;
 }
 
 /** The fast reader of one file: matching events a block at a time, in file order. */
 export async function* fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<ReadEvent[]> {
-  const needles = needlesFor(filter);
+  const needle = needleFor(filter);
   const bad = createBadLines(file);
   const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
-  let tuned: Needle[] | undefined;
-  for await (const { buf, end, base } of lineBlocks(file, start, options.end, options.pool)) {
+  const pool = options.pool ?? createSearchPool();
+  for await (const { buf, end, base } of lineBlocks(file, start, options.end, pool)) {
     let out: ReadEvent[] = [];
     const visit = (s: number, e: number): void => {
       const hit = parseAt(buf, s, e);
       if (!hit) bad.add(base + s);
       else if (matches(filter, hit.event)) out.push(hit);
     };
-    if (needles) {
-      eachCandidate(buf, end, (tuned ??= tuneNeedles(needles, buf.subarray(0, end))), visit);
+    if (needle) {
+      eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, visit);
     } else {
       // Every line parses: hand them on in small batches so few parsed events are alive at once.
       for (let from = 0; from < end; ) {

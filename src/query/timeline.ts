@@ -1,8 +1,9 @@
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { createBlockPool, lineBlocks, type ReadEvent } from "../store/read.js";
+import { lineBlocks, type ReadEvent } from "../store/read.js";
 import { plainFile, type FileScanOptions } from "./scan.js";
-import { matches, needlesFor, type Filter } from "./filter.js";
-import { createBadLines, eachLine, hitCursor, parseAt, tuneNeedles, type BadReport, type Needle } from "./lines.js";
+import { matches, needleFor, type Filter } from "./filter.js";
+import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
+import { createSearchPool, hitCursor } from "./needle.js";
 import { notAChildOf, peekCursor } from "./peek.js";
 import { flatten, reorderBatches } from "./reorder.js";
 
@@ -55,7 +56,7 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
   // Membership needs every day (a cause may be older than the range); output does not.
-  const pool = createBlockPool();
+  const pool = createSearchPool();
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
     const hits = options.plain
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
@@ -77,14 +78,13 @@ async function* fastMembers(file: DayFile, target: string, isMember: IsMember, o
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
-  const needles = needlesFor({ agent: target })!;
+  const needle = needleFor({ agent: target })!;
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
-  let tuned: Needle[] | undefined;
-  for await (const { buf, end, base } of lineBlocks(file, 0, options.end, options.pool)) {
+  const pool = options.pool ?? createSearchPool();
+  for await (const { buf, end, base } of lineBlocks(file, 0, options.end, pool)) {
     const out: ReadEvent[] = [];
     blockIds.clear();
-    tuned ??= tuneNeedles(needles, buf.subarray(0, end));
-    const holdsTarget = hitCursor(buf, tuned);
+    const holdsTarget = hitCursor(buf, end, pool.tune(needle, buf.subarray(0, end)), pool);
     const cursor = peekCursor(buf);
     eachLine(buf, end, (s, e) => {
       if (!holdsTarget(s, e) && notAChildOf(cursor, s, e, isKnown)) return;

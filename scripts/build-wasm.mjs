@@ -1,0 +1,17 @@
+// Compiles each src/**/*.wat to build/src/**/*.wasm (tsc copies only TypeScript and JSON).
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import createWabt from "wabt";
+
+const root = join(dirname(new URL(import.meta.url).pathname), "..");
+const wabt = await createWabt();
+for (const entry of readdirSync(join(root, "src"), { recursive: true, withFileTypes: true })) {
+  if (!entry.isFile() || !entry.name.endsWith(".wat")) continue;
+  const source = join(entry.parentPath, entry.name);
+  const target = join(root, "build", relative(root, source)).replace(/\.wat$/, ".wasm");
+  const module = wabt.parseWat(source, readFileSync(source, "utf8"), { simd: true });
+  module.validate();
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, module.toBinary({}).buffer);
+  module.destroy();
+}

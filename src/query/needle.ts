@@ -1,0 +1,199 @@
+import { readFileSync } from "node:fs";
+import { createBlockPool, type BlockPool } from "../store/read.js";
+
+/**
+ * The bytes of a value as a JSON line spells them, searched for before any parsing.
+ * A line can also spell the value with escapes (`\u0061`, `\/`), so every search also
+ * stops at those: the test is exact, never a guess.
+ */
+export interface Needle {
+  bytes: Buffer;
+  /** Where the plain search starts its `Buffer#indexOf` (at the rarest byte seen): it runs several times faster when the first byte it hunts for is rare. */
+  anchor: number;
+  /** The two bytes the SIMD search tests together (the rarest pair seen); o1 <= o2. */
+  o1: number;
+  o2: number;
+}
+
+/** A needle for these bytes, anchored at their ends until `tuneNeedle` has seen the data. */
+export function toNeedle(bytes: Buffer): Needle {
+  return { bytes, anchor: 0, o1: 0, o2: bytes.length - 1 };
+}
+
+const SAMPLE = 16 << 10;
+const PAIR_POSITIONS = 6;
+
+/**
+ * Re-anchors a needle at what is rarest in a sample of the data: in a store of UUIDs
+ * and JSON keys, quotes, dashes and digits are everywhere, and which bytes are rare
+ * depends on the data. Indexing a pair search with its rarest pair cuts candidates by
+ * orders of magnitude.
+ *
+ * @example
+ * const tuned = tuneNeedle(toNeedle(Buffer.from('"task-42"')), firstBlock); // pair 'k', '"'
+ */
+export function tuneNeedle(needle: Needle, sample: Buffer): Needle {
+  const b = needle.bytes;
+  const n = Math.min(sample.length, SAMPLE);
+  const counts = new Uint32Array(256);
+  for (let i = 0; i < n; i++) counts[sample[i]!]!++;
+  const rarity = (i: number): number => counts[b[i]!]!;
+  const positions = [...b.keys()].sort((x, y) => rarity(x) - rarity(y) || x - y).slice(0, PAIR_POSITIONS);
+  let best = { o1: needle.o1, o2: needle.o2, seen: Infinity };
+  for (const i of positions) {
+    for (const j of positions) {
+      if (i >= j) continue;
+      const seen = pairCount(sample, n, b[i]!, b[j]!, j - i);
+      if (seen < best.seen) best = { o1: i, o2: j, seen };
+    }
+  }
+  return { bytes: b, anchor: positions[0] ?? 0, o1: best.o1, o2: best.o2 };
+}
+
+function pairCount(sample: Buffer, n: number, first: number, second: number, gap: number): number {
+  let seen = 0;
+  for (let q = 0; q + gap < n; q++) if (sample[q] === first && sample[q + gap] === second) seen++;
+  return seen;
+}
+
+const BACKSLASH = 0x5c;
+
+/** True when `buf[at]` starts an escape that can spell a character another way. */
+function isAltSpelling(buf: Buffer, at: number, end: number): boolean {
+  const next = buf[at + 1];
+  return at + 1 < end && (next === 0x75 || next === 0x2f);
+}
+
+/** True when the whole needle stands at `at`, before `end`. */
+function standsAt(buf: Buffer, n: Needle, at: number, end: number): boolean {
+  return at + n.bytes.length <= end && buf.compare(n.bytes, 0, n.bytes.length, at, at + n.bytes.length) === 0;
+}
+
+/** The SIMD search over block buffers that live in its WebAssembly memory. */
+interface Simd {
+  /** The WebAssembly memory's bytes, where its buffers live. */
+  memory: ArrayBuffer;
+  next(from: number, end: number, o1: number, b1: number, o2: number, b2: number, b3: number): number;
+}
+
+/** The search state of one scan: block buffers the SIMD search can read (a buffer from elsewhere is searched the plain way), and its tuned needles. */
+export interface SearchPool extends BlockPool {
+  simd?: Simd;
+  /** `tuneNeedle` once per needle for the whole scan: the days of a store look alike. */
+  tune(needle: Needle, sample: Buffer): Needle;
+}
+
+const SLOTS = 4;
+const SLOT = 1 << 20;
+
+/**
+ * A block pool whose first buffers sit in a WebAssembly memory, so `eachCandidate`
+ * can search them with SIMD; falls back to plain buffers (and `Buffer#indexOf`)
+ * when it runs out, or where WebAssembly SIMD is missing.
+ */
+export function createSearchPool(): SearchPool {
+  const tuned = new Map<string, Needle>();
+  const tune = (needle: Needle, sample: Buffer): Needle => {
+    const key = needle.bytes.toString("latin1");
+    let t = tuned.get(key);
+    if (!t) tuned.set(key, (t = tuneNeedle(needle, sample)));
+    return t;
+  };
+  const fallback = createBlockPool();
+  const simd = loadSimd();
+  if (!simd) return { ...fallback, tune };
+  const free: Buffer[] = Array.from({ length: SLOTS }, (_, k) => Buffer.from(simd.memory, k * SLOT, SLOT));
+  return {
+    simd,
+    tune,
+    take: () => free.pop() ?? fallback.take(),
+    give: (buf) => void (buf.buffer === simd.memory ? free.push(buf) : fallback.give(buf)),
+  };
+}
+
+function loadSimd(): Simd | undefined {
+  try {
+    const module = new WebAssembly.Module(readFileSync(new URL("./needle.wasm", import.meta.url)));
+    const memory = new WebAssembly.Memory({ initial: (SLOTS * SLOT) >> 16, maximum: (SLOTS * SLOT) >> 16 });
+    const { exports } = new WebAssembly.Instance(module, { env: { mem: memory } });
+    return { memory: memory.buffer, next: exports.next as Simd["next"] };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The first place at or after `from` where the needle or an alternate spelling stands, by SIMD. */
+function simdFind(buf: Buffer, n: Needle, from: number, end: number, simd: Simd): number {
+  const base = buf.byteOffset;
+  const [b1, b2] = [n.bytes[n.o1]!, n.bytes[n.o2]!];
+  for (let at = from; ; at++) {
+    at = simd.next(base + at, base + end, n.o1, b1, n.o2, b2, BACKSLASH);
+    if (at === -1) return -1;
+    at -= base;
+    if (buf[at] === BACKSLASH ? isAltSpelling(buf, at, end) : standsAt(buf, n, at, end)) return at;
+  }
+}
+
+/** The first place at or after `from` where the needle stands, by `Buffer#indexOf` from its anchor on. */
+function plainFind(buf: Buffer, n: Needle, from: number, end: number): number {
+  const anchor = n.bytes.subarray(n.anchor);
+  for (let at = from + n.anchor; ; at++) {
+    at = buf.indexOf(anchor, at);
+    if (at === -1 || at >= end) return -1;
+    if (at - n.anchor >= from && standsAt(buf, n, at - n.anchor, end)) return at - n.anchor;
+  }
+}
+
+function plainEscape(buf: Buffer, from: number, end: number): number {
+  for (let at = buf.indexOf(BACKSLASH, from); at !== -1 && at < end; at = buf.indexOf(BACKSLASH, at + 1)) {
+    if (isAltSpelling(buf, at, end)) return at;
+  }
+  return -1;
+}
+
+/** Remembers the last hit of `find`, searching again only once a later position is asked for. */
+function cursor(find: (from: number) => number): (from: number) => number {
+  let next = find(0);
+  return (from) => (next !== -1 && next < from ? (next = find(from)) : next);
+}
+
+/** The next hit at or after `from` (-1 for none), for positions asked in increasing order. */
+function hitFinder(buf: Buffer, end: number, n: Needle, pool: SearchPool | undefined): (from: number) => number {
+  const simd = pool?.simd;
+  if (simd && buf.buffer === simd.memory) return cursor((from) => simdFind(buf, n, from, end, simd));
+  const needle = cursor((from) => plainFind(buf, n, from, end));
+  const escape = cursor((from) => plainEscape(buf, from, end));
+  return (from) => {
+    const [a, b] = [needle(from), escape(from)];
+    return a === -1 ? b : b === -1 ? a : Math.min(a, b);
+  };
+}
+
+/**
+ * Calls `fn(start, end)` once for each line of `buf[0, end)` that holds the needle
+ * (or an escape), in order, without looking at the other lines.
+ *
+ * @example
+ * eachCandidate(buf, end, needle, pool, (s, e) => console.log(buf.toString("utf8", s, e)));
+ */
+export function eachCandidate(buf: Buffer, end: number, n: Needle, pool: SearchPool | undefined, fn: (start: number, stop: number) => void): void {
+  const nextHit = hitFinder(buf, end, n, pool);
+  for (let from = 0; ; ) {
+    const hit = nextHit(from);
+    if (hit === -1) return;
+    const s = hit === 0 ? 0 : buf.lastIndexOf(0x0a, hit - 1) + 1;
+    let nl = buf.indexOf(0x0a, hit);
+    if (nl === -1 || nl > end) nl = end;
+    fn(s, nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl);
+    from = nl + 1;
+  }
+}
+
+/** Answers "does the needle (or an escape) stand in `[s, e)`?" for lines of `buf[0, end)` visited in order. */
+export function hitCursor(buf: Buffer, end: number, n: Needle, pool: SearchPool | undefined): (s: number, e: number) => boolean {
+  const nextHit = hitFinder(buf, end, n, pool);
+  return (s, e) => {
+    const hit = nextHit(s);
+    return hit !== -1 && hit < e;
+  };
+}

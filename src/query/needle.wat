@@ -1,0 +1,42 @@
+;; The SIMD half of the needle search (src/query/needle.ts): a Muła-style filter that
+;; tests 16 positions at once for two bytes of the needle at their offsets, and for a
+;; third byte (the backslash that starts an escape) at the position itself. It only
+;; proposes candidates; the caller checks each against the whole needle.
+(module
+  (import "env" "mem" (memory 1))
+  ;; The first p in [from, end) where mem[p+o1]==b1 and mem[p+o2]==b2 (with p+o2 < end),
+  ;; or mem[p]==b3; -1 when there is none. Needs o1 <= o2.
+  (func (export "next")
+    (param $from i32) (param $end i32) (param $o1 i32) (param $b1 i32) (param $o2 i32) (param $b2 i32) (param $b3 i32)
+    (result i32)
+    (local $p i32) (local $bits i32) (local $v1 v128) (local $v2 v128) (local $v3 v128)
+    (local.set $v1 (i8x16.splat (local.get $b1)))
+    (local.set $v2 (i8x16.splat (local.get $b2)))
+    (local.set $v3 (i8x16.splat (local.get $b3)))
+    (local.set $p (local.get $from))
+    (block $tail
+      (loop $simd
+        ;; Every load of this step must end at or before `end`.
+        (br_if $tail (i32.gt_u (i32.add (i32.add (local.get $p) (local.get $o2)) (i32.const 16)) (local.get $end)))
+        (local.set $bits (i8x16.bitmask
+          (v128.or
+            (v128.and
+              (i8x16.eq (v128.load (i32.add (local.get $p) (local.get $o1))) (local.get $v1))
+              (i8x16.eq (v128.load (i32.add (local.get $p) (local.get $o2))) (local.get $v2)))
+            (i8x16.eq (v128.load (local.get $p)) (local.get $v3)))))
+        (if (local.get $bits) (then (return (i32.add (local.get $p) (i32.ctz (local.get $bits))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $simd)))
+    (loop $scalar
+      (if (i32.lt_u (local.get $p) (local.get $end))
+        (then
+          (if (i32.eq (i32.load8_u (local.get $p)) (local.get $b3)) (then (return (local.get $p))))
+          (if (i32.lt_u (i32.add (local.get $p) (local.get $o2)) (local.get $end))
+            (then
+              (if (i32.and
+                    (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $o1))) (local.get $b1))
+                    (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $o2))) (local.get $b2)))
+                (then (return (local.get $p))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $scalar))))
+    (i32.const -1)))

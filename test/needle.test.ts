@@ -1,0 +1,94 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createSearchPool, eachCandidate, hitCursor, toNeedle, tuneNeedle } from "../src/query/needle.js";
+
+/** A seeded PRNG (mulberry32), so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = ['"agent-7"', '"agent-77"', "agent-7", '"agent_id":', "\\u0061", "\\/", '\\"', "\\\\", "7", '"', "\n", "\r\n", "é", "x".repeat(40)];
+
+/** Random lines built from pieces that look like the needle and like escapes. */
+function randomText(pick: () => number, size: number): string {
+  let s = "";
+  while (s.length < size) s += PIECES[Math.floor(pick() * PIECES.length)];
+  return s;
+}
+
+/** The reference answer: every line that holds the needle, `\u` or `\/`. */
+function reference(text: string, needle: string): string[] {
+  return text.split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.includes(needle) || l.includes("\\u") || l.includes("\\/"));
+}
+
+function candidates(buf: Buffer, end: number, needle: Buffer, sample: Buffer, pool?: ReturnType<typeof createSearchPool>): string[] {
+  const out: string[] = [];
+  eachCandidate(buf, end, tuneNeedle(toNeedle(needle), sample), pool, (s, e) => out.push(buf.toString("utf8", s, e)));
+  return out;
+}
+
+test("WebAssembly SIMD is there: the pool hands out buffers the SIMD search can read", () => {
+  const pool = createSearchPool();
+  assert.ok(pool.simd, "needle.wasm did not load: the search would silently take the slow path");
+});
+
+test("the SIMD and the plain search find exactly the lines that hold the needle or an escape", () => {
+  const pool = createSearchPool();
+  for (let seed = 1; seed <= 200; seed++) {
+    const pick = rng(seed);
+    const text = randomText(pick, Math.floor(pick() * 3000));
+    const needle = Buffer.from(pick() < 0.5 ? '"agent-7"' : "7");
+    const bytes = Buffer.from(text);
+    const simdBuf = pool.take();
+    bytes.copy(simdBuf);
+    const want = reference(text, needle.toString()).filter((l) => l.length > 0);
+    const sample = bytes.subarray(0, Math.floor(pick() * bytes.length));
+    assert.deepEqual(candidates(simdBuf, bytes.length, needle, sample, pool).filter((l) => l.length > 0), want, `seed ${seed}, SIMD`);
+    assert.deepEqual(candidates(bytes, bytes.length, needle, sample).filter((l) => l.length > 0), want, `seed ${seed}, plain`);
+    pool.give(simdBuf);
+  }
+});
+
+test("a needle in the last bytes of a block, past the last full 16-byte step, is found", () => {
+  const pool = createSearchPool();
+  const buf = pool.take();
+  for (let pad = 0; pad < 40; pad++) {
+    const text = "y".repeat(pad) + '"agent-7"';
+    buf.write(text);
+    assert.deepEqual(candidates(buf, text.length, Buffer.from('"agent-7"'), Buffer.alloc(0), pool), [text], `pad ${pad}`);
+    assert.deepEqual(candidates(buf, text.length - 1, Buffer.from('"agent-7"'), Buffer.alloc(0), pool), [], `pad ${pad}, cut short`);
+  }
+  pool.give(buf);
+});
+
+test("hitCursor answers per line, for lines asked in order", () => {
+  const pool = createSearchPool();
+  const buf = pool.take();
+  const lines = ['{"a":"x"}', '{"a":"agent-7"}', '{"a":"\\u0061"}', '{"a":"\\n"}', '{"a":"agent-7"}'];
+  const text = lines.join("\n");
+  buf.write(text);
+  const holds = hitCursor(buf, text.length, toNeedle(Buffer.from('"agent-7"')), pool);
+  let s = 0;
+  const answers = lines.map((l) => {
+    const hit = holds(s, s + l.length);
+    s += l.length + 1;
+    return hit;
+  });
+  assert.deepEqual(answers, [false, true, true, false, true]);
+  pool.give(buf);
+});
+
+test("tuning picks a pair of the needle's bytes that is rare in the data", () => {
+  const sample = Buffer.from('{"agent_id":"agent-1","target_id":"task-2"}\n'.repeat(100));
+  const tuned = tuneNeedle(toNeedle(Buffer.from('"agent-7"')), sample);
+  assert.ok(tuned.o1 < tuned.o2);
+  const pair = (q: number): boolean => sample[q + tuned.o1] === tuned.bytes[tuned.o1] && sample[q + tuned.o2] === tuned.bytes[tuned.o2];
+  let seen = 0;
+  for (let q = 0; q + tuned.o2 < sample.length; q++) if (pair(q)) seen++;
+  assert.equal(seen, 0, `pair ${tuned.o1},${tuned.o2} occurs ${seen} times in the sample`);
+});
