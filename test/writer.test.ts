@@ -97,6 +97,22 @@ test("the batch writer writes on flush, and on process exit without close", asyn
   assert.equal(lines(readFileSync(join(dir, "2026-11-21.ndjson"), "utf8")).length, 5001);
 });
 
+test("the batch writer keeps every line whole and in order across days, small buffers and non-ASCII text", (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const b = openBatchWriter({ dir, maxBytes: 700 });
+  const written: Record<string, string> = {};
+  for (let i = 0; i < 500; i++) {
+    const day = i % 3 === 0 ? DAY + 86_400_000 : DAY;
+    const text = i % 7 === 0 ? "ünïcødé 🚀 ".repeat(i % 50) : `plain ${i}`;
+    const e = b.emit({ primitive: "ops", event_type: "tick", agent_id: i % 5 === 0 ? "агент-1" : "haiku-1", timestamp: day + i, metadata: { text } });
+    const file = `${new Date(day).toISOString().slice(0, 10)}.ndjson`;
+    written[file] = (written[file] ?? "") + JSON.stringify(e) + "\n";
+  }
+  b.close();
+  for (const [file, text] of Object.entries(written)) assert.equal(readFileSync(join(dir, file), "utf8"), text, file);
+});
+
 test("a compressed day takes late events as gzip members and reads back whole", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);

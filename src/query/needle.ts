@@ -43,16 +43,19 @@ export function tuneNeedle(needle: Needle, sample: Buffer): Needle {
   for (const i of positions) {
     for (const j of positions) {
       if (i >= j) continue;
-      const seen = pairCount(sample, n, b[i]!, b[j]!, j - i);
+      const seen = pairCount(sample, n, b[i]!, b[j]!, j - i, best.seen);
       if (seen < best.seen) best = { o1: i, o2: j, seen };
     }
   }
   return { bytes: b, anchor: positions[0] ?? 0, o1: best.o1, o2: best.o2 };
 }
 
-function pairCount(sample: Buffer, n: number, first: number, second: number, gap: number): number {
+/** How often the pair occurs in the sample, counting no further than `limit`. */
+function pairCount(sample: Buffer, n: number, first: number, second: number, gap: number, limit: number): number {
   let seen = 0;
-  for (let q = 0; q + gap < n; q++) if (sample[q] === first && sample[q + gap] === second) seen++;
+  for (let q = sample.indexOf(first); q !== -1 && q + gap < n && seen < limit; q = sample.indexOf(first, q + 1)) {
+    if (sample[q + gap] === second) seen++;
+  }
   return seen;
 }
 

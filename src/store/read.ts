@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
-import split2 from "split2";
 import { parseEventLine, type TraceEvent } from "../event.js";
 import type { DayFile } from "./layout.js";
 
@@ -132,6 +131,8 @@ export interface ReadEvent {
  * through `onBad`. The fast scan must answer exactly as this does.
  */
 export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void): AsyncGenerator<ReadEvent> {
+  // Loaded here: the fast path never needs it, and every module costs a query's start-up.
+  const { default: split2 } = await import("split2");
   const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path);
   let n = 0;
   for await (const line of pipeErrors(text, split2()) as AsyncIterable<string>) {
