@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createSearchPool, eachCandidate, hitCursor, toNeedle, tuneNeedle } from "../src/query/needle.js";
+import { eachCandidate, hitCursor, needleCursor, toNeedle, tuneNeedle } from "../src/query/needle.js";
+import { createSearchPool, pairCursor } from "../src/query/simd.js";
 
 /** A seeded PRNG (mulberry32), so a failure can be replayed. */
 function rng(seed: number): () => number {
@@ -91,4 +92,29 @@ test("tuning picks a pair of the needle's bytes that is rare in the data", () =>
   let seen = 0;
   for (let q = 0; q + tuned.o2 < sample.length; q++) if (pair(q)) seen++;
   assert.equal(seen, 0, `pair ${tuned.o1},${tuned.o2} occurs ${seen} times in the sample`);
+});
+
+test("pair and needle cursors list every position in order, past the thousands one SIMD call collects", () => {
+  const pool = createSearchPool();
+  const buf = pool.take();
+  const pick = rng(7);
+  let text = "";
+  while (text.length < buf.length - 100) text += pick() < 0.5 ? "\n" : pick() < 0.5 ? '_event_id":' : "ab_c:";
+  const end = buf.write(text);
+  const plain = Buffer.from(text);
+  const all = (next: (from: number) => number): number[] => {
+    const out: number[] = [];
+    for (let at = next(0); at !== -1; at = next(at + 1)) out.push(at);
+    return out;
+  };
+  const newline = { o1: 0, b1: 0x0a, o2: 0, b2: 0x0a };
+  const want = [...text.matchAll(/\n/g)].map((m) => m.index);
+  assert.ok(want.length > 100_000, "enough newlines to need several SIMD calls");
+  assert.deepEqual(all(pairCursor(buf, end, newline, pool, 0)), want);
+  assert.deepEqual(all(pairCursor(plain, end, newline, undefined, 0)), want);
+  const key = tuneNeedle(toNeedle(Buffer.from('_event_id":')), plain.subarray(0, 4096));
+  const keys = [...text.matchAll(/_event_id":/g)].map((m) => m.index);
+  assert.deepEqual(all(needleCursor(buf, end, key, pool, 1)), keys);
+  assert.deepEqual(all(needleCursor(plain, end, key, undefined, 1)), keys);
+  pool.give(buf);
 });

@@ -3,7 +3,8 @@ import { compareEvents, type TraceEvent } from "../event.js";
 import { listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { parseAt } from "../query/lines.js";
-import { createSearchPool, eachCandidate, toNeedle } from "../query/needle.js";
+import { eachCandidate, toNeedle } from "../query/needle.js";
+import { createSearchPool } from "../query/simd.js";
 import { findById, findFirstOwn } from "../query/lookup.js";
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

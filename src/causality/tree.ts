@@ -1,8 +1,9 @@
 import { compareEvents, type TraceEvent } from "../event.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
-import { createBlockPool, lineBlocks } from "../store/read.js";
+import { lineBlocks } from "../store/read.js";
+import { createSearchPool } from "../query/simd.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
-import { notAChildOf, peekCursor } from "../query/peek.js";
+import { createIdHashes, notAChildOf, peekCursor } from "../query/peek.js";
 import { findById } from "../query/lookup.js";
 import { findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
@@ -85,16 +86,18 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
 async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number): Promise<CausalNode> {
   const root: CausalNode = { event: rootEvent, children: [] };
   const nodes = new Map<string, CausalNode>([[rootEvent.id, root]]);
+  const hashes = createIdHashes();
+  hashes.add(rootEvent.id);
   const lastOfSession = new Map<string, TraceEvent>();
   const rootDay = dayOf(rootEvent.timestamp);
-  const pool = createBlockPool();
+  const pool = createSearchPool();
   for (const file of listDayFiles(options.dir)) {
     if (file.day < rootDay) continue;
     const bad = createBadLines(file);
     for await (const { buf, end, base } of lineBlocks(file, 0, Infinity, pool)) {
-      const cursor = peekCursor(buf);
+      const cursor = peekCursor(buf, end, pool);
       eachLine(buf, end, (s, e) => {
-        if (!options.infer && notAChildOf(cursor, s, e, (id) => nodes.has(id))) return;
+        if (!options.infer && notAChildOf(cursor, s, e, hashes, (id) => nodes.has(id))) return;
         const hit = parseAt(buf, s, e);
         if (!hit) return bad.add(base + s);
         const ev = hit.event;
@@ -109,7 +112,8 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
         const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
         parent.children.push(node);
         nodes.set(ev.id, node);
-      });
+        hashes.add(ev.id);
+      }, 0, Infinity, cursor.nextNewline);
     }
     const report = await bad.finish();
     if (report) options.onBad?.(report);

@@ -6,11 +6,19 @@ import { gunzipFile } from "../store/read.js";
 /**
  * Calls `fn(start, end)` for each non-empty line of `buf[from, end)`, newline and `\r`
  * excluded, stopping after `limit` lines; returns where the next line starts.
+ * `nextNewline` finds newlines (a SIMD `pairCursor` where the block allows it).
  */
-export function eachLine(buf: Buffer, end: number, fn: (start: number, stop: number) => void, from = 0, limit = Infinity): number {
+export function eachLine(
+  buf: Buffer,
+  end: number,
+  fn: (start: number, stop: number) => void,
+  from = 0,
+  limit = Infinity,
+  nextNewline: (from: number) => number = (at) => buf.indexOf(0x0a, at),
+): number {
   let s = from;
   for (let n = 0; s < end && n < limit; n++) {
-    let nl = buf.indexOf(0x0a, s);
+    let nl = nextNewline(s);
     if (nl === -1 || nl > end) nl = end;
     const stop = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
     if (stop > s) fn(s, stop);

@@ -1,6 +1,6 @@
 import { compareEvents, type TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { createSearchPool, type SearchPool } from "./needle.js";
+import { createSearchPool, type SearchPool } from "./simd.js";
 import type { Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
 

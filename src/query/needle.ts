@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { createBlockPool, type BlockPool } from "../store/read.js";
+import { pairCursor, type SearchPool, type Simd } from "./simd.js";
 
 /**
  * The bytes of a value as a JSON line spells them, searched for before any parsing.
@@ -69,60 +68,12 @@ function isAltSpelling(buf: Buffer, at: number, end: number): boolean {
 
 /** True when the whole needle stands at `at`, before `end`. */
 function standsAt(buf: Buffer, n: Needle, at: number, end: number): boolean {
-  return at + n.bytes.length <= end && buf.compare(n.bytes, 0, n.bytes.length, at, at + n.bytes.length) === 0;
-}
-
-/** The SIMD search over block buffers that live in its WebAssembly memory. */
-interface Simd {
-  /** The WebAssembly memory's bytes, where its buffers live. */
-  memory: ArrayBuffer;
-  next(from: number, end: number, o1: number, b1: number, o2: number, b2: number, b3: number): number;
-}
-
-/** The search state of one scan: block buffers the SIMD search can read (a buffer from elsewhere is searched the plain way), and its tuned needles. */
-export interface SearchPool extends BlockPool {
-  simd?: Simd;
-  /** `tuneNeedle` once per needle for the whole scan: the days of a store look alike. */
-  tune(needle: Needle, sample: Buffer): Needle;
-}
-
-const SLOTS = 4;
-const SLOT = 1 << 20;
-
-/**
- * A block pool whose first buffers sit in a WebAssembly memory, so `eachCandidate`
- * can search them with SIMD; falls back to plain buffers (and `Buffer#indexOf`)
- * when it runs out, or where WebAssembly SIMD is missing.
- */
-export function createSearchPool(): SearchPool {
-  const tuned = new Map<string, Needle>();
-  const tune = (needle: Needle, sample: Buffer): Needle => {
-    const key = needle.bytes.toString("latin1");
-    let t = tuned.get(key);
-    if (!t) tuned.set(key, (t = tuneNeedle(needle, sample)));
-    return t;
-  };
-  const fallback = createBlockPool();
-  const simd = loadSimd();
-  if (!simd) return { ...fallback, tune };
-  const free: Buffer[] = Array.from({ length: SLOTS }, (_, k) => Buffer.from(simd.memory, k * SLOT, SLOT));
-  return {
-    simd,
-    tune,
-    take: () => free.pop() ?? fallback.take(),
-    give: (buf) => void (buf.buffer === simd.memory ? free.push(buf) : fallback.give(buf)),
-  };
-}
-
-function loadSimd(): Simd | undefined {
-  try {
-    const module = new WebAssembly.Module(readFileSync(new URL("./needle.wasm", import.meta.url)));
-    const memory = new WebAssembly.Memory({ initial: (SLOTS * SLOT) >> 16, maximum: (SLOTS * SLOT) >> 16 });
-    const { exports } = new WebAssembly.Instance(module, { env: { mem: memory } });
-    return { memory: memory.buffer, next: exports.next as Simd["next"] };
-  } catch {
-    return undefined;
-  }
+  const b = n.bytes;
+  if (at + b.length > end) return false;
+  // A loop beats Buffer#compare's argument checks for the short needles queries use.
+  if (b.length > 64) return buf.compare(b, 0, b.length, at, at + b.length) === 0;
+  for (let k = 0; k < b.length; k++) if (buf[at + k] !== b[k]) return false;
+  return true;
 }
 
 /** The first place at or after `from` where the needle or an alternate spelling stands, by SIMD. */
@@ -198,5 +149,21 @@ export function hitCursor(buf: Buffer, end: number, n: Needle, pool: SearchPool 
   return (s, e) => {
     const hit = nextHit(s);
     return hit !== -1 && hit < e;
+  };
+}
+
+/**
+ * The places in `buf[0, end)` where the whole needle stands (escapes not considered),
+ * as a cursor for positions asked in increasing order; `region` as for `pairCursor`.
+ *
+ * @example
+ * const nextKey = needleCursor(buf, end, pool.tune(toNeedle(Buffer.from('_event_id":')), buf), pool, 1);
+ */
+export function needleCursor(buf: Buffer, end: number, n: Needle, pool: SearchPool | undefined, region: 0 | 1): (from: number) => number {
+  const pairs = pairCursor(buf, end, { o1: n.o1, b1: n.bytes[n.o1]!, o2: n.o2, b2: n.bytes[n.o2]! }, pool, region);
+  return (from) => {
+    let at = pairs(from);
+    while (at !== -1 && !standsAt(buf, n, at, end)) at = pairs(at + 1);
+    return at;
   };
 }

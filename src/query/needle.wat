@@ -39,4 +39,45 @@
                 (then (return (local.get $p))))))
           (local.set $p (i32.add (local.get $p) (i32.const 1)))
           (br $scalar))))
-    (i32.const -1)))
+    (i32.const -1))
+  ;; Writes, as i32s at `out`, each p in [from, end) where mem[p+o1]==b1 and mem[p+o2]==b2
+  ;; (with p+o2 < end), in order, stopping after `max` of them; returns how many. A
+  ;; caller that got `max` asks again from the last one plus one.
+  (func (export "collect")
+    (param $from i32) (param $end i32) (param $o1 i32) (param $b1 i32) (param $o2 i32) (param $b2 i32) (param $out i32) (param $max i32)
+    (result i32)
+    (local $p i32) (local $bits i32) (local $n i32) (local $v1 v128) (local $v2 v128)
+    (local.set $v1 (i8x16.splat (local.get $b1)))
+    (local.set $v2 (i8x16.splat (local.get $b2)))
+    (local.set $p (local.get $from))
+    (block $tail
+      (loop $simd
+        (br_if $tail (i32.gt_u (i32.add (i32.add (local.get $p) (local.get $o2)) (i32.const 16)) (local.get $end)))
+        (local.set $bits (i8x16.bitmask
+          (v128.and
+            (i8x16.eq (v128.load (i32.add (local.get $p) (local.get $o1))) (local.get $v1))
+            (i8x16.eq (v128.load (i32.add (local.get $p) (local.get $o2))) (local.get $v2)))))
+        (block $done
+          (loop $each
+            (br_if $done (i32.eqz (local.get $bits)))
+            (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2)))
+              (i32.add (local.get $p) (i32.ctz (local.get $bits))))
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (if (i32.eq (local.get $n) (local.get $max)) (then (return (local.get $n))))
+            (local.set $bits (i32.and (local.get $bits) (i32.sub (local.get $bits) (i32.const 1))))
+            (br $each)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $simd)))
+    (loop $scalar
+      (if (i32.lt_u (i32.add (local.get $p) (local.get $o2)) (local.get $end))
+        (then
+          (if (i32.and
+                (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $o1))) (local.get $b1))
+                (i32.eq (i32.load8_u (i32.add (local.get $p) (local.get $o2))) (local.get $b2)))
+            (then
+              (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (local.get $p))
+              (local.set $n (i32.add (local.get $n) (i32.const 1)))
+              (if (i32.eq (local.get $n) (local.get $max)) (then (return (local.get $n))))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $scalar))))
+    (local.get $n)))

@@ -3,7 +3,8 @@ import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
 import { matches, needleFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
-import { createSearchPool, eachCandidate, type SearchPool } from "./needle.js";
+import { eachCandidate } from "./needle.js";
+import { createSearchPool, type SearchPool } from "./simd.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
 

@@ -3,8 +3,9 @@ import { lineBlocks, type ReadEvent } from "../store/read.js";
 import { plainFile, type FileScanOptions } from "./scan.js";
 import { matches, needleFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
-import { createSearchPool, hitCursor } from "./needle.js";
-import { notAChildOf, peekCursor } from "./peek.js";
+import { hitCursor } from "./needle.js";
+import { createSearchPool } from "./simd.js";
+import { createIdHashes, notAChildOf, peekCursor, type IdHashes } from "./peek.js";
 import { flatten, reorderBatches } from "./reorder.js";
 
 /** A target's timeline: its own events and everything they caused. */
@@ -44,10 +45,13 @@ export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEv
 /** `timeline` a block at a time. */
 export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<ReadEvent[]> {
   const members = options.members ?? new Set<string>();
+  const hashes = createIdHashes();
+  for (const id of members) hashes.add(id);
   const filter = options.filter ?? {};
   const keep = (hit: ReadEvent): boolean => {
     const e = hit.event;
     members.add(e.id);
+    hashes.add(e.id);
     if (options.info && options.info.title === undefined && e.target_id === options.target && typeof e.metadata.title === "string") {
       options.info.title = e.metadata.title;
     }
@@ -60,7 +64,7 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
     const hits = options.plain
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
-      : fastMembers(file, options.target, isMember, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}) });
+      : fastMembers(file, options.target, isMember, hashes, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}) });
     yield* reorderBatches(hits, keep);
   }
 }
@@ -74,7 +78,7 @@ type IsMember = (agent: string | null | undefined, target: string | null | undef
  * the caller updates membership before the next block; within a block, the block's own
  * ids count too.
  */
-async function* fastMembers(file: DayFile, target: string, isMember: IsMember, options: FileScanOptions): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, target: string, isMember: IsMember, hashes: IdHashes, options: FileScanOptions): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
@@ -85,15 +89,16 @@ async function* fastMembers(file: DayFile, target: string, isMember: IsMember, o
     const out: ReadEvent[] = [];
     blockIds.clear();
     const holdsTarget = hitCursor(buf, end, pool.tune(needle, buf.subarray(0, end)), pool);
-    const cursor = peekCursor(buf);
+    const cursor = peekCursor(buf, end, pool);
     eachLine(buf, end, (s, e) => {
-      if (!holdsTarget(s, e) && notAChildOf(cursor, s, e, isKnown)) return;
+      if (!holdsTarget(s, e) && notAChildOf(cursor, s, e, hashes, isKnown)) return;
       const hit = parseAt(buf, s, e);
       if (!hit) return bad.add(base + s);
       if (!inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
       blockIds.add(hit.event.id);
+      hashes.add(hit.event.id);
       out.push(hit);
-    });
+    }, 0, Infinity, cursor.nextNewline);
     if (out.length > 0) yield out;
   }
   const report = await bad.finish();

@@ -1,0 +1,116 @@
+import { readFileSync } from "node:fs";
+import { createBlockPool, type BlockPool } from "../store/read.js";
+import { tuneNeedle, type Needle } from "./needle.js";
+
+/**
+ * The WebAssembly half of the byte search (needle.wat): block buffers that live in its
+ * memory, and position cursors over them. Everything here has a plain fallback for
+ * buffers from elsewhere (compressed days, very long lines).
+ */
+
+/** The SIMD search over block buffers that live in its WebAssembly memory. */
+export interface Simd {
+  /** The WebAssembly memory's bytes, where its buffers live. */
+  memory: ArrayBuffer;
+  next(from: number, end: number, o1: number, b1: number, o2: number, b2: number, b3: number): number;
+  collect(from: number, end: number, o1: number, b1: number, o2: number, b2: number, out: number, max: number): number;
+}
+
+/** The search state of one scan: block buffers the SIMD search can read (a buffer from elsewhere is searched the plain way), and its tuned needles. */
+export interface SearchPool extends BlockPool {
+  simd?: Simd;
+  /** `tuneNeedle` once per needle for the whole scan: the days of a store look alike. */
+  tune(needle: Needle, sample: Buffer): Needle;
+}
+
+const SLOTS = 4;
+const SLOT = 1 << 20;
+/** Positions `collect` writes per call, in each of the regions after the slots. */
+const POSITIONS = 16 << 10;
+const REGIONS = 2;
+const PAGES = (SLOTS * SLOT + REGIONS * POSITIONS * 4) >> 16;
+
+/**
+ * A block pool whose first buffers sit in a WebAssembly memory, so `eachCandidate`
+ * can search them with SIMD; falls back to plain buffers (and `Buffer#indexOf`)
+ * when it runs out, or where WebAssembly SIMD is missing.
+ */
+export function createSearchPool(): SearchPool {
+  const tuned = new Map<string, Needle>();
+  const tune = (needle: Needle, sample: Buffer): Needle => {
+    const key = needle.bytes.toString("latin1");
+    let t = tuned.get(key);
+    if (!t) tuned.set(key, (t = tuneNeedle(needle, sample)));
+    return t;
+  };
+  const fallback = createBlockPool();
+  const simd = loadSimd();
+  if (!simd) return { ...fallback, tune };
+  const free: Buffer[] = Array.from({ length: SLOTS }, (_, k) => Buffer.from(simd.memory, k * SLOT, SLOT));
+  return {
+    simd,
+    tune,
+    take: () => free.pop() ?? fallback.take(),
+    give: (buf) => void (buf.buffer === simd.memory ? free.push(buf) : fallback.give(buf)),
+  };
+}
+
+function loadSimd(): Simd | undefined {
+  try {
+    const module = new WebAssembly.Module(readFileSync(new URL("./needle.wasm", import.meta.url)));
+    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
+    const { exports } = new WebAssembly.Instance(module, { env: { mem: memory } });
+    return { memory: memory.buffer, next: exports.next as Simd["next"], collect: exports.collect as Simd["collect"] };
+  } catch {
+    return undefined;
+  }
+}
+
+
+/** Where in `buf[0, end)` a pair of bytes stands: `o1`/`b1` and `o2`/`b2` as in a tuned needle. */
+export interface Pair {
+  o1: number;
+  b1: number;
+  o2: number;
+  b2: number;
+}
+
+/**
+ * The positions in `buf[0, end)` where the pair stands, as a cursor: `next(from)` is
+ * the first at or after `from` (-1 for none), for `from` asked in increasing order.
+ * With SIMD, they are collected thousands at a time into a region of the memory
+ * (`region` 0 or 1: two cursors over one block must not share one).
+ *
+ * @example
+ * const nextLine = pairCursor(buf, end, { o1: 0, b1: 0x0a, o2: 0, b2: 0x0a }, pool, 0); // newlines
+ */
+export function pairCursor(buf: Buffer, end: number, pair: Pair, pool: SearchPool | undefined, region: 0 | 1): (from: number) => number {
+  const simd = pool?.simd;
+  if (!simd || buf.buffer !== simd.memory) return plainPairCursor(buf, end, pair);
+  const out = SLOTS * SLOT + region * POSITIONS * 4;
+  const found = new Int32Array(simd.memory, out, POSITIONS);
+  const base = buf.byteOffset;
+  let [n, k, full] = [0, 0, false];
+  const fill = (from: number): void => {
+    n = simd.collect(base + from, base + end, pair.o1, pair.b1, pair.o2, pair.b2, out, POSITIONS);
+    [k, full] = [0, n === POSITIONS];
+  };
+  fill(0);
+  return (from) => {
+    for (;;) {
+      while (k < n && found[k]! - base < from) k++;
+      if (k < n) return found[k]! - base;
+      if (!full) return -1;
+      fill(Math.max(from, found[n - 1]! - base + 1));
+    }
+  };
+}
+
+function plainPairCursor(buf: Buffer, end: number, { o1, b1, o2, b2 }: Pair): (from: number) => number {
+  return (from) => {
+    for (let at = buf.indexOf(b1, from + o1); at !== -1 && at - o1 + o2 < end; at = buf.indexOf(b1, at + 1)) {
+      if (at - o1 >= from && buf[at - o1 + o2] === b2) return at - o1;
+    }
+    return -1;
+  };
+}
