@@ -31,21 +31,36 @@ interface Timing {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const hasTime = have("/usr/bin/time");
 
-/** Runs a shell command `runs` times with output to /dev/null; median wall time and peak RSS. */
-function measure(command: string, runs = RUNS): Timing {
-  const times: number[] = [];
-  const rss: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const wrapped = hasTime ? `/usr/bin/time -f '%M' sh -c ${JSON.stringify(command + " > /dev/null")}` : `${command} > /dev/null`;
-    const t0 = performance.now();
-    const r = spawnSync("sh", ["-c", wrapped], { encoding: "utf8", maxBuffer: 1 << 26 });
-    times.push(performance.now() - t0);
-    if (r.status !== 0) throw new Error(`${command}: exit ${r.status}: ${r.stderr}`);
-    const kb = Number(r.stderr.trim().split("\n").at(-1));
-    if (hasTime && Number.isFinite(kb)) rss.push(kb / 1024);
-  }
-  return { ms: median(times), rssMb: rss.length > 0 ? Math.max(...rss) : undefined };
+/** Runs a shell command once with output to /dev/null: wall time and peak RSS. */
+function runOnce(command: string): { ms: number; rssMb: number | undefined } {
+  const wrapped = hasTime ? `/usr/bin/time -f '%M' sh -c ${JSON.stringify(command + " > /dev/null")}` : `${command} > /dev/null`;
+  const t0 = performance.now();
+  const r = spawnSync("sh", ["-c", wrapped], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${command}: exit ${r.status}: ${r.stderr}`);
+  const kb = Number(r.stderr.trim().split("\n").at(-1));
+  return { ms, rssMb: hasTime && Number.isFinite(kb) ? kb / 1024 : undefined };
 }
+
+/**
+ * Runs the commands in turn, `runs` rounds: each gets its median wall time and peak
+ * RSS. Taking turns matters on a shared VM, whose speed drifts by tens of percent
+ * over a minute: two commands timed a minute apart would compare the drift.
+ */
+function measureAll(commands: string[], runs = RUNS): Timing[] {
+  const seen = commands.map(() => ({ times: [] as number[], rss: [] as number[] }));
+  for (let i = 0; i < runs; i++) {
+    commands.forEach((command, k) => {
+      const { ms, rssMb } = runOnce(command);
+      seen[k]!.times.push(ms);
+      if (rssMb !== undefined) seen[k]!.rss.push(rssMb);
+    });
+  }
+  return seen.map(({ times, rss }) => ({ ms: median(times), rssMb: rss.length > 0 ? Math.max(...rss) : undefined }));
+}
+
+/** `measureAll` of one command. */
+const measure = (command: string, runs = RUNS): Timing => measureAll([command], runs)[0]!;
 
 const sizeMb = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0) / 2 ** 20;
 const trace = (dir: string, rest: string): string => `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --dir ${JSON.stringify(dir)} ${rest}`;
@@ -125,38 +140,41 @@ async function main(): Promise<void> {
   console.log(`  ${events} events, ${sizeMb(main30).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   generateStore({ dir: hist30, days: 30, perDay: 5_000, end: END, seed: 7 });
   generateStore({ dir: hist300, days: 300, perDay: 5_000, end: END, seed: 7 });
+  // Written back before timing, so that no query competes with the flush of 400 MB.
+  spawnSync("sync");
   const files = readdirSync(main30).map((f) => JSON.stringify(join(main30, f))).join(" ");
   const rows: Row[] = [];
   const agent = "agent-7";
 
-  const ours = measure(trace(main30, `--agent ${agent} --json`));
+  const filter = trace(main30, `--agent ${agent} --json`);
+  if (!have("jq") && !have("rg")) {
+    const ours = measure(filter);
+    rows.push({ case: "agent filter (jq and rg not installed)", ours: ours.ms, rssMb: ours.rssMb });
+  }
   if (have("jq")) {
-    const jq = measure(`jq -c 'select(.agent_id=="${agent}")' ${files}`, Math.min(RUNS, 3));
-    rows.push({ case: "agent filter", ours: ours.ms, theirs: jq.ms, vs: "jq", ratio: jq.ms / ours.ms, rssMb: ours.rssMb, note: "jq time / ours (higher is better)" });
+    const [mine, jq] = measureAll([filter, `jq -c 'select(.agent_id=="${agent}")' ${files}`], Math.min(RUNS, 3));
+    rows.push({ case: "agent filter", ours: mine!.ms, theirs: jq!.ms, vs: "jq", ratio: jq!.ms / mine!.ms, rssMb: mine!.rssMb, note: "jq time / ours (higher is better)" });
   }
   if (have("rg")) {
-    const rg = measure(`rg -N --no-filename -F '"agent_id":"${agent}"' ${JSON.stringify(main30)}`);
-    rows.push({ case: "agent filter", ours: ours.ms, theirs: rg.ms, vs: "rg", ratio: ours.ms / rg.ms, rssMb: ours.rssMb, note: "ours / rg (lower is better)" });
-    const rg1 = measure(`rg -j1 -N --no-filename -F '"agent_id":"${agent}"' ${JSON.stringify(main30)}`);
-    rows.push({ case: "agent filter", ours: ours.ms, theirs: rg1.ms, vs: "rg -j1", ratio: ours.ms / rg1.ms, note: "ours / rg on one thread" });
-    const bare = measure(`${JSON.stringify(process.execPath)} -e 0`);
-    rows.push({ case: "agent filter less Node's start-up", ours: ours.ms - bare.ms, theirs: rg.ms, vs: "rg", ratio: (ours.ms - bare.ms) / rg.ms, note: "the scan itself / rg" });
+    const rgArgs = `-N --no-filename -F '"agent_id":"${agent}"' ${JSON.stringify(main30)}`;
+    const node = `${JSON.stringify(process.execPath)} -e 0`;
+    const [mine, rg, rg1, bare] = measureAll([filter, `rg ${rgArgs}`, `rg -j1 ${rgArgs}`, node]);
+    rows.push({ case: "agent filter", ours: mine!.ms, theirs: rg!.ms, vs: "rg", ratio: mine!.ms / rg!.ms, rssMb: mine!.rssMb, note: "ours / rg (lower is better)" });
+    rows.push({ case: "agent filter", ours: mine!.ms, theirs: rg1!.ms, vs: "rg -j1", ratio: mine!.ms / rg1!.ms, note: "ours / rg on one thread" });
+    rows.push({ case: "agent filter less Node's start-up", ours: mine!.ms - bare!.ms, theirs: rg!.ms, vs: "rg", ratio: (mine!.ms - bare!.ms) / rg!.ms, note: "the scan itself / rg" });
   }
-  const plain = measure(trace(main30, `--agent ${agent} --json --plain`), Math.min(RUNS, 3));
-  rows.push({ case: "agent filter, plain path (split2 + JSON.parse)", ours: plain.ms, theirs: ours.ms, vs: "fast path", ratio: plain.ms / ours.ms, rssMb: plain.rssMb, note: "plain / fast" });
-  const timeline = measure(trace(main30, "task-42 --json"));
-  rows.push({ case: "target timeline (trace task-42)", ours: timeline.ms, theirs: ours.ms, vs: "agent scan", ratio: timeline.ms / ours.ms, rssMb: timeline.rssMb, note: "timeline / scan" });
+  const [plain, scan] = measureAll([trace(main30, `--agent ${agent} --json --plain`), filter], Math.min(RUNS, 3));
+  rows.push({ case: "agent filter, plain path (split2 + JSON.parse)", ours: plain!.ms, theirs: scan!.ms, vs: "fast path", ratio: plain!.ms / scan!.ms, rssMb: plain!.rssMb, note: "plain / fast" });
+  const [timeline, tree, scan2] = measureAll([trace(main30, "task-42 --json"), trace(main30, "--causality task-42 --json --depth 3"), filter]);
+  rows.push({ case: "target timeline (trace task-42)", ours: timeline!.ms, theirs: scan2!.ms, vs: "agent scan", ratio: timeline!.ms / scan2!.ms, rssMb: timeline!.rssMb, note: "timeline / scan" });
+  rows.push({ case: "--causality task-42", ours: tree!.ms, theirs: scan2!.ms, vs: "agent scan", ratio: tree!.ms / scan2!.ms, rssMb: tree!.rssMb, note: "tree / scan (target ≤ 2)" });
   rows.push(await readers(main30));
-  const tree = measure(trace(main30, "--causality task-42 --json --depth 3"));
-  rows.push({ case: "--causality task-42", ours: tree.ms, theirs: ours.ms, vs: "agent scan", ratio: tree.ms / ours.ms, rssMb: tree.rssMb, note: "tree / scan (target ≤ 2)" });
   const treeDir = join(WORK, "tree-100k");
   generateTree(treeDir, quick ? 10_000 : 100_000, END);
-  const bigTree = measure(trace(treeDir, "--causality tree-root --depth 3"));
-  const treeScan = measure(trace(treeDir, "--agent agent-7 --json"));
-  rows.push({ case: `--causality over a ${quick ? "10,000" : "100,000"}-event tree, --depth 3`, ours: bigTree.ms, theirs: treeScan.ms, vs: "agent scan", ratio: bigTree.ms / treeScan.ms, rssMb: bigTree.rssMb, note: "tree / scan of the same store" });
-  const since30 = measure(trace(hist30, '--since "2h ago" --json'));
-  const since300 = measure(trace(hist300, '--since "2h ago" --json'));
-  rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300.ms, theirs: since30.ms, vs: "30 days", ratio: since300.ms / since30.ms, rssMb: since300.rssMb, note: "target ≤ 1.2" });
+  const [bigTree, treeScan] = measureAll([trace(treeDir, "--causality tree-root --depth 3"), trace(treeDir, "--agent agent-7 --json")]);
+  rows.push({ case: `--causality over a ${quick ? "10,000" : "100,000"}-event tree, --depth 3`, ours: bigTree!.ms, theirs: treeScan!.ms, vs: "agent scan", ratio: bigTree!.ms / treeScan!.ms, rssMb: bigTree!.rssMb, note: "tree / scan of the same store" });
+  const [since300, since30] = measureAll([trace(hist300, '--since "2h ago" --json'), trace(hist30, '--since "2h ago" --json')]);
+  rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300!.ms, theirs: since30!.ms, vs: "30 days", ratio: since300!.ms / since30!.ms, rssMb: since300!.rssMb, note: "target ≤ 1.2" });
   const all = measure(trace(main30, "--json"), Math.min(RUNS, 3));
   rows.push({ case: "whole store, no filter (peak RSS)", ours: all.ms, rssMb: all.rssMb });
 
@@ -166,9 +184,8 @@ async function main(): Promise<void> {
   rows.push({ case: "library emit (sync), events/s", ours: rates.sync, note: "target ≥ 250,000" });
   rows.push({ case: "batch writer, events/s", ours: rates.batch, note: "target ≥ 800,000" });
   rows.push({ case: "ids/s: our UUIDv7 vs uuidv7 package", ours: rates.ids, theirs: rates.pkgIds, vs: "uuidv7", ratio: rates.ids / rates.pkgIds });
-  const cli = measure(`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} emit ops tick --dir ${JSON.stringify(emitDir)}`, 15);
-  const bare = measure(`${JSON.stringify(process.execPath)} -e 0`, 15);
-  rows.push({ case: "trace emit per call vs node -e 0", ours: cli.ms, theirs: bare.ms, vs: "node -e 0", ratio: cli.ms / bare.ms, rssMb: cli.rssMb, note: "target < 2" });
+  const [cli, bare] = measureAll([`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} emit ops tick --dir ${JSON.stringify(emitDir)}`, `${JSON.stringify(process.execPath)} -e 0`], 15);
+  rows.push({ case: "trace emit per call vs node -e 0", ours: cli!.ms, theirs: bare!.ms, vs: "node -e 0", ratio: cli!.ms / bare!.ms, rssMb: cli!.rssMb, note: "target < 2" });
   const follow = await followLatency(join(WORK, "follow"), quick ? 100 : 1000);
   rows.push({ case: "follow latency median (ms)", ours: follow.median });
   rows.push({ case: "follow latency p99 (ms)", ours: follow.p99, note: "target < 100" });
