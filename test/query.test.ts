@@ -74,3 +74,20 @@ test("last wake and when TARGET created resolve against the store", async (t) =>
   await assert.rejects(ids({ dir, filter: { agent: "nobody" }, since: "last wake" }), /no wake event of nobody/);
   await assert.rejects(ids({ dir, since: "when task-404 created" }), /no event of task-404/);
 });
+
+test("lines longer than a read block (up to 3 MB) read whole, filtered, in timelines and plain alike", async (t) => {
+  const { dir, e } = store(t);
+  const sizes = [10, 600_000, 10, 1_500_000, 3_000_000, 10, 2_000_000];
+  const made = sizes.map((size, i) =>
+    e({ minutes: i, agent_id: i % 2 === 0 ? "haiku-1" : "zealot-1", target_id: "task-1", metadata: { pad: "ü".repeat(size / 2) } }),
+  );
+  const want = (keep: (x: TraceEvent) => boolean): string[] => made.filter(keep).map((x) => x.id);
+  for (const plain of [false, true]) {
+    assert.deepEqual(await ids({ dir, plain }), want(() => true), `all, plain ${plain}`);
+    assert.deepEqual(await ids({ dir, plain, filter: { agent: "zealot-1" } }), want((x) => x.agent_id === "zealot-1"), `agent, plain ${plain}`);
+    assert.deepEqual(await ids({ dir, plain, target: "task-1" }), want(() => true), `timeline, plain ${plain}`);
+  }
+  const lines: string[] = [];
+  for await (const { line } of query({ dir, filter: { agent: "zealot-1" } })) lines.push(line);
+  assert.equal(lines[1], JSON.stringify(made[3]), "the 1.5 MB line is returned byte for byte");
+});

@@ -1,5 +1,4 @@
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { parseEventLine, type TraceEvent } from "../event.js";
 import type { DayFile } from "./layout.js";
@@ -42,48 +41,44 @@ export async function* lineBlocks(file: DayFile, start = 0, end = Infinity, pool
   yield* file.gz ? gzBlocks(file.path) : plainBlocks(file.path, start, end, pool);
 }
 
+/** Blocks read between two turns of the event loop: a long scan must not starve timers and signals. */
+const BLOCKS_PER_TURN = 16;
+
 async function* plainBlocks(path: string, start: number, end: number, pool: BlockPool): AsyncGenerator<LineBlock> {
-  const handle = await open(path, "r");
-  let cleanup = (): Promise<unknown> => Promise.resolve();
-  // Two buffers: the next read runs in the thread pool while this block is scanned.
-  let [buf, spare] = [pool.take(), pool.take()];
+  // Synchronous reads: from the page cache a 1 MiB read is a copy, and an await on the
+  // thread pool for each one cost more than the copy (measured: 126–153 ms against
+  // 76–85 ms to read 374 MB). The event loop gets a turn every few blocks instead.
+  const fd = openSync(path, "r");
+  let buf = pool.take();
   try {
     let pos = start;
-    const readInto = async (into: Buffer, carry: number): Promise<number> => {
-      const want = Math.min(into.length - carry, Math.max(0, end - pos));
-      if (want === 0) return 0;
-      const { bytesRead } = await handle.read(into, carry, want, pos);
-      pos += bytesRead;
-      return bytesRead;
-    };
     let carry = 0;
     let base = start;
-    let pending = readInto(buf, 0);
-    // A consumer that stops early leaves a read in flight: let it land before closing.
-    cleanup = () => pending.catch(() => 0);
-    for (;;) {
-      const bytesRead = await pending;
+    for (let n = 1; ; n++) {
+      const want = Math.min(buf.length - carry, Math.max(0, end - pos));
+      const bytesRead = want === 0 ? 0 : readSync(fd, buf, carry, want, pos);
+      pos += bytesRead;
       const filled = carry + bytesRead;
       if (bytesRead === 0) {
         if (carry > 0) yield { buf, end: carry, base };
         return;
       }
       const cut = buf.lastIndexOf(0x0a, filled - 1) + 1;
-      const nextCarry = filled - cut;
-      // A line longer than half a buffer: make room so the next read can finish it.
-      if (nextCarry * 2 > spare.length) spare = Buffer.allocUnsafe(nextCarry * 4);
-      buf.copy(spare, 0, cut, filled);
-      pending = readInto(spare, nextCarry);
       if (cut > 0) yield { buf, end: cut, base };
       base += cut;
-      carry = nextCarry;
-      [buf, spare] = [spare, buf];
+      carry = filled - cut;
+      // A line longer than half a buffer: make room so the next read can finish it.
+      if (carry * 2 > buf.length) {
+        const bigger = Buffer.allocUnsafe(carry * 4);
+        buf.copy(bigger, 0, cut, filled);
+        pool.give(buf);
+        buf = bigger;
+      } else buf.copy(buf, 0, cut, filled);
+      if (n % BLOCKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   } finally {
-    await cleanup();
-    await handle.close();
+    closeSync(fd);
     pool.give(buf);
-    pool.give(spare);
   }
 }
 
