@@ -4,16 +4,7 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { createIdSource, dayOf, query, type QueryOptions, type TraceEvent } from "../src/index.js";
 import { tempDir } from "./helpers/cli.js";
-
-/** A small seeded PRNG (mulberry32) so a failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./helpers/rng.js";
 
 const NAMES = ["haiku-1", "zealot-1", "ünïcødé-агент", 'quo"te', "back\\slash", "tab\there", "slash/y", "emoji-🚀", "task-1", "payments"];
 

@@ -2,16 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { eachCandidate, hitCursor, needleCursor, toNeedle, tuneNeedle } from "../src/query/needle.js";
 import { createSearchPool, pairCursor } from "../src/query/simd.js";
-
-/** A seeded PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "./helpers/rng.js";
 
 const PIECES = ['"agent-7"', '"agent-77"', "agent-7", '"agent_id":', "\\u0061", "\\/", '\\"', "\\\\", "7", '"', "\n", "\r\n", "é", "x".repeat(40)];
 
