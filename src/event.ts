@@ -103,7 +103,16 @@ export function makeEvent(input: EventInput, nextId: () => string, now: number =
  * The stored line for an event, newline included, keys in DESIGN order.
  * Throws a UsageError when metadata cannot be written as JSON.
  */
-export function serializeEvent(e: TraceEvent, quote: (v: string | null) => string = str): string {
+export function serializeEvent(e: TraceEvent): string {
+  return '{"id":"' + e.id + '","timestamp":' + e.timestamp + middleOf(e) + str(e.parent_event_id) + ',"metadata":' + metadataJson(e) + "}\n";
+}
+
+/** The part of a line from `,"primitive":` to `"parent_event_id":`. */
+function middleOf(e: TraceEvent): string {
+  return ',"primitive":' + str(e.primitive) + ',"event_type":' + str(e.event_type) + ',"agent_id":' + str(e.agent_id) + ',"target_id":' + str(e.target_id) + ',"parent_event_id":';
+}
+
+function metadataJson(e: TraceEvent): string {
   let meta: string | undefined;
   try {
     meta = JSON.stringify(e.metadata);
@@ -111,30 +120,43 @@ export function serializeEvent(e: TraceEvent, quote: (v: string | null) => strin
     throw new UsageError(`metadata: not serialisable as JSON (${(err as Error).message})`);
   }
   if (meta === undefined || meta[0] !== "{") throw new UsageError("metadata: expected a JSON object");
-  return (
-    '{"id":"' + e.id + '","timestamp":' + e.timestamp + ',"primitive":' + quote(e.primitive) +
-    ',"event_type":' + quote(e.event_type) + ',"agent_id":' + quote(e.agent_id) +
-    ',"target_id":' + quote(e.target_id) + ',"parent_event_id":' + str(e.parent_event_id) + ',"metadata":' + meta + "}\n"
-  );
+  return meta;
 }
 
-const QUOTE_CACHE = 4096;
+const MIDDLE_CACHE = 4096;
+
+type Middles = Map<string, Map<string, Map<string | null, Map<string | null, string>>>>;
 
 /**
- * A JSON string quoter that remembers what it quoted: writers see the same few
- * primitives, types, agents and targets over and over.
+ * `serializeEvent` for a writer: it remembers the middle of the lines it wrote
+ * (primitive, type, agent and target, quoted), since writers repeat the same few. A
+ * line of a few flat pieces is cheaper to build, and to encode, than one of twenty.
+ *
+ * @example
+ * const serialize = createSerializer();
+ * serialize(event) === serializeEvent(event); // true
  */
-export function createQuoter(): (v: string | null) => string {
-  const quoted = new Map<string, string>();
-  return (v) => {
-    if (v === null) return "null";
-    let q = quoted.get(v);
-    if (q === undefined) {
-      q = JSON.stringify(v);
-      if (quoted.size < QUOTE_CACHE) quoted.set(v, q);
+export function createSerializer(): (e: TraceEvent) => string {
+  const middles: Middles = new Map();
+  let size = 0;
+  const middle = (e: TraceEvent): string => {
+    const byTarget = middles.get(e.primitive)?.get(e.event_type)?.get(e.agent_id);
+    let m = byTarget?.get(e.target_id);
+    if (m !== undefined) return m;
+    // Flattened once here, so that no line has to walk its pieces again.
+    m = Buffer.from(middleOf(e)).toString();
+    if (size++ < MIDDLE_CACHE) {
+      let byType = middles.get(e.primitive);
+      if (!byType) middles.set(e.primitive, (byType = new Map()));
+      let byAgent = byType.get(e.event_type);
+      if (!byAgent) byType.set(e.event_type, (byAgent = new Map()));
+      let targets = byAgent.get(e.agent_id);
+      if (!targets) byAgent.set(e.agent_id, (targets = new Map()));
+      targets.set(e.target_id, m);
     }
-    return q;
+    return m;
   };
+  return (e) => '{"id":"' + e.id + '","timestamp":' + e.timestamp + middle(e) + str(e.parent_event_id) + ',"metadata":' + metadataJson(e) + "}\n";
 }
 
 function str(v: string | null): string {

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { UUID } from "uuidv7";
 import { createIdSource, makeEvent, parseEventLine, serializeEvent, UsageError } from "../src/index.js";
+import { createSerializer } from "../src/event.js";
 
 const nextId = createIdSource();
 
@@ -53,4 +54,27 @@ test("the reader rejects lines with wrong types or missing keys", () => {
   }
   assert.equal(parseEventLine('{"id":"a",'), undefined);
   assert.equal(parseEventLine("[1]"), undefined);
+});
+
+test("a writer's serializer writes the same bytes as serializeEvent, past its cache too", () => {
+  const serialize = createSerializer();
+  const names = ["haiku-1", "агент-1", 'quo"te', "emoji-🚀", "back\\slash", null] as const;
+  let parent: string | null = null;
+  for (let i = 0; i < 6000; i++) {
+    const e = makeEvent(
+      {
+        primitive: ["ops", "bridge", "memory"][i % 3]!,
+        event_type: i % 2 === 0 ? "send" : "claim_task",
+        agent_id: names[i % names.length],
+        // Past 4,096 distinct middles the serializer stops remembering them.
+        target_id: i % 5 !== 0 ? `task-${i}` : names[(i * 7) % names.length],
+        parent_event_id: parent,
+        metadata: { i, text: names[i % 5] },
+      },
+      nextId,
+      1_761_141_600_000 + i,
+    );
+    assert.equal(serialize(e), serializeEvent(e));
+    parent = i % 3 === 0 ? null : e.id;
+  }
 });

@@ -1,6 +1,6 @@
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { createQuoter, makeEvent, serializeEvent, type EventInput, type TraceEvent } from "../event.js";
+import { createSerializer, makeEvent, type EventInput, type TraceEvent } from "../event.js";
 import { createIdSource } from "./id.js";
 import { createDayLookup, dayFilePath, resolveStoreDir } from "./layout.js";
 import { startAutoPrune } from "./retention-auto.js";
@@ -84,14 +84,14 @@ function writeWhole(fd: number, data: string | Buffer): void {
   if (written !== length) throw new Error(`short write: ${written} of ${length} bytes`);
 }
 
-/** Builds events and their lines, remembering what it already checked and quoted. */
+/** Builds events and their lines, remembering what it already checked and wrote. */
 function createEncoder(): (input: EventInput, now: number) => { event: TraceEvent; line: string } {
   const nextId = createIdSource();
   const checked = new Map<string, Set<string>>();
-  const quote = createQuoter();
+  const serialize = createSerializer();
   return (input, now) => {
     const event = makeEvent(input, nextId, now, checked);
-    return { event, line: serializeEvent(event, quote) };
+    return { event, line: serialize(event) };
   };
 }
 
