@@ -1,7 +1,7 @@
 import { compareEvents, type TraceEvent } from "../event.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
-import { createSearchPool } from "../query/simd.js";
+import { createSearchPool, type SearchPool } from "../query/simd.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
 import { createIdHashes, notAChildOf, peekCursor } from "../query/peek.js";
 import { findById } from "../query/lookup.js";
@@ -57,6 +57,7 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
   let top = focus;
   let missingParent: string | undefined;
   let cycle = false;
+  const pool = createSearchPool();
   for (;;) {
     const parentId = top.parent_event_id;
     if (parentId === null) {
@@ -70,7 +71,7 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
       cycle = true;
       break;
     }
-    const parent = await findById(options.dir, parentId, dayOf(top.timestamp));
+    const parent = await findById(options.dir, parentId, dayOf(top.timestamp), pool);
     if (!parent) {
       missingParent = parentId;
       break;
@@ -78,19 +79,18 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
     seen.add(parentId);
     top = parent;
   }
-  const root = await collectBelow(top, options, windowMs);
+  const root = await collectBelow(top, options, windowMs, pool);
   return { root, focus, byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
 }
 
 /** One pass from the root's day on, attaching every event whose parent is already in the tree. */
-async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number): Promise<CausalNode> {
+async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number, pool: SearchPool): Promise<CausalNode> {
   const root: CausalNode = { event: rootEvent, children: [] };
   const nodes = new Map<string, CausalNode>([[rootEvent.id, root]]);
   const hashes = createIdHashes();
   hashes.add(rootEvent.id);
   const lastOfSession = new Map<string, TraceEvent>();
   const rootDay = dayOf(rootEvent.timestamp);
-  const pool = createSearchPool();
   for (const file of listDayFiles(options.dir)) {
     if (file.day < rootDay) continue;
     const bad = createBadLines(file);

@@ -17,10 +17,10 @@ async function pickIn(file: DayFile, filter: Filter, pool: SearchPool, accept: (
 
 /**
  * The event with this id, searching days newest first, none later than `beforeDay`
- * (a parent is never on a later day than its child).
+ * (a parent is never on a later day than its child). A walk up many parents passes
+ * one `pool` to every call.
  */
-export async function findById(dir: string, id: string, beforeDay?: string): Promise<TraceEvent | undefined> {
-  const pool = createSearchPool();
+export async function findById(dir: string, id: string, beforeDay?: string, pool: SearchPool = createSearchPool()): Promise<TraceEvent | undefined> {
   for (const file of listDayFiles(dir).reverse()) {
     if (beforeDay !== undefined && file.day > beforeDay) continue;
     const hit = await pickIn(file, { id }, pool);
