@@ -179,6 +179,7 @@ async function main(): Promise<void> {
   rows.push({ case: "whole store, no filter (peak RSS)", ours: all.ms, rssMb: all.rssMb });
 
   const emitDir = join(WORK, "emit");
+  spawnSync("sync");
   const emitRun = spawnSync(process.execPath, [join(ROOT, "build/test/bench/emit-rate.js"), emitDir], { encoding: "utf8" });
   const rates = JSON.parse(emitRun.stdout) as { sync: number; batch: number; ids: number; pkgIds: number };
   rows.push({ case: "library emit (sync), events/s", ours: rates.sync, note: "target ≥ 250,000" });
