@@ -1,12 +1,11 @@
-import { readFileSync } from "node:fs";
-import { createBlockPool, type BlockPool } from "../store/read.js";
-import { tuneNeedle, type Needle } from "./needle.js";
-
 /**
  * The WebAssembly half of the byte search (needle.wat): block buffers that live in its
  * memory, and position cursors over them. Everything here has a plain fallback for
  * buffers from elsewhere (compressed days, very long lines).
  */
+import { readFileSync } from "node:fs";
+import { createBlockPool, type BlockPool } from "../store/read.js";
+import { tuneNeedle, type Needle } from "./needle.js";
 
 /** The SIMD search over block buffers that live in its WebAssembly memory. */
 export interface Simd {
@@ -65,7 +64,6 @@ function loadSimd(): Simd | undefined {
     return undefined;
   }
 }
-
 
 /** Where in `buf[0, end)` a pair of bytes stands: `o1`/`b1` and `o2`/`b2` as in a tuned needle. */
 export interface Pair {
