@@ -104,7 +104,12 @@ export function makeEvent(input: EventInput, nextId: () => string, now: number =
  * Throws a UsageError when metadata cannot be written as JSON.
  */
 export function serializeEvent(e: TraceEvent): string {
-  return '{"id":"' + e.id + '","timestamp":' + e.timestamp + middleOf(e) + str(e.parent_event_id) + ',"metadata":' + metadataJson(e) + "}\n";
+  return lineOf(e, middleOf(e));
+}
+
+/** The line around its middle (see `middleOf`). */
+function lineOf(e: TraceEvent, middle: string): string {
+  return '{"id":"' + e.id + '","timestamp":' + e.timestamp + middle + str(e.parent_event_id) + ',"metadata":' + metadataJson(e) + "}\n";
 }
 
 /** The part of a line from `,"primitive":` to `"parent_event_id":`. */
@@ -156,7 +161,7 @@ export function createSerializer(): (e: TraceEvent) => string {
     }
     return m;
   };
-  return (e) => '{"id":"' + e.id + '","timestamp":' + e.timestamp + middle(e) + str(e.parent_event_id) + ',"metadata":' + metadataJson(e) + "}\n";
+  return (e) => lineOf(e, middle(e));
 }
 
 function str(v: string | null): string {

@@ -44,7 +44,7 @@ export interface IdHashes {
 }
 
 /** A 32-bit hash of an ASCII id; the same as `notAChildOf` computes from a line's bytes. */
-export function hashId(id: string): number {
+function hashId(id: string): number {
   let h = 0;
   for (let k = 0; k < id.length; k++) h = (Math.imul(h, 31) + id.charCodeAt(k)) | 0;
   return h;

@@ -174,8 +174,8 @@ export interface BatchWriter extends Writer {
 
 /**
  * A day's buffered lines: encoded in `buf[0, used)`, and the last few still joined as
- * one string. One `write` for a few dozen lines costs less than one per line: each
- * line is a rope of some thirty pieces, and a `write` call's fixed cost then dominates.
+ * one string. One `write` for a few dozen lines costs less than one per line: a line
+ * is a rope of short pieces, and per line a `write` call's fixed cost dominates.
  */
 interface DayBuffer {
   buf: Buffer;
