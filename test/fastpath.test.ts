@@ -48,7 +48,7 @@ function randomStore(dir: string, seed: number): void {
 
 async function run(options: QueryOptions): Promise<string[]> {
   const out: string[] = [];
-  for await (const { line } of query({ ...options, onBad: () => undefined })) out.push(line);
+  for await (const { line, event } of query({ ...options, onBad: () => undefined })) out.push(line, JSON.stringify(event));
   return out;
 }
 

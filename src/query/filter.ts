@@ -50,5 +50,7 @@ export function matches(f: Filter, e: TraceEvent): boolean {
  */
 export function needleFor(f: Filter): Needle | undefined {
   const value = f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive;
-  return value === undefined ? undefined : toNeedle(Buffer.from(JSON.stringify(value)));
+  // Bad UTF-8 in a line decodes to U+FFFD: no byte needle can stand for that character.
+  if (value === undefined || value.includes("\uFFFD")) return undefined;
+  return toNeedle(Buffer.from(JSON.stringify(value)));
 }

@@ -1,5 +1,6 @@
 import { compareEvents } from "../event.js";
 import type { ReadEvent } from "../store/read.js";
+import { CheckedLine } from "./event-check.js";
 
 /**
  * How far out of order lines may reach their day file (several writers take the time,
@@ -27,7 +28,11 @@ export interface Reorder {
 export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
   const heap: ReadEvent[] = [];
   let newest = -Infinity;
-  const less = (i: number, j: number): boolean => compareEvents(heap[i]!.event, heap[j]!.event) < 0;
+  const less = (i: number, j: number): boolean => {
+    const [a, b] = [timeOf(heap[i]!), timeOf(heap[j]!)];
+    // The ids decide only a tie, so a checked line is parsed only then.
+    return a !== b ? a < b : compareEvents(heap[i]!.event, heap[j]!.event) < 0;
+  };
   const swap = (i: number, j: number): void => {
     const t = heap[i]!;
     heap[i] = heap[j]!;
@@ -55,9 +60,10 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
     push(item) {
       heap.push(item);
       for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
-      if (item.event.timestamp > newest) newest = item.event.timestamp;
+      const t = timeOf(item);
+      if (t > newest) newest = t;
       const out: ReadEvent[] = [];
-      while (heap.length > 0 && heap[0]!.event.timestamp < newest - windowMs) out.push(pop());
+      while (heap.length > 0 && timeOf(heap[0]!) < newest - windowMs) out.push(pop());
       return out;
     },
     drain() {
@@ -67,6 +73,11 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
       return out;
     },
   };
+}
+
+/** A hit's timestamp, without parsing a checked line. */
+function timeOf(hit: ReadEvent): number {
+  return hit instanceof CheckedLine ? hit.timestamp : hit.event.timestamp;
 }
 
 /**

@@ -4,6 +4,7 @@ import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
 import { matches, needleFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
 import { eachCandidate } from "./needle.js";
+import { createLineMatcher } from "./event-check.js";
 import { createSearchPool, type SearchPool } from "./simd.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
@@ -73,9 +74,17 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   const bad = createBadLines(file);
   const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
   const pool = options.pool ?? createSearchPool();
+  const simd = pool.simd;
+  const quick = simd ? createLineMatcher(filter, simd.check, simd.memory, simd.record) : undefined;
   for await (const { buf, end, base } of lineBlocks(file, start, options.end, pool)) {
     let out: ReadEvent[] = [];
+    const inMemory = quick !== undefined && buf.buffer === simd!.memory;
     const visit = (s: number, e: number): void => {
+      const sure = inMemory ? quick(buf, s, e) : undefined;
+      if (sure !== undefined) {
+        if (sure) out.push(sure);
+        return;
+      }
       const hit = parseAt(buf, s, e);
       if (!hit) bad.add(base + s);
       else if (matches(filter, hit.event)) out.push(hit);

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createBlockPool, type BlockPool } from "../store/read.js";
 import { tuneNeedle, type Needle } from "./needle.js";
+import type { CheckFn } from "./event-check.js";
 
 /** The SIMD search over block buffers that live in its WebAssembly memory. */
 export interface Simd {
@@ -13,6 +14,9 @@ export interface Simd {
   memory: ArrayBuffer;
   next(from: number, end: number, o1: number, b1: number, o2: number, b2: number, b3: number): number;
   collect(from: number, end: number, o1: number, b1: number, o2: number, b2: number, out: number, max: number): number;
+  /** The event check of event-check.wat, and where in the memory its record goes. */
+  check: CheckFn;
+  record: number;
 }
 
 /** The search state of one scan: block buffers the SIMD search can read (a buffer from elsewhere is searched the plain way), and its tuned needles. */
@@ -27,7 +31,8 @@ const SLOT = 1 << 20;
 /** Positions `collect` writes per call, in each of the regions after the slots. */
 const POSITIONS = 16 << 10;
 const REGIONS = 2;
-const PAGES = (SLOTS * SLOT + REGIONS * POSITIONS * 4) >> 16;
+const RECORD = SLOTS * SLOT + REGIONS * POSITIONS * 4;
+const PAGES = (RECORD >> 16) + 1;
 
 /**
  * A block pool whose first buffers sit in a WebAssembly memory, so `eachCandidate`
@@ -56,10 +61,12 @@ export function createSearchPool(): SearchPool {
 
 function loadSimd(): Simd | undefined {
   try {
-    const module = new WebAssembly.Module(readFileSync(new URL("./needle.wasm", import.meta.url)));
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    const { exports } = new WebAssembly.Instance(module, { env: { mem: memory } });
-    return { memory: memory.buffer, next: exports.next as Simd["next"], collect: exports.collect as Simd["collect"] };
+    const load = (name: string): Record<string, unknown> =>
+      new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL(name, import.meta.url))), { env: { mem: memory } }).exports;
+    const needle = load("./needle.wasm");
+    const check = load("./event-check.wasm").check as CheckFn;
+    return { memory: memory.buffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD };
   } catch {
     return undefined;
   }

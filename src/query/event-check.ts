@@ -1,0 +1,100 @@
+/**
+ * Matching a candidate line without JSON.parse: the WebAssembly check (event-check.wat)
+ * proves that the line is one JSON object and says where its event fields stand; the
+ * event's shape and the filter are then decided on those bytes. Whatever it cannot be
+ * sure of (escapes in a value it compares, an odd shape, a bad line) is left to
+ * JSON.parse, so the answers are the plain path's.
+ */
+import type { TraceEvent } from "../event.js";
+import type { ReadEvent } from "../store/read.js";
+import type { Filter } from "./filter.js";
+
+/** The check as WebAssembly exports it: 1 when [s, e) is an object it could map, 0 when not sure. */
+export type CheckFn = (s: number, e: number, out: number) => number;
+
+const [ID, TIMESTAMP, PRIMITIVE, EVENT_TYPE, AGENT, TARGET, PARENT, METADATA] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
+const [STRING, INTEGER, NULL, OBJECT] = [1, 2, 3, 4] as const;
+/** Bytes the record takes: 8 fields of 4 i32s, then the timestamp as a double. */
+export const RECORD_BYTES = 136;
+
+/** A line the check accepted: its text now, its event parsed only when asked for. */
+export class CheckedLine implements ReadEvent {
+  #event: TraceEvent | undefined;
+  constructor(
+    readonly line: string,
+    readonly timestamp: number,
+  ) {}
+  get event(): TraceEvent {
+    return (this.#event ??= JSON.parse(this.line) as TraceEvent);
+  }
+}
+
+/** Decides one line of a buffer in the check's memory: true or false, or undefined to parse it. */
+export type LineMatcher = (buf: Buffer, s: number, e: number) => CheckedLine | false | undefined;
+
+/**
+ * A matcher for `filter` over buffers in `memory`, using the record at byte `out`;
+ * undefined when a filter value could compare equal to bytes it does not hold (it
+ * holds U+FFFD, which bad UTF-8 also decodes to).
+ *
+ * @example
+ * const match = createLineMatcher({ agent: "haiku-1" }, simd.check, simd.memory, simd.record);
+ * const hit = match(buf, s, e); // CheckedLine, false, or undefined: JSON.parse it
+ */
+export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayBuffer, out: number): LineMatcher | undefined {
+  const values = [filter.id, filter.own, filter.agent, filter.task, filter.channel, filter.primitive];
+  // Bytes that are not UTF-8 decode to U+FFFD, and a lone surrogate encodes as one:
+  // with either in a value, equal bytes and equal strings part ways.
+  if (values.some((v) => v !== undefined && (v.includes("\uFFFD") || Buffer.from(v).toString() !== v))) return undefined;
+  const wants: [number, Buffer][] = [];
+  const want = (field: number, value: string | undefined): void => void (value !== undefined && wants.push([field, Buffer.from(value)]));
+  want(ID, filter.id);
+  want(AGENT, filter.agent);
+  want(TARGET, filter.task);
+  want(TARGET, filter.channel);
+  want(PRIMITIVE, filter.channel !== undefined ? "bridge" : undefined);
+  want(PRIMITIVE, filter.primitive);
+  const own = filter.own === undefined ? undefined : Buffer.from(filter.own);
+  const rec = new Int32Array(memory, out, RECORD_BYTES >> 2);
+  const stamp = new Float64Array(memory, out + 128, 1);
+  const since = filter.since ?? -Infinity;
+  const until = filter.until ?? Infinity;
+  let buf: Buffer;
+  let base = 0;
+  let sure = true;
+  // Equal, not equal, or (escapes in the stored value) not sure: then `sure` drops.
+  const equals = (field: number, value: Buffer): boolean => {
+    const at = field << 2;
+    if (rec[at] !== STRING) return false;
+    if (rec[at + 3] !== 0) return !(sure = false);
+    return bytesEqual(buf, rec[at + 1]! - base, rec[at + 2]! - base, value);
+  };
+  return (b, s, e) => {
+    buf = b;
+    base = b.byteOffset;
+    sure = true;
+    if (check(base + s, base + e, out) === 0 || !isEventShape(rec)) return undefined;
+    const ts = stamp[0]!;
+    let ok = ts >= since && ts <= until;
+    for (let k = 0; ok && k < wants.length; k++) ok = equals(wants[k]![0], wants[k]![1]);
+    if (ok && own) ok = equals(AGENT, own) || equals(TARGET, own);
+    if (!sure) return undefined;
+    return ok && new CheckedLine(b.toString("utf8", s, e), ts);
+  };
+}
+
+/** isEvent (event.ts) on the record: ids and types non-empty strings, links strings or null, metadata an object. */
+function isEventShape(rec: Int32Array): boolean {
+  const nonEmpty = (f: number): boolean => rec[f << 2] === STRING && rec[(f << 2) + 2]! > rec[(f << 2) + 1]!;
+  const link = (f: number): boolean => rec[f << 2] === STRING || rec[f << 2] === NULL;
+  return (
+    nonEmpty(ID) && rec[TIMESTAMP << 2] === INTEGER && nonEmpty(PRIMITIVE) && nonEmpty(EVENT_TYPE) &&
+    link(AGENT) && link(TARGET) && link(PARENT) && rec[METADATA << 2] === OBJECT
+  );
+}
+
+function bytesEqual(buf: Buffer, s: number, e: number, value: Buffer): boolean {
+  if (e - s !== value.length) return false;
+  for (let k = 0; k < value.length; k++) if (buf[s + k] !== value[k]) return false;
+  return true;
+}
