@@ -161,3 +161,10 @@ test("--help answers for every command", async () => {
     assert.ok(main.stdout.includes(flag), flag);
   }
 });
+
+test("the trace program starts without loading NODE_EXTRA_CA_CERTS (Node would warn about a missing file)", async () => {
+  const r = await trace(["--version"], { env: { NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" } });
+  assert.equal(r.stderr, "");
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});

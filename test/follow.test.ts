@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000;
 
 /** A running `trace -f` and everything it printed so far. */
 function startFollower(args: string[]): { child: ChildProcessWithoutNullStreams; out: () => string; err: () => string } {
-  const child = spawn(process.execPath, [BIN, "-f", ...args], { env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(BIN, ["-f", ...args], { env: { ...process.env, NO_COLOR: "1" } });
   let out = "";
   let err = "";
   child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
@@ -99,7 +99,7 @@ test("trace -f --json | head -3 exits by itself once the swarm writes on", { tim
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   for (let i = 0; i < 20; i++) emit({ primitive: "ops", event_type: "e", metadata: { i } }, { dir });
-  const pipe = spawn("sh", ["-c", `"${process.execPath}" "${BIN}" -f --json --dir "${dir}" | head -3`]);
+  const pipe = spawn("sh", ["-c", `"${BIN}" -f --json --dir "${dir}" | head -3`]);
   let out = "";
   pipe.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
   // Like tail -f, the follower learns the reader is gone on its next write (EPIPE).

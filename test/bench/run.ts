@@ -63,12 +63,14 @@ function measureAll(commands: string[], runs = RUNS): Timing[] {
 const measure = (command: string, runs = RUNS): Timing => measureAll([command], runs)[0]!;
 
 const sizeMb = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0) / 2 ** 20;
-const trace = (dir: string, rest: string): string => `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} --dir ${JSON.stringify(dir)} ${rest}`;
+const trace = (dir: string, rest: string): string => `${JSON.stringify(BIN)} --dir ${JSON.stringify(dir)} ${rest}`;
+/** A bare Node start, as `trace` starts it: without NODE_EXTRA_CA_CERTS (see bin/trace). */
+const bareNode = `env -u NODE_EXTRA_CA_CERTS ${JSON.stringify(process.execPath)} -e 0`;
 
 /** Follow latency: append one line, time until `trace -f` prints it; 1,000 times. */
 async function followLatency(dir: string, n: number): Promise<{ median: number; p99: number }> {
   mkdirSync(dir, { recursive: true });
-  const child = spawn(process.execPath, [BIN, "-f", "--json", "-n", "0", "--dir", dir]);
+  const child = spawn(BIN, ["-f", "--json", "-n", "0", "--dir", dir]);
   let buffered = "";
   let waiting: ((line: string) => void) | undefined;
   child.stdout.setEncoding("utf8").on("data", (d: string) => {
@@ -157,8 +159,7 @@ async function main(): Promise<void> {
   }
   if (have("rg")) {
     const rgArgs = `-N --no-filename -F '"agent_id":"${agent}"' ${JSON.stringify(main30)}`;
-    const node = `${JSON.stringify(process.execPath)} -e 0`;
-    const [mine, rg, rg1, bare] = measureAll([filter, `rg ${rgArgs}`, `rg -j1 ${rgArgs}`, node]);
+    const [mine, rg, rg1, bare] = measureAll([filter, `rg ${rgArgs}`, `rg -j1 ${rgArgs}`, bareNode]);
     rows.push({ case: "agent filter", ours: mine!.ms, theirs: rg!.ms, vs: "rg", ratio: mine!.ms / rg!.ms, rssMb: mine!.rssMb, note: "ours / rg (lower is better)" });
     rows.push({ case: "agent filter", ours: mine!.ms, theirs: rg1!.ms, vs: "rg -j1", ratio: mine!.ms / rg1!.ms, note: "ours / rg on one thread" });
     rows.push({ case: "agent filter less Node's start-up", ours: mine!.ms - bare!.ms, theirs: rg!.ms, vs: "rg", ratio: (mine!.ms - bare!.ms) / rg!.ms, note: "the scan itself / rg" });
@@ -185,8 +186,11 @@ async function main(): Promise<void> {
   rows.push({ case: "library emit (sync), events/s", ours: rates.sync, note: "target ≥ 250,000" });
   rows.push({ case: "batch writer, events/s", ours: rates.batch, note: "target ≥ 800,000" });
   rows.push({ case: "ids/s: our UUIDv7 vs uuidv7 package", ours: rates.ids, theirs: rates.pkgIds, vs: "uuidv7", ratio: rates.ids / rates.pkgIds });
-  const [cli, bare] = measureAll([`${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} emit ops tick --dir ${JSON.stringify(emitDir)}`, `${JSON.stringify(process.execPath)} -e 0`], 15);
+  const [cli, bare, asIs] = measureAll([`${JSON.stringify(BIN)} emit ops tick --dir ${JSON.stringify(emitDir)}`, bareNode, `${JSON.stringify(process.execPath)} -e 0`], 15);
   rows.push({ case: "trace emit per call vs node -e 0", ours: cli!.ms, theirs: bare!.ms, vs: "node -e 0", ratio: cli!.ms / bare!.ms, rssMb: cli!.rssMb, note: "target < 2" });
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    rows.push({ case: "node -e 0 with this environment's NODE_EXTRA_CA_CERTS", ours: asIs!.ms, theirs: bare!.ms, vs: "without", ratio: asIs!.ms / bare!.ms, note: "what bin/trace saves each start" });
+  }
   const follow = await followLatency(join(WORK, "follow"), quick ? 100 : 1000);
   rows.push({ case: "follow latency median (ms)", ours: follow.median });
   rows.push({ case: "follow latency p99 (ms)", ours: follow.p99, note: "target < 100" });

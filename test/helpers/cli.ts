@@ -24,7 +24,7 @@ export interface Run {
  */
 export function trace(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(BIN, args, {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: "1", TRACE_DIR: "", ...options.env },
     });
