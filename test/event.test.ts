@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { UUID } from "uuidv7";
 import { createIdSource, makeEvent, parseEventLine, serializeEvent, UsageError } from "../src/index.js";
 import { createSerializer } from "../src/event.js";
+import type { TraceEvent } from "../src/index.js";
+import { rng } from "./helpers/rng.js";
 
 const nextId = createIdSource();
 
@@ -76,5 +78,40 @@ test("a writer's serializer writes the same bytes as serializeEvent, past its ca
     );
     assert.equal(serialize(e), serializeEvent(e));
     parent = i % 3 === 0 ? null : e.id;
+  }
+});
+
+test("a writer writes any metadata exactly as JSON.stringify does", () => {
+  const serialize = createSerializer();
+  const pick = rng(5);
+  const choose = <T>(xs: readonly T[]): T => xs[Math.floor(pick() * xs.length)]!;
+  const keys = ["n", "text", "2", "1", "__proto__", "ключ", 'q"k', "tab\tk", "", "toJSON"];
+  const scalars: unknown[] = [
+    "plain", "ünï", "🚀", "\uD800", 'q"', "b\\s", "nl\n", "\u001f", "", 0, -0, 1.5e-7, 1e21, NaN, Infinity, 12345678901234, true, false, null, undefined,
+    () => 1, Symbol("s"), new Date(0), { toJSON: () => "swapped" },
+  ];
+  const value = (depth: number): unknown => {
+    const r = pick();
+    if (depth > 2 || r < 0.7) return choose(scalars);
+    if (r < 0.85) return Array.from({ length: Math.floor(pick() * 3) }, () => value(depth + 1));
+    return object(depth + 1);
+  };
+  const object = (depth: number): Record<string, unknown> => {
+    const o: Record<string, unknown> = pick() < 0.1 ? Object.create(null) : {};
+    for (let k = Math.floor(pick() * 5); k > 0; k--) Object.defineProperty(o, choose(keys), { value: value(depth), enumerable: pick() < 0.95, configurable: true, writable: true });
+    return o;
+  };
+  for (let i = 0; i < 20_000; i++) {
+    const metadata = object(0);
+    let line: string;
+    try {
+      line = serializeEvent(makeEvent({ primitive: "ops", event_type: "note", metadata }, nextId, 1_761_141_600_000));
+    } catch (err) {
+      assert.ok(err instanceof UsageError);
+      assert.throws(() => serialize(makeEvent({ primitive: "ops", event_type: "note", metadata }, nextId, 1_761_141_600_000)), UsageError);
+      continue;
+    }
+    const e = JSON.parse(line) as TraceEvent;
+    assert.equal(serialize({ ...e, metadata }), line, `${i}: ${line}`);
   }
 });
