@@ -29,7 +29,8 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
   const heap: ReadEvent[] = [];
   let newest = -Infinity;
   const less = (i: number, j: number): boolean => {
-    const [a, b] = [timeOf(heap[i]!), timeOf(heap[j]!)];
+    const a = timeOf(heap[i]!);
+    const b = timeOf(heap[j]!);
     // The ids decide only a tie, so a checked line is parsed only then.
     return a !== b ? a < b : compareEvents(heap[i]!.event, heap[j]!.event) < 0;
   };
