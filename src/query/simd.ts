@@ -31,7 +31,8 @@ const SLOT = 1 << 20;
 /** Positions `collect` writes per call, in each of the regions after the slots. */
 const POSITIONS = 16 << 10;
 const REGIONS = 2;
-const RECORD = SLOTS * SLOT + REGIONS * POSITIONS * 4;
+/** The event check's record: past the byte after the last slot, which the check borrows. */
+const RECORD = SLOTS * SLOT + REGIONS * POSITIONS * 4 + 64;
 const PAGES = (RECORD >> 16) + 1;
 
 /**
