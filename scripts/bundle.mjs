@@ -21,4 +21,4 @@ await build({
   // split2 and chokidar's dependencies are CommonJS and require Node's modules.
   banner: { js: "import { createRequire as __traceRequire } from 'node:module'; const require = __traceRequire(import.meta.url);" },
 });
-for (const wasm of ["needle.wasm", "event-check.wasm"]) copyFileSync(join(root, "build/src/query", wasm), join(outdir, wasm));
+for (const wasm of ["needle.wasm", "event-check.wasm", "peek.wasm"]) copyFileSync(join(root, "build/src/query", wasm), join(outdir, wasm));

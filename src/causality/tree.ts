@@ -3,7 +3,7 @@ import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { createSearchPool, type SearchPool } from "../query/simd.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
-import { createIdHashes, notAChildOf, peekCursor } from "../query/peek.js";
+import { createIdHashes, maybeChildren } from "../query/peek.js";
 import { findById } from "../query/lookup.js";
 import { findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
@@ -87,7 +87,7 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
 async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number, pool: SearchPool): Promise<CausalNode> {
   const root: CausalNode = { event: rootEvent, children: [] };
   const nodes = new Map<string, CausalNode>([[rootEvent.id, root]]);
-  const hashes = createIdHashes();
+  const hashes = createIdHashes(pool);
   hashes.add(rootEvent.id);
   const lastOfSession = new Map<string, TraceEvent>();
   const rootDay = dayOf(rootEvent.timestamp);
@@ -95,9 +95,7 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
     if (file.day < rootDay) continue;
     const bad = createBadLines(file);
     for await (const { buf, end, base } of lineBlocks(file, 0, Infinity, pool)) {
-      const cursor = peekCursor(buf, end, pool);
-      eachLine(buf, end, (s, e) => {
-        if (!options.infer && notAChildOf(cursor, s, e, hashes, (id) => nodes.has(id))) return;
+      const visit = (s: number, e: number): void => {
         const hit = parseAt(buf, s, e);
         if (!hit) return bad.add(base + s);
         const ev = hit.event;
@@ -113,7 +111,10 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
         parent.children.push(node);
         nodes.set(ev.id, node);
         hashes.add(ev.id);
-      }, 0, Infinity, cursor.nextNewline);
+      };
+      // Inferring links needs every event of a session, not only the children.
+      if (options.infer) eachLine(buf, end, visit);
+      else maybeChildren(buf, end, pool, hashes, (id) => nodes.has(id))(0, end, visit);
     }
     const report = await bad.finish();
     if (report) options.onBad?.(report);

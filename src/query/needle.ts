@@ -124,6 +124,27 @@ function hitFinder(buf: Buffer, end: number, n: Needle, pool: SearchPool | undef
 }
 
 /**
+ * The lines of `buf[0, end)` that hold the needle (or an escape), as a cursor:
+ * `next(from)` is the first such line at or after the line start `from`, as
+ * `[start, end)` without newline or `\r`; asked in increasing order.
+ *
+ * @example
+ * const next = candidateLines(buf, end, needle, pool);
+ * for (let l = next(0); l; l = next(l[1] + 1)) console.log(buf.toString("utf8", l[0], l[1]));
+ */
+export function candidateLines(buf: Buffer, end: number, n: Needle, pool: SearchPool | undefined): (from: number) => [number, number] | undefined {
+  const nextHit = hitFinder(buf, end, n, pool);
+  return (from) => {
+    const hit = nextHit(from);
+    if (hit === -1) return undefined;
+    const s = hit === 0 ? 0 : buf.lastIndexOf(0x0a, hit - 1) + 1;
+    let nl = buf.indexOf(0x0a, hit);
+    if (nl === -1 || nl > end) nl = end;
+    return [s, nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl];
+  };
+}
+
+/**
  * Calls `fn(start, end)` once for each line of `buf[0, end)` that holds the needle
  * (or an escape), in order, without looking at the other lines.
  *
@@ -131,16 +152,8 @@ function hitFinder(buf: Buffer, end: number, n: Needle, pool: SearchPool | undef
  * eachCandidate(buf, end, needle, pool, (s, e) => console.log(buf.toString("utf8", s, e)));
  */
 export function eachCandidate(buf: Buffer, end: number, n: Needle, pool: SearchPool | undefined, fn: (start: number, stop: number) => void): void {
-  const nextHit = hitFinder(buf, end, n, pool);
-  for (let from = 0; ; ) {
-    const hit = nextHit(from);
-    if (hit === -1) return;
-    const s = hit === 0 ? 0 : buf.lastIndexOf(0x0a, hit - 1) + 1;
-    let nl = buf.indexOf(0x0a, hit);
-    if (nl === -1 || nl > end) nl = end;
-    fn(s, nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl);
-    from = nl + 1;
-  }
+  const next = candidateLines(buf, end, n, pool);
+  for (let line = next(0); line; line = next(line[1] + 1)) fn(line[0], line[1]);
 }
 
 /** Answers "does the needle (or an escape) stand in `[s, e)`?" for lines of `buf[0, end)` visited in order. */

@@ -4,6 +4,7 @@
  * output after a full parse; this only lets the scan pass lines by.
  */
 
+import { eachLine } from "./lines.js";
 import { needleCursor, toNeedle } from "./needle.js";
 import { pairCursor, type SearchPool } from "./simd.js";
 
@@ -50,10 +51,58 @@ function hashId(id: string): number {
   return h;
 }
 
-/** An empty set of id hashes. */
-export function createIdHashes(): IdHashes {
+const BIT_MASK = (1 << 20) - 1;
+
+/**
+ * An empty set of id hashes; with a pool that has SIMD, also kept as a bitset in its
+ * memory for peek.wat (one set per pool at a time: it clears the bitset).
+ */
+export function createIdHashes(pool?: SearchPool): IdHashes {
   const hashes = new Set<number>();
-  return { add: (id) => void hashes.add(hashId(id)), mayHold: (h) => hashes.has(h) };
+  const simd = pool?.simd;
+  const bits = simd ? new Uint8Array(simd.memory, simd.bits, (BIT_MASK + 1) >> 3).fill(0) : undefined;
+  return {
+    add(id) {
+      const h = hashId(id);
+      hashes.add(h);
+      if (bits) bits[(h & BIT_MASK) >> 3]! |= 1 << (h & 7);
+    },
+    mayHold: (h) => hashes.has(h),
+  };
+}
+
+/** Calls `fn(s, e)` for the lines in `[from, stop)` (line starts) that may be children, in order. */
+export type MaybeChildren = (from: number, stop: number, fn: (s: number, e: number) => void) => void;
+
+/**
+ * The lines of `buf[0, end)` that `notAChildOf` cannot pass by, a stretch at a time
+ * (a caller that adds members between stretches is heard in the next one). On a block
+ * in the pool's WebAssembly memory peek.wat finds them in one pass, a hash in the set's
+ * bitset counting as "maybe" (the caller parses and sees); other blocks go line by
+ * line through `notAChildOf`. `hashes` must come from this pool.
+ *
+ * @example
+ * maybeChildren(buf, end, pool, hashes, (id) => members.has(id))(0, end, (s, e) => parseAt(buf, s, e));
+ */
+export function maybeChildren(buf: Buffer, end: number, pool: SearchPool, hashes: IdHashes, known: (id: string) => boolean): MaybeChildren {
+  const simd = pool.simd;
+  if (!simd || buf.buffer !== simd.memory) {
+    const cursor = peekCursor(buf, end, pool);
+    return (from, stop, fn) => void eachLine(buf, stop, (s, e) => void (notAChildOf(cursor, s, e, hashes, known) || fn(s, e)), from, Infinity, cursor.nextNewline);
+  }
+  const key = pool.tune(PARENT_KEY, buf.subarray(0, end));
+  const [b1, b2] = [key.bytes[key.o1]!, key.bytes[key.o2]!];
+  const lineEnd = new Int32Array(simd.memory, simd.lineEnd, 1);
+  const base = buf.byteOffset;
+  return (from, stop, fn) => {
+    for (;;) {
+      const s = simd.child(base + from, base + stop, key.o1, b1, key.o2, b2, simd.bits, simd.lineEnd);
+      if (s === -1) return;
+      const e = lineEnd[0]! - base;
+      fn(s - base, e);
+      from = e + 1;
+    }
+  };
 }
 
 /**

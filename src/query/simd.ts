@@ -17,6 +17,10 @@ export interface Simd {
   /** The event check of event-check.wat, and where in the memory its record goes. */
   check: CheckFn;
   record: number;
+  /** The child search of peek.wat, the bitset of id hashes it tests, and where it writes a line's end. */
+  child(from: number, end: number, o1: number, b1: number, o2: number, b2: number, bits: number, out: number): number;
+  bits: number;
+  lineEnd: number;
 }
 
 /** The search state of one scan: block buffers the SIMD search can read (a buffer from elsewhere is searched the plain way), and its tuned needles. */
@@ -33,7 +37,10 @@ const POSITIONS = 16 << 10;
 const REGIONS = 2;
 /** The event check's record: past the byte after the last slot, which the check borrows. */
 const RECORD = SLOTS * SLOT + REGIONS * POSITIONS * 4 + 64;
-const PAGES = (RECORD >> 16) + 1;
+const LINE_END = RECORD + 256;
+/** 2^20 bits of id hashes (peek.ts), on pages of their own. */
+const BITS = ((RECORD >> 16) + 1) << 16;
+const PAGES = (BITS + (1 << 17)) >> 16;
 
 /**
  * A block pool whose first buffers sit in a WebAssembly memory, so `eachCandidate`
@@ -67,7 +74,8 @@ function loadSimd(): Simd | undefined {
       new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL(name, import.meta.url))), { env: { mem: memory } }).exports;
     const needle = load("./needle.wasm");
     const check = load("./event-check.wasm").check as CheckFn;
-    return { memory: memory.buffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD };
+    const child = load("./peek.wasm").child as Simd["child"];
+    return { memory: memory.buffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD, child, bits: BITS, lineEnd: LINE_END };
   } catch {
     return undefined;
   }

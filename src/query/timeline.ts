@@ -2,10 +2,10 @@ import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
 import { plainFile, type FileScanOptions } from "./scan.js";
 import { matches, needleFor, type Filter } from "./filter.js";
-import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
-import { hitCursor } from "./needle.js";
-import { createSearchPool } from "./simd.js";
-import { createIdHashes, notAChildOf, peekCursor, type IdHashes } from "./peek.js";
+import { createBadLines, parseAt, type BadReport } from "./lines.js";
+import { candidateLines } from "./needle.js";
+import { createSearchPool, type SearchPool } from "./simd.js";
+import { createIdHashes, maybeChildren, type IdHashes } from "./peek.js";
 import { flatten, reorderBatches } from "./reorder.js";
 
 /** A target's timeline: its own events and everything they caused. */
@@ -45,7 +45,8 @@ export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEv
 /** `timeline` a block at a time. */
 export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<ReadEvent[]> {
   const members = options.members ?? new Set<string>();
-  const hashes = createIdHashes();
+  const pool = createSearchPool();
+  const hashes = createIdHashes(pool);
   for (const id of members) hashes.add(id);
   const filter = options.filter ?? {};
   const keep = (hit: ReadEvent): boolean => {
@@ -60,7 +61,6 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
   // Membership needs every day (a cause may be older than the range); output does not.
-  const pool = createSearchPool();
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
     const hits = options.plain
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
@@ -78,27 +78,35 @@ type IsMember = (agent: string | null | undefined, target: string | null | undef
  * the caller updates membership before the next block; within a block, the block's own
  * ids count too.
  */
-async function* fastMembers(file: DayFile, target: string, isMember: IsMember, hashes: IdHashes, options: FileScanOptions): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, target: string, isMember: IsMember, hashes: IdHashes, options: FileScanOptions & { pool: SearchPool }): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
   const needle = needleFor({ agent: target })!;
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
-  const pool = options.pool ?? createSearchPool();
+  const pool = options.pool;
   for await (const { buf, end, base } of lineBlocks(file, 0, options.end, pool)) {
     const out: ReadEvent[] = [];
     blockIds.clear();
-    const holdsTarget = hitCursor(buf, end, pool.tune(needle, buf.subarray(0, end)), pool);
-    const cursor = peekCursor(buf, end, pool);
-    eachLine(buf, end, (s, e) => {
-      if (!holdsTarget(s, e) && notAChildOf(cursor, s, e, hashes, isKnown)) return;
+    const visit = (s: number, e: number): void => {
       const hit = parseAt(buf, s, e);
       if (!hit) return bad.add(base + s);
       if (!inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
       blockIds.add(hit.event.id);
       hashes.add(hit.event.id);
       out.push(hit);
-    }, 0, Infinity, cursor.nextNewline);
+    };
+    // The lines that hold the target are read where they stand, between stretches of
+    // possible children: a member they make must count for the lines after them.
+    const nextOwn = candidateLines(buf, end, pool.tune(needle, buf.subarray(0, end)), pool);
+    const children = maybeChildren(buf, end, pool, hashes, isKnown);
+    for (let from = 0; from < end; ) {
+      const own = nextOwn(from);
+      children(from, own ? own[0] : end, visit);
+      if (!own) break;
+      visit(own[0], own[1]);
+      from = own[1] + 1;
+    }
     if (out.length > 0) yield out;
   }
   const report = await bad.finish();
