@@ -156,15 +156,6 @@ export function eachCandidate(buf: Buffer, end: number, n: Needle, pool: SearchP
   for (let line = next(0); line; line = next(line[1] + 1)) fn(line[0], line[1]);
 }
 
-/** Answers "does the needle (or an escape) stand in `[s, e)`?" for lines of `buf[0, end)` visited in order. */
-export function hitCursor(buf: Buffer, end: number, n: Needle, pool: SearchPool | undefined): (s: number, e: number) => boolean {
-  const nextHit = hitFinder(buf, end, n, pool);
-  return (s, e) => {
-    const hit = nextHit(s);
-    return hit !== -1 && hit < e;
-  };
-}
-
 /**
  * The places in `buf[0, end)` where the whole needle stands (escapes not considered),
  * as a cursor for positions asked in increasing order; `region` as for `pairCursor`.

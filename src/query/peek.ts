@@ -16,7 +16,7 @@ const BACKSLASH = 0x5c;
 const NEWLINE = { o1: 0, b1: 0x0a, o2: 0, b2: 0x0a };
 
 /** Per-block state: cursors over the newlines, backslashes and parent keys, each searched for once per block. */
-export interface PeekCursor {
+interface PeekCursor {
   buf: Buffer;
   nextBackslash: number;
   nextKey: (from: number) => number;
@@ -25,7 +25,7 @@ export interface PeekCursor {
 }
 
 /** A cursor for the lines of one block, `buf[0, end)`, visited in order. */
-export function peekCursor(buf: Buffer, end: number, pool?: SearchPool): PeekCursor {
+function peekCursor(buf: Buffer, end: number, pool?: SearchPool): PeekCursor {
   const key = pool ? pool.tune(PARENT_KEY, buf.subarray(0, end)) : PARENT_KEY;
   return {
     buf,
@@ -116,7 +116,7 @@ export function maybeChildren(buf: Buffer, end: number, pool: SearchPool, hashes
  * const cursor = peekCursor(buf, end, pool);
  * eachLine(buf, end, (s, e) => { if (notAChildOf(cursor, s, e, hashes, (id) => members.has(id))) return; … }, 0, Infinity, cursor.nextNewline);
  */
-export function notAChildOf(cursor: PeekCursor, s: number, e: number, hashes: IdHashes, known: (id: string) => boolean): boolean {
+function notAChildOf(cursor: PeekCursor, s: number, e: number, hashes: IdHashes, known: (id: string) => boolean): boolean {
   const { buf } = cursor;
   if (cursor.nextBackslash !== -1 && cursor.nextBackslash < s) cursor.nextBackslash = buf.indexOf(BACKSLASH, s);
   if (cursor.nextBackslash !== -1 && cursor.nextBackslash < e) return false;
