@@ -181,7 +181,15 @@ export function createSerializer(): (e: TraceEvent) => string {
   const middles: Middles = new Map();
   const keys = new Map<string, string>();
   let size = 0;
+  let last: TraceEvent | undefined;
+  let lastMiddle = "";
   const middle = (e: TraceEvent): string => {
+    // A run of events from one agent on one target is the common case.
+    if (last !== undefined && e.primitive === last.primitive && e.event_type === last.event_type && e.agent_id === last.agent_id && e.target_id === last.target_id) return lastMiddle;
+    last = e;
+    return (lastMiddle = cachedMiddle(e));
+  };
+  const cachedMiddle = (e: TraceEvent): string => {
     const byTarget = middles.get(e.primitive)?.get(e.event_type)?.get(e.agent_id);
     let m = byTarget?.get(e.target_id);
     if (m !== undefined) return m;
