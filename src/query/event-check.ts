@@ -15,7 +15,7 @@ export type CheckFn = (s: number, e: number, out: number) => number;
 const [ID, TIMESTAMP, PRIMITIVE, EVENT_TYPE, AGENT, TARGET, PARENT, METADATA] = [0, 1, 2, 3, 4, 5, 6, 7] as const;
 const [STRING, INTEGER, NULL, OBJECT] = [1, 2, 3, 4] as const;
 /** Bytes the record takes: 8 fields of 4 i32s, then the timestamp as a double. */
-export const RECORD_BYTES = 136;
+const RECORD_BYTES = 136;
 
 /** A line the check accepted: its text now, its event parsed only when asked for. */
 export class CheckedLine implements ReadEvent {
@@ -29,13 +29,13 @@ export class CheckedLine implements ReadEvent {
   }
 }
 
-/** Decides one line of a buffer in the check's memory: true or false, or undefined to parse it. */
+/** Decides one line of a buffer in the check's memory: the line when it passes, false when not, undefined to parse it. */
 export type LineMatcher = (buf: Buffer, s: number, e: number) => CheckedLine | false | undefined;
 
 /**
  * A matcher for `filter` over buffers in `memory`, using the record at byte `out`;
- * undefined when a filter value could compare equal to bytes it does not hold (it
- * holds U+FFFD, which bad UTF-8 also decodes to).
+ * undefined when a filter value could equal a stored string whose bytes differ from
+ * its own (it holds U+FFFD, which bad UTF-8 also decodes to, or a lone surrogate).
  *
  * @example
  * const match = createLineMatcher({ agent: "haiku-1" }, simd.check, simd.memory, simd.record);
