@@ -8,6 +8,7 @@
 import type { TraceEvent } from "../event.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
+import { bytesAt } from "./needle.js";
 
 /** The check as WebAssembly exports it: 1 when [s, e) is an object it could map, 0 when not sure. */
 export type CheckFn = (s: number, e: number, out: number) => number;
@@ -67,7 +68,9 @@ export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayB
     const at = field << 2;
     if (rec[at] !== STRING) return false;
     if (rec[at + 3] !== 0) return !(sure = false);
-    return bytesEqual(buf, rec[at + 1]! - base, rec[at + 2]! - base, value);
+    const s = rec[at + 1]! - base;
+    const e = rec[at + 2]! - base;
+    return e - s === value.length && bytesAt(buf, s, value, e);
   };
   return (b, s, e) => {
     buf = b;
@@ -91,10 +94,4 @@ function isEventShape(rec: Int32Array): boolean {
     nonEmpty(ID) && rec[TIMESTAMP << 2] === INTEGER && nonEmpty(PRIMITIVE) && nonEmpty(EVENT_TYPE) &&
     link(AGENT) && link(TARGET) && link(PARENT) && rec[METADATA << 2] === OBJECT
   );
-}
-
-function bytesEqual(buf: Buffer, s: number, e: number, value: Buffer): boolean {
-  if (e - s !== value.length) return false;
-  for (let k = 0; k < value.length; k++) if (buf[s + k] !== value[k]) return false;
-  return true;
 }

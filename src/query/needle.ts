@@ -68,7 +68,11 @@ function isAltSpelling(buf: Buffer, at: number, end: number): boolean {
 
 /** True when the whole needle stands at `at`, before `end`. */
 function standsAt(buf: Buffer, n: Needle, at: number, end: number): boolean {
-  const b = n.bytes;
+  return bytesAt(buf, at, n.bytes, end);
+}
+
+/** True when `bytes` stand in `buf` at `at`, all before `end`. */
+export function bytesAt(buf: Buffer, at: number, b: Buffer, end: number): boolean {
   if (at + b.length > end) return false;
   // A loop beats Buffer#compare's argument checks for the short needles queries use.
   if (b.length > 64) return buf.compare(b, 0, b.length, at, at + b.length) === 0;
