@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { wantsColour } from "../src/format/text.js";
 import { writePayments } from "./examples/payments.js";
@@ -167,4 +168,26 @@ test("the trace program starts without loading NODE_EXTRA_CA_CERTS (Node would w
   assert.equal(r.stderr, "");
   assert.equal(r.code, 0);
   assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test("the build's code cache belongs to its bundle; a foreign or damaged one is ignored", async () => {
+  const cli = join(ROOT, "build/cli");
+  const id = /^\/\/build:([0-9a-f]{32})\n/.exec(readFileSync(join(cli, "main.cjs"), "utf8"))?.[1];
+  assert.ok(id !== undefined);
+  assert.equal(readFileSync(join(cli, "main.cjs.cache")).toString("latin1", 0, 32), id);
+  const args = ["--dir", join(ROOT, "logs/payments"), "task-abc123", "--utc"];
+  const expected = await trace(args);
+  const { dir: copy, cleanup } = tempDir("trace-cache-");
+  try {
+    cpSync(join(ROOT, "bin"), join(copy, "bin"), { recursive: true });
+    cpSync(cli, join(copy, "build/cli"), { recursive: true });
+    const cache = join(copy, "build/cli/main.cjs.cache");
+    for (const bad of [Buffer.concat([Buffer.from("0".repeat(32)), readFileSync(cache).subarray(32)]), Buffer.concat([Buffer.from(id), randomBytes(4096)])]) {
+      writeFileSync(cache, bad);
+      const r = spawnSync(join(copy, "bin/trace"), args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", TRACE_DIR: "" } });
+      assert.deepEqual([r.status, r.stdout, r.stderr], [0, expected.stdout, expected.stderr]);
+    }
+  } finally {
+    cleanup();
+  }
 });
