@@ -1,4 +1,6 @@
 import { test } from "node:test";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import assert from "node:assert/strict";
 import { UUID } from "uuidv7";
 import { createIdSource, makeEvent, parseEventLine, serializeEvent, UsageError } from "../src/index.js";
@@ -27,6 +29,24 @@ test("ids are unique UUIDv7s and carry the time in their first 48 bits", () => {
   const fixed = createIdSource(() => 0x0190_1234_5678);
   assert.ok(fixed().startsWith("01901234-5678-7"));
   assert.ok(fixed(0x0190_1234_5679).startsWith("01901234-5679-7"), "an explicit time wins over the clock");
+});
+
+test("an id kept does not keep the rest of its pool's text alive", () => {
+  setFlagsFromString("--expose-gc");
+  const gc = runInNewContext("gc") as () => void;
+  const next = createIdSource();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  // One id kept from each of 2,000 pools of 512: were ids views of their pool's text,
+  // this would hold 2,000 × 11 KB.
+  const kept: string[] = [];
+  for (let i = 0; i < 2_000 * 512; i++) {
+    const id = next();
+    if (i % 512 === 0) kept.push(id);
+  }
+  gc();
+  assert.ok(process.memoryUsage().heapUsed - before < 4 << 20, `${process.memoryUsage().heapUsed - before} bytes held`);
+  assert.equal(kept.length, 2_000);
 });
 
 test("invalid input is refused with the bad key named", () => {
