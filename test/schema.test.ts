@@ -164,7 +164,9 @@ test("emit refuses a broken v1 trace; typed helpers write valid ones that valida
   w.close();
   const r = await trace(["validate", "--dir", dir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /trace schema v1: 4 traces, 4 valid, 0 invalid/);
+  assert.match(r.stdout, /^trace schema v1: 4 traces, 4 valid, 0 invalid; 1 other event \(no trace\) skipped$/m);
+  const json = await trace(["validate", "--dir", dir, "--json"]);
+  assert.equal(JSON.parse(json.stdout.trim().split("\n").at(-1)!).summary.skipped, 1);
   const human = await trace(["--dir", dir, "--utc"]);
   assert.match(human.stdout, /\| tool      \| tool_call format tool \(binding, local\) ok 12 ms/);
   assert.match(human.stdout, /\| tool      \| capability_check network denied: guarantee_blocked/);

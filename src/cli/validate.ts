@@ -58,6 +58,7 @@ export function formatSummary(s: ValidationSummary): string[] {
   });
   const valid = types.reduce((n, [, c]) => n + c.valid, 0);
   const invalid = types.reduce((n, [, c]) => n + c.invalid, 0);
-  lines.push(`trace schema v${TRACE_SCHEMA_VERSION}: ${valid + invalid} traces, ${valid} valid, ${invalid} invalid${s.unreadable ? `, ${s.unreadable} unreadable` : ""}`);
+  const skipped = s.skipped > 0 ? `; ${s.skipped} other event${s.skipped === 1 ? "" : "s"} (no trace) skipped` : "";
+  lines.push(`trace schema v${TRACE_SCHEMA_VERSION}: ${valid + invalid} traces, ${valid} valid, ${invalid} invalid${s.unreadable ? `, ${s.unreadable} unreadable` : ""}${skipped}`);
   return lines;
 }

@@ -23,6 +23,8 @@ export interface ValidationSummary {
   counts: Record<string, TypeCount>;
   errors: number;
   unreadable: number;
+  /** Day-file events that carry no trace (ops, bridge, …): read and left alone. */
+  skipped: number;
 }
 
 /** How to judge. */
@@ -41,9 +43,9 @@ export interface CheckOptions {
  * const summary = await checkInputs([{ name: "a.json", text: openInput("a.json") }], { onFinding: console.log });
  */
 export async function checkInputs(inputs: Iterable<{ name: string; text: NodeJS.ReadableStream }>, options: CheckOptions = {}): Promise<ValidationSummary> {
-  const summary: ValidationSummary = { counts: {}, errors: 0, unreadable: 0 };
+  const summary: ValidationSummary = { counts: {}, errors: 0, unreadable: 0, skipped: 0 };
   for (const { name, text } of inputs) {
-    for await (const item of readTraces(name, text)) {
+    for await (const item of readTraces(name, text, () => void summary.skipped++)) {
       if ("message" in item) {
         summary.unreadable++;
         options.onUnreadable?.(item);

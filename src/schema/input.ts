@@ -23,6 +23,9 @@ export interface Unreadable {
 
 const NESTED = ["canonical_events", "memory_events"] as const;
 
+/** Told of each day-file event that carries no trace (an ops or bridge event, say), by where it is. */
+export type OnSkip = (where: string) => void;
+
 /** The trace and the traces nested under `canonical_events` / `memory_events`, depth first. */
 function* withNested(where: string, trace: Record<string, unknown>, typeHint?: string): Generator<FoundTrace> {
   yield typeHint === undefined ? { where, trace } : { where, trace, typeHint };
@@ -41,7 +44,7 @@ function* withNested(where: string, trace: Record<string, unknown>, typeHint?: s
  * (only schema and AI-stream types are traces; other events are skipped), anything
  * else is a bare trace object.
  */
-function* tracesOf(where: string, value: unknown): Generator<FoundTrace | Unreadable> {
+function* tracesOf(where: string, value: unknown, onSkip: OnSkip): Generator<FoundTrace | Unreadable> {
   if (!isPlainObject(value)) {
     yield { where, message: "not a JSON object" };
     return;
@@ -49,6 +52,7 @@ function* tracesOf(where: string, value: unknown): Generator<FoundTrace | Unread
   if (isEvent(value) && !("type" in value)) {
     const type = value.event_type;
     if (isSchemaType(type) || kindOf(type, value.metadata) === "ai" || typeof value.metadata.type === "string") yield* withNested(where, value.metadata, type);
+    else onSkip(where);
     return;
   }
   yield* withNested(where, value);
@@ -68,7 +72,7 @@ export function openInput(path: string, stdin: Readable = process.stdin): NodeJS
  * @example
  * for await (const item of readTraces("tool_call_trace_golden.json", openInput(path))) …
  */
-export async function* readTraces(name: string, text: NodeJS.ReadableStream): AsyncGenerator<FoundTrace | Unreadable> {
+export async function* readTraces(name: string, text: NodeJS.ReadableStream, onSkip: OnSkip = () => {}): AsyncGenerator<FoundTrace | Unreadable> {
   let mode: "unknown" | "ndjson" | "document" = "unknown";
   const document: string[] = [];
   let n = 0;
@@ -97,26 +101,26 @@ export async function* readTraces(name: string, text: NodeJS.ReadableStream): As
       continue;
     }
     mode = "ndjson";
-    yield* tracesOf(`${name}:${n}`, value);
+    yield* tracesOf(`${name}:${n}`, value, onSkip);
   }
-  if (mode === "document") yield* documentTraces(name, document.join("\n"));
+  if (mode === "document") yield* documentTraces(name, document.join("\n"), onSkip);
 }
 
-function* documentTraces(name: string, text: string): Generator<FoundTrace | Unreadable> {
+function* documentTraces(name: string, text: string, onSkip: OnSkip): Generator<FoundTrace | Unreadable> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
     const lines = text.split("\n");
-    if (lines.some(isObjectLine)) return yield* lineTraces(name, lines);
+    if (lines.some(isObjectLine)) return yield* lineTraces(name, lines, onSkip);
     const at = /position (\d+)/.exec((err as Error).message);
     const line = at ? text.slice(0, Number(at[1])).split("\n").length : undefined;
     yield { where: line === undefined ? name : `${name}:${line}`, message: `not valid JSON (${(err as Error).message})` };
     return;
   }
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) yield* tracesOf(`${name}[${i}]`, value[i]);
-  } else yield* tracesOf(name, value);
+    for (let i = 0; i < value.length; i++) yield* tracesOf(`${name}[${i}]`, value[i], onSkip);
+  } else yield* tracesOf(name, value, onSkip);
 }
 
 function isObjectLine(line: string): boolean {
@@ -128,12 +132,12 @@ function isObjectLine(line: string): boolean {
 }
 
 /** NDJSON whose first line was broken: every line on its own, bad ones reported. */
-function* lineTraces(name: string, lines: string[]): Generator<FoundTrace | Unreadable> {
+function* lineTraces(name: string, lines: string[], onSkip: OnSkip): Generator<FoundTrace | Unreadable> {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     if (line.trim() === "") continue;
     try {
-      yield* tracesOf(`${name}:${i + 1}`, JSON.parse(line));
+      yield* tracesOf(`${name}:${i + 1}`, JSON.parse(line), onSkip);
     } catch (err) {
       yield { where: `${name}:${i + 1}`, message: `not valid JSON (${(err as Error).message})` };
     }
