@@ -27,7 +27,7 @@ await build({
   // The build id ties the code cache below to this bundle (bin/load.cjs).
   banner: { js: `//build:${randomBytes(16).toString("hex")}\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
-for (const wasm of ["needle.wasm", "event-check.wasm", "peek.wasm"]) copyFileSync(join(root, "build/src/query", wasm), join(outdir, wasm));
+for (const wasm of ["needle.wasm", "event-check.wasm", "peek.wasm", "match.wasm"]) copyFileSync(join(root, "build/src/query", wasm), join(outdir, wasm));
 
 // V8's code cache for the bundle, written after a few typical commands ran on the
 // example store: each start then skips compiling what they used (bin/load.cjs).

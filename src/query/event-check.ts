@@ -43,19 +43,9 @@ export type LineMatcher = (buf: Buffer, s: number, e: number) => CheckedLine | f
  * const hit = match(buf, s, e); // CheckedLine, false, or undefined: JSON.parse it
  */
 export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayBuffer, out: number): LineMatcher | undefined {
-  const values = [filter.id, filter.own, filter.agent, filter.task, filter.channel, filter.primitive];
-  // Bytes that are not UTF-8 decode to U+FFFD, and a lone surrogate encodes as one:
-  // with either in a value, equal bytes and equal strings part ways.
-  if (values.some((v) => v !== undefined && (v.includes("\uFFFD") || Buffer.from(v).toString() !== v))) return undefined;
-  const wants: [number, Buffer][] = [];
-  const want = (field: number, value: string | undefined): void => void (value !== undefined && wants.push([field, Buffer.from(value)]));
-  want(ID, filter.id);
-  want(AGENT, filter.agent);
-  want(TARGET, filter.task);
-  want(TARGET, filter.channel);
-  want(PRIMITIVE, filter.channel !== undefined ? "bridge" : undefined);
-  want(PRIMITIVE, filter.primitive);
-  const own = filter.own === undefined ? undefined : Buffer.from(filter.own);
+  const fields = wantedFields(filter);
+  if (!fields) return undefined;
+  const { wants, own } = fields;
   const rec = new Int32Array(memory, out, RECORD_BYTES >> 2);
   const stamp = new Float64Array(memory, out + 128, 1);
   const since = filter.since ?? -Infinity;
@@ -84,6 +74,32 @@ export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayB
     if (!sure) return undefined;
     return ok && new CheckedLine(b.toString("utf8", s, e), ts);
   };
+}
+
+/** What a filter compares, as record fields and the bytes they must hold; `own` is the agent's, else the target's. */
+export interface WantedFields {
+  wants: [field: number, value: Buffer][];
+  own: Buffer | undefined;
+}
+
+/**
+ * The byte comparisons that decide `filter`, in the order the matchers make them;
+ * undefined when a value could equal a stored string whose bytes differ from its own.
+ */
+export function wantedFields(filter: Filter): WantedFields | undefined {
+  const values = [filter.id, filter.own, filter.agent, filter.task, filter.channel, filter.primitive];
+  // Bytes that are not UTF-8 decode to U+FFFD, and a lone surrogate encodes as one:
+  // with either in a value, equal bytes and equal strings part ways.
+  if (values.some((v) => v !== undefined && (v.includes("\uFFFD") || Buffer.from(v).toString() !== v))) return undefined;
+  const wants: [number, Buffer][] = [];
+  const want = (field: number, value: string | undefined): void => void (value !== undefined && wants.push([field, Buffer.from(value)]));
+  want(ID, filter.id);
+  want(AGENT, filter.agent);
+  want(TARGET, filter.task);
+  want(TARGET, filter.channel);
+  want(PRIMITIVE, filter.channel !== undefined ? "bridge" : undefined);
+  want(PRIMITIVE, filter.primitive);
+  return { wants, own: filter.own === undefined ? undefined : Buffer.from(filter.own) };
 }
 
 /** isEvent (event.ts) on the record: ids and types non-empty strings, links strings or null, metadata an object. */

@@ -4,7 +4,8 @@ import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
 import { matches, needleFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
 import { eachCandidate } from "./needle.js";
-import { createLineMatcher } from "./event-check.js";
+import { CheckedLine, createLineMatcher } from "./event-check.js";
+import { createBlockMatcher } from "./match.js";
 import { createSearchPool, type SearchPool } from "./simd.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
@@ -76,20 +77,26 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   const pool = options.pool ?? createSearchPool();
   const simd = pool.simd;
   const quick = simd ? createLineMatcher(filter, simd.check, simd.memory, simd.record) : undefined;
+  const block = simd && needle ? createBlockMatcher(filter, simd) : undefined;
   for await (const { buf, end, base } of lineBlocks(file, start, options.end, pool)) {
     let out: ReadEvent[] = [];
-    const inMemory = quick !== undefined && buf.buffer === simd!.memory;
-    const visit = (s: number, e: number): void => {
-      const sure = inMemory ? quick(buf, s, e) : undefined;
-      if (sure !== undefined) {
-        if (sure) out.push(sure);
-        return;
-      }
+    const inMemory = buf.buffer === simd?.memory;
+    const parse = (s: number, e: number): void => {
       const hit = parseAt(buf, s, e);
       if (!hit) bad.add(base + s);
       else if (matches(filter, hit.event)) out.push(hit);
     };
-    if (needle) {
+    const visit = (s: number, e: number): void => {
+      const sure = inMemory && quick ? quick(buf, s, e) : undefined;
+      if (sure === undefined) parse(s, e);
+      else if (sure) out.push(sure);
+    };
+    if (needle && block && inMemory) {
+      block(buf, end, pool.tune(needle, buf.subarray(0, end)), (s, e, sure, timestamp) => {
+        if (sure) out.push(new CheckedLine(buf.toString("utf8", s, e), timestamp));
+        else parse(s, e);
+      });
+    } else if (needle) {
       eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, visit);
     } else {
       // Every line parses: hand them on in small batches so few parsed events are alive at once.

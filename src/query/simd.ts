@@ -21,6 +21,10 @@ export interface Simd {
   child(from: number, end: number, o1: number, b1: number, o2: number, b2: number, bits: number, out: number): number;
   bits: number;
   lineEnd: number;
+  /** The filtered block scan of match.wat, and where its filter and its answers go. */
+  match(from: number, end: number, spec: number, rec: number, out: number, max: number): number;
+  spec: number;
+  answers: number;
 }
 
 /** The search state of one scan: block buffers the SIMD search can read (a buffer from elsewhere is searched the plain way), and its tuned needles. */
@@ -35,9 +39,16 @@ const SLOT = 1 << 20;
 /** Positions `collect` writes per call, in each of the regions after the slots. */
 const POSITIONS = 16 << 10;
 const REGIONS = 2;
+/** Bytes for match.wat's filter: its needle and values must fit (match.ts checks). */
+export const SPEC_BYTES = 4096;
+/** Lines match.wat answers per call: 24 bytes each, in what is left before the bitset. */
+export const MATCH_ANSWERS = 2048;
 /** The event check's record: past the byte after the last slot, which the check borrows. */
 const RECORD = SLOTS * SLOT + REGIONS * POSITIONS * 4 + 64;
 const LINE_END = RECORD + 256;
+/** match.wat's filter, then its answers, up to the bitset's page. */
+const SPEC = LINE_END + 64;
+const ANSWERS = SPEC + SPEC_BYTES;
 /** 2^20 bits of id hashes (peek.ts), on pages of their own. */
 const BITS = ((RECORD >> 16) + 1) << 16;
 const PAGES = (BITS + (1 << 17)) >> 16;
@@ -70,12 +81,16 @@ export function createSearchPool(): SearchPool {
 function loadSimd(): Simd | undefined {
   try {
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
-    const load = (name: string): Record<string, unknown> =>
-      new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL(name, import.meta.url))), { env: { mem: memory } }).exports;
+    const load = (name: string, imports: Record<string, unknown> = {}): Record<string, unknown> =>
+      new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL(name, import.meta.url))), { env: { mem: memory, ...imports } }).exports;
     const needle = load("./needle.wasm");
     const check = load("./event-check.wasm").check as CheckFn;
     const child = load("./peek.wasm").child as Simd["child"];
-    return { memory: memory.buffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD, child, bits: BITS, lineEnd: LINE_END };
+    const match = load("./match.wasm", { next: needle.next, check }).match as Simd["match"];
+    return {
+      memory: memory.buffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD,
+      child, bits: BITS, lineEnd: LINE_END, match, spec: SPEC, answers: ANSWERS,
+    };
   } catch {
     return undefined;
   }

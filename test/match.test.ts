@@ -1,0 +1,87 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Filter } from "../src/index.js";
+import { createLineMatcher } from "../src/query/event-check.js";
+import { needleFor } from "../src/query/filter.js";
+import { createBlockMatcher } from "../src/query/match.js";
+import { eachCandidate, tuneNeedle } from "../src/query/needle.js";
+import { createSearchPool } from "../src/query/simd.js";
+import { rng } from "./helpers/rng.js";
+
+const pool = createSearchPool();
+const simd = pool.simd!;
+const buf = pool.take();
+
+/** The per-line path the block matcher replaces: candidate lines, each decided by the line matcher. */
+function perLine(filter: Filter, end: number): string[] {
+  const quick = createLineMatcher(filter, simd.check, simd.memory, simd.record)!;
+  const out: string[] = [];
+  eachCandidate(buf, end, tuneNeedle(needleFor(filter)!, buf.subarray(0, end)), pool, (s, e) => {
+    const v = quick(buf, s, e);
+    if (v === undefined) out.push(`${s}-${e} parse`);
+    else if (v) out.push(`${s}-${e} pass ${v.timestamp}`);
+  });
+  return out;
+}
+
+/** The block matcher's answers in the same words. */
+function whole(filter: Filter, end: number): string[] {
+  const out: string[] = [];
+  const match = createBlockMatcher(filter, simd)!;
+  match(buf, end, tuneNeedle(needleFor(filter)!, buf.subarray(0, end)), (s, e, sure, ts) => out.push(sure ? `${s}-${e} pass ${ts}` : `${s}-${e} parse`));
+  return out;
+}
+
+test("the block matcher answers line for line as the per-line path, across thousands of lines a block", () => {
+  const pick = rng(5);
+  const choose = <T>(xs: readonly T[]): T => xs[Math.floor(pick() * xs.length)]!;
+  const names = ["haiku-1", "haiku-10", "ünï-агент", 'q"uote', "back\\slash", "s/lash", "task-1", "payments"];
+  const noise = [..."{}[]\",:\\ \r\n0123456789ul/"].map((c) => c.charCodeAt(0)).concat([0x00, 0x80, 0xff]);
+  for (let round = 0; round < 12; round++) {
+    const lines: string[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const e = {
+        id: `01a2-${i}`,
+        timestamp: 1792736832323 + Math.floor(pick() * 1e6) * choose([1, 1, 1, -1]),
+        primitive: choose(["bridge", "ops"]),
+        event_type: "send",
+        agent_id: pick() < 0.05 ? null : pick() < 0.8 ? "haiku-1" : choose(names),
+        target_id: pick() < 0.1 ? null : choose(names),
+        parent_event_id: null,
+        metadata: { text: choose(names), n: i },
+      };
+      let text = JSON.stringify(e);
+      const r = pick();
+      if (r < 0.05) text = text.replace(/[a-z]/g, (c) => (pick() < 0.3 ? `\\u00${c.charCodeAt(0).toString(16)}` : c));
+      else if (r < 0.08) text = text.replace(/\//g, "\\/");
+      else if (r < 0.1) text = text.replace(/":/g, '": ');
+      else if (r < 0.13) text += "\r";
+      else if (r < 0.2) {
+        const bytes = [...Buffer.from(text)];
+        bytes[Math.floor(pick() * bytes.length)] = choose(noise);
+        text = Buffer.from(bytes).toString("latin1");
+      }
+      lines.push(text);
+    }
+    const end = buf.write(lines.join("\n") + (round % 2 === 0 ? "\n" : ""), 0, "latin1");
+    // The first rounds: more answers than one call holds, and a value spelled with \/.
+    const filter = round === 0 ? { agent: "haiku-1" } : round === 1 ? { task: "s/lash" } : choose<Filter>([
+      { agent: "haiku-1" },
+      { agent: choose(names) },
+      { task: choose(names) },
+      { channel: choose(names) },
+      { primitive: "ops" },
+      { agent: "haiku-1", since: 1792736832323, until: 1792737332323 },
+    ]);
+    const want = perLine(filter, end);
+    assert.deepEqual(whole(filter, end), want, `round ${round}: ${JSON.stringify(filter)}`);
+    if (filter.agent === "haiku-1" && filter.since === undefined) assert.ok(want.length > 2048, "a block with more answers than one call holds");
+  }
+});
+
+test("a filter without a needle, or with values bytes cannot compare, gets no block matcher", () => {
+  assert.equal(createBlockMatcher({}, simd), undefined);
+  assert.equal(createBlockMatcher({ since: 0 }, simd), undefined);
+  assert.equal(createBlockMatcher({ agent: "a\uFFFDb" }, simd), undefined);
+  assert.equal(createBlockMatcher({ agent: "x".repeat(5000) }, simd), undefined);
+});
