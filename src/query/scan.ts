@@ -76,8 +76,9 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
   const pool = options.pool ?? createSearchPool();
   const simd = pool.simd;
-  const quick = simd ? createLineMatcher(filter, simd.check, simd.memory, simd.record) : undefined;
   const block = simd && needle ? createBlockMatcher(filter, simd) : undefined;
+  // The line matcher is for what the block matcher does not take: scans without a needle, or values it cannot compare.
+  const quick = simd && !block ? createLineMatcher(filter, simd.check, simd.memory, simd.record) : undefined;
   for await (const { buf, end, base } of lineBlocks(file, start, options.end, pool)) {
     let out: ReadEvent[] = [];
     const inMemory = buf.buffer === simd?.memory;

@@ -52,6 +52,8 @@ const ANSWERS = SPEC + SPEC_BYTES;
 /** 2^20 bits of id hashes (peek.ts), on pages of their own. */
 const BITS = ((RECORD >> 16) + 1) << 16;
 const PAGES = (BITS + (1 << 17)) >> 16;
+// A layout change that ran the answers into the bitset would corrupt both: fail at load.
+if (ANSWERS + MATCH_ANSWERS * 24 > BITS) throw new Error("simd.ts: match.wat's answers overlap the bitset");
 
 /**
  * A block pool whose first buffers sit in a WebAssembly memory, so `eachCandidate`
