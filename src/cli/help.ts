@@ -65,7 +65,8 @@ export const VALIDATE_HELP = `Usage: trace validate [FILE…|-] [--json] [--stri
 Checks tool_call, capability_check and memory_* traces against trace schema v1.
 Reads day files (the trace is each event's metadata), NDJSON of bare traces, a JSON
 object or array, and records nesting events under canonical_events / memory_events.
-With no FILE, validates the store's day files; "-" reads standard input.
+With no FILE, validates the store's day files; "-" reads standard input. The totals
+line also counts the day-file events that carry no trace (ops, bridge, …), skipped.
 
   --json     one JSON object per problem, then a summary object
   --strict   unknown trace types are errors, not notes
