@@ -11,10 +11,10 @@ export const REORDER_WINDOW_MS = 10_000;
 
 /** A streaming sorter: holds only the events of the last window. */
 export interface Reorder {
-  /** Adds an event; returns those now certain to be next, in order. */
-  push(item: ReadEvent): ReadEvent[];
-  /** Returns everything still held, in order. */
-  drain(): ReadEvent[];
+  /** Adds an event; appends to `ready` those now certain to be next, in order. */
+  push(item: ReadEvent, ready: ReadEvent[]): void;
+  /** Appends to `ready` everything still held, in order. */
+  drain(ready: ReadEvent[]): void;
 }
 
 /**
@@ -22,8 +22,9 @@ export interface Reorder {
  *
  * @example
  * const r = createReorder();
- * for (const e of events) for (const out of r.push(e)) print(out);
- * for (const out of r.drain()) print(out);
+ * const ready: ReadEvent[] = [];
+ * for (const e of events) r.push(e, ready);
+ * r.drain(ready); // ready: the events in order
  */
 export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
   const heap: ReadEvent[] = [];
@@ -58,20 +59,17 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
     return top;
   };
   return {
-    push(item) {
+    push(item, ready) {
+      // One array handed in, not one per event: a scan pushes every hit it keeps.
       heap.push(item);
       for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
       const t = timeOf(item);
       if (t > newest) newest = t;
-      const out: ReadEvent[] = [];
-      while (heap.length > 0 && timeOf(heap[0]!) < newest - windowMs) out.push(pop());
-      return out;
+      while (heap.length > 0 && timeOf(heap[0]!) < newest - windowMs) ready.push(pop());
     },
-    drain() {
-      const out: ReadEvent[] = [];
-      while (heap.length > 0) out.push(pop());
+    drain(ready) {
+      while (heap.length > 0) ready.push(pop());
       newest = -Infinity;
-      return out;
     },
   };
 }
@@ -89,10 +87,12 @@ export async function* reorderBatches(batches: AsyncIterable<ReadEvent[]>, keep:
   const reorder = createReorder();
   for await (const batch of batches) {
     const ready: ReadEvent[] = [];
-    for (const hit of batch) if (keep(hit)) for (const out of reorder.push(hit)) ready.push(out);
+    for (const hit of batch) if (keep(hit)) reorder.push(hit, ready);
     if (ready.length > 0) yield ready;
   }
-  yield reorder.drain();
+  const rest: ReadEvent[] = [];
+  reorder.drain(rest);
+  yield rest;
 }
 
 /** The items of a stream of batches, one by one: the public event-at-a-time iterators. */
