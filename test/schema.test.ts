@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { kindOf, openInput, openWriter, emitToolCall, emitCapabilityCheck, emitMemoryTrace, readTraces, validateTrace, UsageError } from "../src/index.js";
@@ -165,6 +165,12 @@ test("emit refuses a broken v1 trace; typed helpers write valid ones that valida
   const r = await trace(["validate", "--dir", dir]);
   assert.equal(r.code, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /^trace schema v1: 4 traces, 4 valid, 0 invalid; 1 other event \(no trace\) skipped$/m);
+  const byFolder = await trace(["validate", dir]);
+  assert.deepEqual([byFolder.code, byFolder.stdout], [0, r.stdout], "a folder is read as a store");
+  mkdirSync(join(dir, "no-days"));
+  const empty = await trace(["validate", join(dir, "no-days")]);
+  assert.equal(empty.code, 2);
+  assert.match(empty.stderr, /^trace: .*: a folder without day files; name the files in it\n$/);
   const json = await trace(["validate", "--dir", dir, "--json"]);
   assert.equal(JSON.parse(json.stdout.trim().split("\n").at(-1)!).summary.skipped, 1);
   const human = await trace(["--dir", dir, "--utc"]);

@@ -7,7 +7,7 @@ Usage:
   trace --causality ID_OR_TARGET [--depth N] [--max-children N] [--infer] [--json]
   trace -f [TARGET] [filters] [-n N] [--json]     follow new events, like tail -f
   trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--fsync] [--json]
-  trace validate [FILE…|-] [--json] [--strict]
+  trace validate [FILE…|DIR…|-] [--json] [--strict]
   trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]
   trace prune --set-retention AGE [--auto] | --show-retention
 
@@ -60,12 +60,13 @@ Schema v1 types (tool_call, capability_check, memory_*) are checked before writi
 `;
 
 /** `trace validate --help`. */
-export const VALIDATE_HELP = `Usage: trace validate [FILE…|-] [--json] [--strict]
+export const VALIDATE_HELP = `Usage: trace validate [FILE…|DIR…|-] [--json] [--strict]
 
 Checks tool_call, capability_check and memory_* traces against trace schema v1.
 Reads day files (the trace is each event's metadata), NDJSON of bare traces, a JSON
 object or array, and records nesting events under canonical_events / memory_events.
-With no FILE, validates the store's day files; "-" reads standard input. The totals
+A DIR is read as a store: its day files. With no FILE, validates the store's day
+files; "-" reads standard input. The totals
 line also counts the day-file events that carry no trace (ops, bridge, …), skipped.
 
   --json     one JSON object per problem, then a summary object

@@ -8,23 +8,27 @@ import { listDayFiles } from "../store/layout.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 
-/** Fails with exit 2 naming a path that cannot be read as a file. */
-function checkReadable(path: string): void {
-  if (path === "-") return;
+/**
+ * The files a path names: itself, or a store folder's day files. Fails with exit 2
+ * naming a path that cannot be read, or a folder without day files.
+ */
+function filesOf(path: string): string[] {
+  if (path === "-") return [path];
   try {
     accessSync(path, constants.R_OK);
-    if (statSync(path).isDirectory()) throw new UsageError(`${path}: is a folder; name the files in it`);
+    if (!statSync(path).isDirectory()) return [path];
   } catch (err) {
-    if (err instanceof UsageError) throw err;
     throw new UsageError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
+  const days = listDayFiles(path).map((f) => f.path);
+  if (days.length === 0) throw new UsageError(`${path}: a folder without day files; name the files in it`);
+  return days;
 }
 
-/** `trace validate [FILE…|-]`: schema v1 verdicts, one line per problem, then a summary. */
+/** `trace validate [FILE…|DIR…|-]`: schema v1 verdicts, one line per problem, then a summary. */
 export async function runValidate(p: Parsed, ctx: CliContext): Promise<number> {
-  const paths = p.words.length > 0 ? p.words : listDayFiles(ctx.dir).map((f) => f.path);
+  const paths = p.words.length > 0 ? p.words.flatMap(filesOf) : listDayFiles(ctx.dir).map((f) => f.path);
   if (paths.length === 0) throw new UsageError(`nothing to validate: no FILE given and no day files in ${ctx.dir}`);
-  paths.forEach(checkReadable);
   const json = p.switches.json === true;
   const pending: Promise<void>[] = [];
   const say = (s: string): void => void pending.push(ctx.out.line(s));
