@@ -9,7 +9,7 @@ for (const entry of readdirSync(join(root, "src"), { recursive: true, withFileTy
   if (!entry.isFile() || !entry.name.endsWith(".wat")) continue;
   const source = join(entry.parentPath, entry.name);
   const target = join(root, "build", relative(root, source)).replace(/\.wat$/, ".wasm");
-  const module = wabt.parseWat(source, readFileSync(source, "utf8"), { simd: true });
+  const module = wabt.parseWat(source, readFileSync(source, "utf8"), { simd: true, bulk_memory: true });
   module.validate();
   mkdirSync(dirname(target), { recursive: true });
   writeFileSync(target, module.toBinary({}).buffer);

@@ -21,7 +21,7 @@ export { parseDuration, parseWhen, type When } from "./query/time.js";
 export { matches, type Filter } from "./query/filter.js";
 export { scan, formatBadReport, type ScanOptions } from "./query/scan.js";
 export { timeline, type TimelineOptions } from "./query/timeline.js";
-export { query, type QueryOptions } from "./query/query.js";
+export { query, queryNdjson, type QueryOptions } from "./query/query.js";
 export { resolveWhen } from "./query/resolve.js";
 export { follow, type FollowOptions } from "./query/follow.js";
 export type { BadReport } from "./query/lines.js";

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { matches, parseEventLine, type Filter, type TraceEvent } from "../src/index.js";
-import { CheckedLine, createLineMatcher, type LineMatcher } from "../src/query/event-check.js";
+import { createLineMatcher, type LineMatcher } from "../src/query/event-check.js";
+import { CheckedLine, createBlockHits } from "../src/query/hits.js";
 import { createSearchPool } from "../src/query/simd.js";
 import { rng } from "./helpers/rng.js";
 
@@ -12,7 +13,11 @@ const block = pool.take();
 /** The matcher's verdict on one line, put where the WebAssembly check can read it. */
 function verdict(match: LineMatcher, line: Buffer): CheckedLine | false | undefined {
   line.copy(block, 0);
-  return match(block, 0, line.length);
+  const hits = createBlockHits();
+  let unsure = false;
+  match(block, 0, line.length, (s, e, sure, ts) => (sure ? hits.sure(s, e, ts) : (unsure = true)));
+  const [hit] = hits.take(block);
+  return unsure ? undefined : hit instanceof CheckedLine ? hit : false;
 }
 
 /** What the plain path says: the event when the line is one, and whether it passes. */

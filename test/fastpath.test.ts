@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { createIdSource, dayOf, query, type QueryOptions, type TraceEvent } from "../src/index.js";
+import { writeFileSync } from "node:fs";
+import { createIdSource, dayOf, query, queryNdjson, type QueryOptions, type TraceEvent } from "../src/index.js";
 import { tempDir } from "./helpers/cli.js";
 import { rng } from "./helpers/rng.js";
 
@@ -78,5 +79,70 @@ test("the fast path answers exactly as the plain split2 + JSON.parse path", asyn
       assert.deepEqual(fast, plain, `seed ${seed}: ${JSON.stringify({ ...c, dir: undefined })}`);
     }
     assert.equal(answered, cases.length, "every case matched something, so the comparison says something");
+  }
+});
+
+/**
+ * A dense store: day files of several read blocks, a third of the lines out of order
+ * within the reorder window, a fifth on the millisecond of the line before, a few far
+ * out of order, stretches of foreign spellings, bad lines.
+ */
+function denseStore(dir: string, seed: number): void {
+  const pick = rng(seed);
+  const nextId = createIdSource();
+  const choose = <T>(xs: readonly T[]): T => xs[Math.floor(pick() * xs.length)]!;
+  const days = new Map<string, string[]>();
+  let clock = Date.parse("2026-11-19T23:40:00Z");
+  for (let i = 0; i < 12_000; i++) {
+    clock += pick() < 0.2 ? 0 : Math.floor(pick() * 1000);
+    const r = pick();
+    const e: TraceEvent = {
+      id: nextId(),
+      timestamp: r < 0.3 ? clock - Math.floor(pick() * 9_000) : r < 0.303 ? clock - 60_000 : clock,
+      primitive: pick() < 0.6 ? "bridge" : choose(["ops", "memory"]),
+      event_type: "send",
+      agent_id: pick() < 0.4 ? "haiku-1" : choose(NAMES),
+      target_id: choose(NAMES),
+      parent_event_id: null,
+      metadata: { text: choose(NAMES), pad: "x".repeat(100 + Math.floor(pick() * 200)) },
+    };
+    const day = dayOf(e.timestamp);
+    if (!days.has(day)) days.set(day, []);
+    // Foreign spellings in every third stretch only: blocks without them are decided from bytes alone.
+    const foreign = Math.floor(i / 1500) % 3 === 1 && pick() < 0.05;
+    days.get(day)!.push(foreign ? foreignLine(e, pick) : JSON.stringify(e));
+    if (pick() < 0.005) days.get(day)!.push("not json");
+  }
+  mkdirSync(dir, { recursive: true });
+  for (const [day, lines] of days) writeFileSync(join(dir, `${day}.ndjson`), lines.join("\n") + "\n");
+}
+
+/** The query's NDJSON as `trace --json` prints it. */
+async function ndjson(options: QueryOptions): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of queryNdjson({ ...options, onBad: () => undefined })) chunks.push(chunk);
+  return Buffer.concat(chunks).toString();
+}
+
+test("over day files of many blocks, with ties and lines out of order, events and NDJSON are the plain path's", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  denseStore(dir, 11);
+  const now = Date.parse("2026-11-25T00:00:00Z");
+  const cases: QueryOptions[] = [
+    { dir },
+    { dir, filter: { agent: "haiku-1" } },
+    { dir, filter: { agent: 'quo"te' } },
+    { dir, filter: { primitive: "bridge" } },
+    { dir, filter: { task: "ünïcødé-агент" } },
+    { dir, filter: { agent: "haiku-1" }, since: "2026-11-19 23:50", until: "2026-11-20 00:40", utc: true, now },
+    { dir, target: "payments" },
+  ];
+  for (const c of cases) {
+    const plain = await run({ ...c, plain: true });
+    assert.ok(plain.length > 1000, `${JSON.stringify({ ...c, dir: undefined })} matched enough to say something`);
+    assert.deepEqual(await run(c), plain, `events: ${JSON.stringify({ ...c, dir: undefined })}`);
+    const lines = plain.filter((_, k) => k % 2 === 0);
+    assert.equal(await ndjson(c), lines.map((l) => l + "\n").join(""), `NDJSON: ${JSON.stringify({ ...c, dir: undefined })}`);
   }
 });

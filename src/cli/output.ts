@@ -5,6 +5,8 @@ export interface Output {
   line(s: string): Promise<void>;
   /** Many lines with one await: the hot loop of a query. */
   lines(items: string[]): Promise<void>;
+  /** Bytes that are whole lines already (NDJSON from `toNdjson`), after what is gathered. */
+  bytes(chunk: Buffer): Promise<void>;
   /** Writes what is gathered (follow calls it after each batch). */
   flush(): Promise<void>;
   /** True once the reader went away (EPIPE): stop producing. */
@@ -36,11 +38,9 @@ export function createOutput(stream: Writable): Output {
     closed = true;
     for (const fn of closers.splice(0)) fn();
   });
-  const flush = async (): Promise<void> => {
-    if (closed || pending === "") return;
-    const ok = stream.write(pending);
-    pending = "";
-    if (!ok && !closed) await new Promise<void>((resolve) => {
+  const send = async (chunk: string | Buffer): Promise<void> => {
+    if (closed || chunk.length === 0) return;
+    if (!stream.write(chunk) && !closed) await new Promise<void>((resolve) => {
       const done = (): void => {
         stream.off("drain", done);
         stream.off("close", done);
@@ -49,6 +49,11 @@ export function createOutput(stream: Writable): Output {
       stream.once("drain", done);
       stream.once("close", done);
     });
+  };
+  const flush = async (): Promise<void> => {
+    const chunk = pending;
+    pending = "";
+    await send(chunk);
   };
   const lines = async (items: string[]): Promise<void> => {
     for (const s of items) {
@@ -62,6 +67,10 @@ export function createOutput(stream: Writable): Output {
     },
     line: (s) => lines([s]),
     lines,
+    async bytes(chunk) {
+      await flush();
+      await send(chunk);
+    },
     flush,
     onClose(fn) {
       if (closed) fn();

@@ -1,10 +1,11 @@
 import { UsageError } from "../errors.js";
 import type { Parsed } from "./args.js";
 import { parseCount } from "./args.js";
-import { queryBatches, type QueryOptions } from "../query/query.js";
+import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
 import { formatBadReport } from "../query/scan.js";
 import type { Filter } from "../query/filter.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
+import { eventsOf } from "../query/hits.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import type { View } from "../format/describe.js";
 import { requireStore, type CliContext } from "./context.js";
@@ -41,9 +42,9 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   };
   const out = ctx.out;
   if (p.switches.json) {
-    for await (const batch of queryBatches(options)) {
+    for await (const chunk of queryNdjson(options)) {
       if (out.closed) break;
-      await out.lines(batch.map((hit) => hit.line));
+      await out.bytes(chunk);
     }
     await out.flush();
     return 0;
@@ -59,7 +60,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       if (header) await out.line(style.bold(header));
     }
     rows += batch.length;
-    await out.lines(batch.map(({ event }) => renderRow(event, { utc: p.switches.utc === true, view, style })));
+    await out.lines(eventsOf(batch).map(({ event }) => renderRow(event, { utc: p.switches.utc === true, view, style })));
   }
   await out.flush();
   if (rows === 0) ctx.warn("no matching events");

@@ -5,8 +5,6 @@
  * sure of (escapes in a value it compares, an odd shape, a bad line) is left to
  * JSON.parse, so the answers are the plain path's.
  */
-import type { TraceEvent } from "../event.js";
-import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
 import { bytesAt } from "./needle.js";
 
@@ -18,20 +16,11 @@ const [STRING, INTEGER, NULL, OBJECT] = [1, 2, 3, 4] as const;
 /** Bytes the record takes: 8 fields of 4 i32s, then the timestamp as a double. */
 const RECORD_BYTES = 136;
 
-/** A line the check accepted: its text now, its event parsed only when asked for. */
-export class CheckedLine implements ReadEvent {
-  #event: TraceEvent | undefined;
-  constructor(
-    readonly line: string,
-    readonly timestamp: number,
-  ) {}
-  get event(): TraceEvent {
-    return (this.#event ??= JSON.parse(this.line) as TraceEvent);
-  }
-}
+/** Told of a line that may pass: `sure` true when it passed, false when JSON.parse must decide. */
+export type OnLine = (start: number, end: number, sure: boolean, timestamp: number) => void;
 
-/** Decides one line of a buffer in the check's memory: the line when it passes, false when not, undefined to parse it. */
-export type LineMatcher = (buf: Buffer, s: number, e: number) => CheckedLine | false | undefined;
+/** Decides one line of a buffer in the check's memory; tells `onLine` unless the line surely fails. */
+export type LineMatcher = (buf: Buffer, s: number, e: number, onLine: OnLine) => void;
 
 /**
  * A matcher for `filter` over buffers in `memory`, using the record at byte `out`;
@@ -40,7 +29,7 @@ export type LineMatcher = (buf: Buffer, s: number, e: number) => CheckedLine | f
  *
  * @example
  * const match = createLineMatcher({ agent: "haiku-1" }, simd.check, simd.memory, simd.record);
- * const hit = match(buf, s, e); // CheckedLine, false, or undefined: JSON.parse it
+ * match?.(buf, s, e, (s, e, sure, ts) => (sure ? keep(s, e, ts) : parse(s, e)));
  */
 export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayBuffer, out: number): LineMatcher | undefined {
   const fields = wantedFields(filter);
@@ -62,17 +51,16 @@ export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayB
     const e = rec[at + 2]! - base;
     return e - s === value.length && bytesAt(buf, s, value, e);
   };
-  return (b, s, e) => {
+  return (b, s, e, onLine) => {
     buf = b;
     base = b.byteOffset;
     sure = true;
-    if (check(base + s, base + e, out) === 0 || !isEventShape(rec)) return undefined;
+    if (check(base + s, base + e, out) === 0 || !isEventShape(rec)) return onLine(s, e, false, NaN);
     const ts = stamp[0]!;
     let ok = ts >= since && ts <= until;
     for (let k = 0; ok && k < wants.length; k++) ok = equals(wants[k]![0], wants[k]![1]);
     if (ok && own) ok = equals(AGENT, own) || equals(TARGET, own);
-    if (!sure) return undefined;
-    return ok && new CheckedLine(b.toString("utf8", s, e), ts);
+    if (!sure || ok) onLine(s, e, sure, ts);
   };
 }
 

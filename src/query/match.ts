@@ -6,14 +6,20 @@
  */
 import { needleFor, type Filter } from "./filter.js";
 import type { Needle } from "./needle.js";
+import type { ReadEvent } from "../store/read.js";
 import { wantedFields } from "./event-check.js";
+import { CheckedLine, type RunBuilder } from "./hits.js";
 import { MATCH_ANSWERS, SPEC_BYTES, type Simd } from "./simd.js";
 
-/** Told of each line of a block that holds the needle: `sure` true when it passed, false when JSON.parse must decide. */
-export type OnLine = (start: number, end: number, sure: boolean, timestamp: number) => void;
+/** Parses a line the check left undecided: the hit, or undefined when it fails or is bad. */
+export type ParseLine = (start: number, end: number) => ReadEvent | undefined;
 
-/** Scans `buf[0, end)` (a buffer in the search's memory) for the lines of the filter, in order. */
-export type BlockMatcher = (buf: Buffer, end: number, needle: Needle, onLine: OnLine) => void;
+/**
+ * The hits of `buf[0, end)` (a buffer in the search's memory), in order: added to `run`
+ * when every one passed the check, else returned as events. Moves the lines that
+ * passed to the front of `buf`; `parse` sees the others first, where they stand.
+ */
+export type BlockMatcher = (buf: Buffer, end: number, needle: Needle, parse: ParseLine, run: RunBuilder) => ReadEvent[] | undefined;
 
 const WANTS = 64;
 
@@ -24,7 +30,7 @@ const WANTS = 64;
  *
  * @example
  * const scan = createBlockMatcher({ agent: "haiku-1" }, pool.simd!);
- * scan?.(buf, end, tuned, (s, e, sure, ts) => (sure ? keep(s, e, ts) : parse(s, e)));
+ * const events = scan?.(buf, end, tuned, (s, e) => parseAt(buf, s, e), builder); // undefined: all in builder
  */
 export function createBlockMatcher(filter: Filter, simd: Simd): BlockMatcher | undefined {
   const fields = wantedFields(filter);
@@ -50,15 +56,47 @@ export function createBlockMatcher(filter: Filter, simd: Simd): BlockMatcher | u
   const ints = new Int32Array(simd.memory, simd.spec, WANTS >> 2);
   const answers = new Int32Array(simd.memory, simd.answers, MATCH_ANSWERS * 6);
   const stamps = new Float64Array(simd.memory, simd.answers, MATCH_ANSWERS * 3);
-  return (buf, end, needle, onLine) => {
+  return (buf, end, needle, parse, run) => {
     // The area is shared by every matcher of a pool: written again for each block.
     image.copy(spec, 0);
     needle.bytes.copy(spec, needleAt);
     ints.set([simd.spec + needleAt, needle.bytes.length, needle.o1, needle.bytes[needle.o1]!, needle.o2, needle.bytes[needle.o2]!]);
     const base = buf.byteOffset;
+    // Answers count their lines' offsets from where the run will hold them.
+    const shift = base - run.size;
+    const metas: Uint8Array[] = [];
+    const parsed = new Map<number, ReadEvent | undefined>();
+    let [count, dst, last] = [0, base, -Infinity];
     for (let from = base; from < base + end; from = ints[14]!) {
       const n = simd.match(from, base + end, simd.spec, simd.record, simd.answers, MATCH_ANSWERS);
-      for (let k = 0; k < n; k++) onLine(answers[k * 6]! - base, answers[k * 6 + 1]! - base, answers[k * 6 + 2] === 1, stamps[k * 3 + 2]!);
+      // Parsed before `gather` moves lines over them.
+      for (let k = 0; ints[15]! > 0 && k < n; k++) if (answers[k * 6 + 2] === 2) parsed.set(count + k, parse(answers[k * 6]! - base, answers[k * 6 + 1]! - base));
+      dst = simd.gather(simd.answers, n, dst, shift);
+      last = simd.ordered(simd.answers, n, last);
+      metas.push(new Uint8Array(simd.memory, simd.answers, n * 24).slice());
+      count += n;
     }
+    const lines = buf.subarray(0, dst - base);
+    if (parsed.size === 0) {
+      run.add(lines, metas, last);
+      return undefined;
+    }
+    // Some lines were parsed: the block's hits as events, in order.
+    const bytes = Buffer.from(lines);
+    const meta = joined(metas, count * 24);
+    const [at, times] = [new Int32Array(meta), new Float64Array(meta)];
+    const hits: ReadEvent[] = [];
+    for (let k = 0; k < count; k++) {
+      const hit = parsed.has(k) ? parsed.get(k) : new CheckedLine(bytes, at[k * 6]! - run.size, at[k * 6 + 1]! - run.size, times[k * 3 + 2]!);
+      if (hit) hits.push(hit);
+    }
+    return hits;
   };
+}
+
+/** The bytes of `parts` in one new ArrayBuffer of `size` bytes. */
+function joined(parts: Uint8Array[], size: number): ArrayBuffer {
+  const all = new Uint8Array(size);
+  parts.reduce((at, part) => (all.set(part, at), at + part.length), 0);
+  return all.buffer;
 }

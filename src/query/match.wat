@@ -6,7 +6,8 @@
 ;; The filter, at `spec`: +0 needle address, +4 its length, +8 o1, +12 b1, +16 o2,
 ;; +20 b2 (the tuned pair), +24 how many wanted fields, +28 `own` address, +32 its
 ;; length, +36 1 when there is an `own`, +40 since and +48 until (doubles), +56 where
-;; a call stopped (written), then from +64 each wanted field as (field, address, length).
+;; a call stopped and +60 how many of its lines must be parsed (both written), then
+;; from +64 each wanted field as (field, address, length).
 (module
   (import "env" "mem" (memory 1))
   (import "env" "next" (func $next (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
@@ -127,10 +128,11 @@
   ;; The lines of [from, end) (from a line start) that hold the needle, or an escape that
   ;; could spell it, decided: for each that passes (1) or must be parsed (2), 24 bytes at
   ;; out: start, end (without the newline or \r), the verdict, 0, then the timestamp as a
-  ;; double. Stops after `max` lines; writes at spec + 56 where to go on (end: done).
+  ;; double. Stops after `max` lines; writes at spec + 56 where to go on (end: done), and
+  ;; at spec + 60 how many of its answers are 2.
   (func (export "match") (param $from i32) (param $end i32) (param $spec i32) (param $rec i32) (param $out i32) (param $max i32) (result i32)
     (local $p i32) (local $hit i32) (local $s i32) (local $e i32) (local $t i32) (local $v i32) (local $n i32) (local $at i32)
-    (local $needle i32) (local $len i32)
+    (local $needle i32) (local $len i32) (local $unsure i32)
     (local.set $needle (i32.load (local.get $spec)))
     (local.set $len (i32.load offset=4 (local.get $spec)))
     (local.set $p (local.get $from))
@@ -162,11 +164,51 @@
             (i32.store offset=8 (local.get $at) (local.get $v))
             (f64.store offset=16 (local.get $at) (f64.load offset=128 (local.get $rec)))
             (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (local.set $unsure (i32.add (local.get $unsure) (i32.eq (local.get $v) (i32.const 2))))
             (if (i32.eq (local.get $n) (local.get $max))
               (then
                 (i32.store offset=56 (local.get $spec) (local.get $p))
+                (i32.store offset=60 (local.get $spec) (local.get $unsure))
                 (return (local.get $n))))))
         (br $search)))
     (i32.store offset=56 (local.get $spec) (local.get $end))
+    (i32.store offset=60 (local.get $spec) (local.get $unsure))
     (local.get $n))
+
+  ;; Moves the lines that passed, of n answers at `out`, to `dst` onward, each followed by
+  ;; a newline, and rewrites their start and end as offsets from `base` in their new place;
+  ;; returns where the next line goes. Lines only move toward the block's start, so none
+  ;; is overwritten before it moves; lines to parse are not moved (parse them first).
+  (func (export "gather") (param $out i32) (param $n i32) (param $dst i32) (param $base i32) (result i32)
+    (local $k i32) (local $at i32) (local $s i32) (local $len i32)
+    (loop $each
+      (if (i32.lt_u (local.get $k) (local.get $n))
+        (then
+          (local.set $at (i32.add (local.get $out) (i32.mul (local.get $k) (i32.const 24))))
+          (if (i32.eq (i32.load offset=8 (local.get $at)) (i32.const 1))
+            (then
+              (local.set $s (i32.load (local.get $at)))
+              (local.set $len (i32.sub (i32.load offset=4 (local.get $at)) (local.get $s)))
+              (memory.copy (local.get $dst) (local.get $s) (local.get $len))
+              (i32.store8 (i32.add (local.get $dst) (local.get $len)) (i32.const 10))
+              (i32.store (local.get $at) (i32.sub (local.get $dst) (local.get $base)))
+              (i32.store offset=4 (local.get $at) (i32.sub (i32.add (local.get $dst) (local.get $len)) (local.get $base)))
+              (local.set $dst (i32.add (local.get $dst) (i32.add (local.get $len) (i32.const 1))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $each))))
+    (local.get $dst))
+
+  ;; The last timestamp of n answers at `out` when they rise strictly from `prev`, else NaN
+  ;; (the reorder window passes a run in strict order on as it is).
+  (func (export "ordered") (param $out i32) (param $n i32) (param $prev f64) (result f64)
+    (local $k i32) (local $ts f64)
+    (loop $each
+      (if (i32.lt_u (local.get $k) (local.get $n))
+        (then
+          (local.set $ts (f64.load offset=16 (i32.add (local.get $out) (i32.mul (local.get $k) (i32.const 24)))))
+          (if (i32.eqz (f64.gt (local.get $ts) (local.get $prev))) (then (return (f64.const nan))))
+          (local.set $prev (local.get $ts))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $each))))
+    (local.get $prev))
 )

@@ -4,6 +4,8 @@ import type { BadReport } from "./lines.js";
 import { resolveWhen } from "./resolve.js";
 import { scanBatches } from "./scan.js";
 import { timelineBatches } from "./timeline.js";
+import type { Hits } from "./hits.js";
+import { toNdjson } from "../format/ndjson.js";
 import { flatten } from "./reorder.js";
 
 /** A query as the command line states it. */
@@ -44,7 +46,7 @@ export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
 }
 
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
-export async function* queryBatches(options: QueryOptions): AsyncGenerator<ReadEvent[]> {
+export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits> {
   const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target };
   const filter: Filter = { ...options.filter };
   if (options.since !== undefined) filter.since = await resolveWhen(options.since, ctx, "--since");
@@ -58,6 +60,17 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<ReadE
   yield options.reverse ? kept.reverse() : kept;
 }
 
+
+/**
+ * The query's stored lines as NDJSON, a chunk of bytes at a time: what `trace --json`
+ * prints. Lines the byte check accepted go out as the bytes read, never decoded.
+ *
+ * @example
+ * for await (const chunk of queryNdjson({ dir, filter: { agent: "haiku-1" } })) process.stdout.write(chunk);
+ */
+export async function* queryNdjson(options: QueryOptions): AsyncGenerator<Buffer> {
+  for await (const hits of queryBatches(options)) if (hits.length > 0) yield toNdjson(hits);
+}
 
 /** The last `n` items of a stream, in order, holding at most `n` at a time. */
 async function lastN<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {

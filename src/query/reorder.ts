@@ -1,6 +1,6 @@
 import { compareEvents } from "../event.js";
 import type { ReadEvent } from "../store/read.js";
-import { CheckedLine } from "./event-check.js";
+import { CheckedLine, CheckedRun, eventsOf, type Hits } from "./hits.js";
 
 /**
  * How far out of order lines may reach their day file (several writers take the time,
@@ -15,6 +15,8 @@ export interface Reorder {
   push(item: ReadEvent, ready: ReadEvent[]): void;
   /** Appends to `ready` everything still held, in order. */
   drain(ready: ReadEvent[]): void;
+  /** Adds a block's run; appends to `ready` what is now certain to be next, as events and runs. */
+  pushRun(run: CheckedRun, ready: Hits[]): void;
 }
 
 /**
@@ -58,20 +60,51 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
     }
     return top;
   };
+  // One array handed in, not one per event: a scan pushes every hit it keeps.
+  const push = (item: ReadEvent, ready: ReadEvent[]): void => {
+    heap.push(item);
+    for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
+    const t = timeOf(item);
+    if (t > newest) newest = t;
+    while (heap.length > 0 && timeOf(heap[0]!) < newest - windowMs) ready.push(pop());
+  };
+  const pushAll = (hits: ReadEvent[], ready: Hits[]): void => {
+    const events: ReadEvent[] = [];
+    for (const hit of hits) push(hit, events);
+    if (events.length > 0) ready.push(events);
+  };
   return {
-    push(item, ready) {
-      // One array handed in, not one per event: a scan pushes every hit it keeps.
-      heap.push(item);
-      for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
-      const t = timeOf(item);
-      if (t > newest) newest = t;
-      while (heap.length > 0 && timeOf(heap[0]!) < newest - windowMs) ready.push(pop());
-    },
+    push,
     drain(ready) {
       while (heap.length > 0) ready.push(pop());
       newest = -Infinity;
     },
+    pushRun(run, ready) {
+      const n = run.length;
+      // A run in strict order and newer than all seen goes on as a queue: what leaves the
+      // window is the held events, then a prefix of the run, which passes on as one piece.
+      if (n === 0 || !run.inOrder || run.timestamp(0) <= newest) return pushAll(run.events(), ready);
+      newest = run.timestamp(n - 1);
+      const held: ReadEvent[] = [];
+      while (heap.length > 0 && timeOf(heap[0]!) < newest - windowMs) held.push(pop());
+      if (held.length > 0) ready.push(held);
+      const k = countBelow(run, newest - windowMs);
+      if (k > 0) ready.push(run.slice(0, k));
+      // The rest stays in the window (newer than anything held, so none leaves now).
+      pushAll(run.slice(k).events(), ready);
+    },
   };
+}
+
+/** How many items of a run in order are older than `t`: a binary search. */
+function countBelow(run: CheckedRun, t: number): number {
+  let [lo, hi] = [0, run.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (run.timestamp(mid) < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** A hit's timestamp, without parsing a checked line. */
@@ -83,11 +116,17 @@ function timeOf(hit: ReadEvent): number {
  * One file's batches of hits, in order through the reorder window; `keep` sees every
  * hit first, in file order (the timeline grows its membership there).
  */
-export async function* reorderBatches(batches: AsyncIterable<ReadEvent[]>, keep: (hit: ReadEvent) => boolean = () => true): AsyncGenerator<ReadEvent[]> {
+export async function* reorderBatches(batches: AsyncIterable<Hits>, keep?: (hit: ReadEvent) => boolean): AsyncGenerator<Hits> {
   const reorder = createReorder();
   for await (const batch of batches) {
+    if (batch instanceof CheckedRun && !keep) {
+      const ready: Hits[] = [];
+      reorder.pushRun(batch, ready);
+      yield* ready;
+      continue;
+    }
     const ready: ReadEvent[] = [];
-    for (const hit of batch) if (keep(hit)) reorder.push(hit, ready);
+    for (const hit of eventsOf(batch)) if (!keep || keep(hit)) reorder.push(hit, ready);
     if (ready.length > 0) yield ready;
   }
   const rest: ReadEvent[] = [];
@@ -95,7 +134,7 @@ export async function* reorderBatches(batches: AsyncIterable<ReadEvent[]>, keep:
   yield rest;
 }
 
-/** The items of a stream of batches, one by one: the public event-at-a-time iterators. */
-export async function* flatten<T>(batches: AsyncIterable<T[]>): AsyncGenerator<T> {
-  for await (const batch of batches) yield* batch;
+/** The events of a stream of hits, one by one: the public event-at-a-time iterators. */
+export async function* flatten(batches: AsyncIterable<Hits>): AsyncGenerator<ReadEvent> {
+  for await (const batch of batches) yield* eventsOf(batch);
 }

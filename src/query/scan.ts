@@ -4,13 +4,17 @@ import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
 import { matches, needleFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
 import { eachCandidate } from "./needle.js";
-import { CheckedLine, createLineMatcher } from "./event-check.js";
+import { createLineMatcher, type OnLine } from "./event-check.js";
+import { createBlockHits, createRunBuilder, type Hits } from "./hits.js";
 import { createBlockMatcher } from "./match.js";
 import { createSearchPool, type SearchPool } from "./simd.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 import { seekTime } from "./seek.js";
 
 const SMALL_BATCH = 512;
+/** The block matcher's lines are passed on together, up to this many blocks or bytes. */
+const JOIN_BLOCKS = 16;
+const JOIN_BYTES = 1 << 20;
 
 /** Where and how to scan. */
 export interface ScanOptions {
@@ -37,7 +41,7 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ReadEvent> {
 }
 
 /** `scan` a block at a time: one await per block rather than per event, for the CLI's hot loop. */
-export async function* scanBatches(options: ScanOptions): AsyncGenerator<ReadEvent[]> {
+export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   const filter = options.filter ?? {};
   const files = listDayFiles(options.dir, { from: filter.since, to: filter.until });
   const pool = createSearchPool();
@@ -70,7 +74,7 @@ export interface FileScanOptions {
 }
 
 /** The fast reader of one file: matching events a block at a time, in file order. */
-export async function* fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<ReadEvent[]> {
+export async function* fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<Hits> {
   const needle = needleFor(filter);
   const bad = createBadLines(file);
   const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
@@ -79,36 +83,45 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   const block = simd && needle ? createBlockMatcher(filter, simd) : undefined;
   // The line matcher is for what the block matcher does not take: scans without a needle, or values it cannot compare.
   const quick = simd && !block ? createLineMatcher(filter, simd.check, simd.memory, simd.record) : undefined;
+  const hits = createBlockHits();
+  // The block matcher's lines, gathered over blocks until there are enough to pass on.
+  const run = createRunBuilder();
+  let blocks = 0;
   for await (const { buf, end, base } of lineBlocks(file, start, options.end, pool)) {
-    let out: ReadEvent[] = [];
-    const inMemory = buf.buffer === simd?.memory;
-    const parse = (s: number, e: number): void => {
+    const parse = (s: number, e: number): ReadEvent | undefined => {
       const hit = parseAt(buf, s, e);
       if (!hit) bad.add(base + s);
-      else if (matches(filter, hit.event)) out.push(hit);
+      return hit && matches(filter, hit.event) ? hit : undefined;
     };
-    const visit = (s: number, e: number): void => {
-      const sure = inMemory && quick ? quick(buf, s, e) : undefined;
-      if (sure === undefined) parse(s, e);
-      else if (sure) out.push(sure);
-    };
+    const inMemory = buf.buffer === simd?.memory;
     if (needle && block && inMemory) {
-      block(buf, end, pool.tune(needle, buf.subarray(0, end)), (s, e, sure, timestamp) => {
-        if (sure) out.push(new CheckedLine(buf.toString("utf8", s, e), timestamp));
-        else parse(s, e);
-      });
-    } else if (needle) {
-      eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, visit);
-    } else {
+      const events = block(buf, end, pool.tune(needle, buf.subarray(0, end)), parse, run);
+      if (events && run.count > 0) yield run.take();
+      if (events && events.length > 0) yield events;
+      if (run.count > 0 && (++blocks % JOIN_BLOCKS === 0 || run.size >= JOIN_BYTES)) yield run.take();
+      continue;
+    }
+    // A block the matcher cannot take (a long line's buffer is outside its memory): what it gathered goes first.
+    if (run.count > 0) yield run.take();
+    const onLine: OnLine = (s, e, sure, timestamp) => {
+      if (sure) return hits.sure(s, e, timestamp);
+      const hit = parse(s, e);
+      if (hit) hits.parsed(hit);
+    };
+    const visit = (s: number, e: number): void => (inMemory && quick ? quick(buf, s, e, onLine) : onLine(s, e, false, NaN));
+    if (needle) eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, visit);
+    else {
       // Every line parses: hand them on in small batches so few parsed events are alive at once.
       for (let from = 0; from < end; ) {
         from = eachLine(buf, end, visit, from, SMALL_BATCH);
-        if (out.length > 0) yield out;
-        out = [];
+        const batch = hits.take(buf);
+        if (batch.length > 0) yield batch;
       }
     }
-    if (out.length > 0) yield out;
+    const batch = hits.take(buf);
+    if (batch.length > 0) yield batch;
   }
+  if (run.count > 0) yield run.take();
   const report = await bad.finish();
   if (report) options.onBad?.(report);
 }

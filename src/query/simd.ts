@@ -23,6 +23,10 @@ export interface Simd {
   lineEnd: number;
   /** The filtered block scan of match.wat, and where its filter and its answers go. */
   match(from: number, end: number, spec: number, rec: number, out: number, max: number): number;
+  /** Moves the lines of `n` answers that passed to `dst` onward (match.wat); returns where the next goes. */
+  gather(out: number, n: number, dst: number, base: number): number;
+  /** The last timestamp of `n` answers when they rise strictly from `prev`, else NaN (match.wat). */
+  ordered(out: number, n: number, prev: number): number;
   spec: number;
   answers: number;
 }
@@ -88,10 +92,12 @@ function loadSimd(): Simd | undefined {
     const needle = load("./needle.wasm");
     const check = load("./event-check.wasm").check as CheckFn;
     const child = load("./peek.wasm").child as Simd["child"];
-    const match = load("./match.wasm", { next: needle.next, check }).match as Simd["match"];
+    const matcher = load("./match.wasm", { next: needle.next, check });
     return {
       memory: memory.buffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD,
-      child, bits: BITS, lineEnd: LINE_END, match, spec: SPEC, answers: ANSWERS,
+      child, bits: BITS, lineEnd: LINE_END, match: matcher.match as Simd["match"], gather: matcher.gather as Simd["gather"],
+      ordered: matcher.ordered as Simd["ordered"],
+      spec: SPEC, answers: ANSWERS,
     };
   } catch {
     return undefined;

@@ -6,6 +6,7 @@ import { createBadLines, parseAt, type BadReport } from "./lines.js";
 import { candidateLines } from "./needle.js";
 import { createSearchPool, type SearchPool } from "./simd.js";
 import { createIdHashes, maybeChildren, type IdHashes } from "./peek.js";
+import type { Hits } from "./hits.js";
 import { flatten, reorderBatches } from "./reorder.js";
 
 /** A target's timeline: its own events and everything they caused. */
@@ -43,7 +44,7 @@ export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEv
 }
 
 /** `timeline` a block at a time. */
-export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<ReadEvent[]> {
+export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<Hits> {
   const members = options.members ?? new Set<string>();
   const pool = createSearchPool();
   const hashes = createIdHashes(pool);
