@@ -31,7 +31,7 @@ export type LineMatcher = (buf: Buffer, s: number, e: number, onLine: OnLine) =>
  * const match = createLineMatcher({ agent: "haiku-1" }, simd.check, simd.memory, simd.record);
  * match?.(buf, s, e, (s, e, sure, ts) => (sure ? keep(s, e, ts) : parse(s, e)));
  */
-export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayBuffer, out: number): LineMatcher | undefined {
+export function createLineMatcher(filter: Filter, check: CheckFn, memory: ArrayBufferLike, out: number): LineMatcher | undefined {
   const fields = wantedFields(filter);
   if (!fields) return undefined;
   const { wants, own } = fields;

@@ -11,7 +11,7 @@
 ;; holds: every loop stops there without testing for the end. Loads may read up to
 ;; 16 bytes past it, which the caller's memory layout leaves room for.
 (module
-  (import "env" "mem" (memory 1))
+  (import "env" "mem" (memory 1 65536 shared))
   ;; Set when a string just read held a backslash.
   (global $esc (mut i32) (i32.const 0))
   (global $depth (mut i32) (i32.const 0))

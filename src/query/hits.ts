@@ -102,7 +102,8 @@ export function createRunBuilder(): RunBuilder {
   let [size, count, last, inOrder] = [0, 0, -Infinity, true];
   const room = (buf: Uint8Array, need: number): Uint8Array => {
     if (need <= buf.length) return buf;
-    const bigger = new Uint8Array(Math.max(need, buf.length * 2, 64 << 10));
+    // Not zeroed: only what is copied in is ever read.
+    const bigger = Buffer.allocUnsafe(Math.max(need, buf.length * 2, 64 << 10));
     bigger.set(buf);
     return bigger;
   };
@@ -125,12 +126,12 @@ export function createRunBuilder(): RunBuilder {
       }
       if (count === start) return;
       // In order when each block is, and each starts after the one before ends.
-      const first = new Float64Array(meta.buffer, start * 24 + 16, 1)[0]!;
+      const first = new Float64Array(meta.buffer, meta.byteOffset + start * 24 + 16, 1)[0]!;
       inOrder &&= !Number.isNaN(blockLast) && first > last;
       last = blockLast;
     },
     take() {
-      const run = new CheckedRun(Buffer.from(bytes.buffer, 0, size), new Int32Array(meta.buffer, 0, count * 6), new Float64Array(meta.buffer, 0, count * 3), 0, count, inOrder);
+      const run = new CheckedRun(Buffer.from(bytes.buffer, bytes.byteOffset, size), new Int32Array(meta.buffer, meta.byteOffset, count * 6), new Float64Array(meta.buffer, meta.byteOffset, count * 3), 0, count, inOrder);
       [bytes, meta, size, count, last, inOrder] = [new Uint8Array(0), new Uint8Array(0), 0, 0, -Infinity, true];
       return run;
     },

@@ -9,7 +9,7 @@
 ;; a call stopped and +60 how many of its lines must be parsed (both written), then
 ;; from +64 each wanted field as (field, address, length).
 (module
-  (import "env" "mem" (memory 1))
+  (import "env" "mem" (memory 1 65536 shared))
   (import "env" "next" (func $next (param i32 i32 i32 i32 i32 i32 i32) (result i32)))
   (import "env" "check" (func $check (param i32 i32 i32) (result i32)))
 

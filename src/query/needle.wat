@@ -3,7 +3,7 @@
 ;; third byte (the backslash that starts an escape) at the position itself. It only
 ;; proposes candidates; the caller checks each against the whole needle.
 (module
-  (import "env" "mem" (memory 1))
+  (import "env" "mem" (memory 1 65536 shared))
   ;; The first p in [from, end) where mem[p+o1]==b1 and mem[p+o2]==b2 (with p+o2 < end),
   ;; or mem[p]==b3; -1 when there is none. Needs o1 <= o2.
   (func (export "next")

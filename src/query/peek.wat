@@ -4,7 +4,7 @@
 ;; `_event_id":` key in it (the real "parent_event_id" is among them) is followed by
 ;; `null` or by a plain ASCII string whose hash is not in the set's bitset.
 (module
-  (import "env" "mem" (memory 1))
+  (import "env" "mem" (memory 1 65536 shared))
 
   ;; The key's bytes: "_event_i" as an i64, then 'd', '"', ':'.
   (func $isKey (param $q i32) (param $end i32) (result i32)

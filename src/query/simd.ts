@@ -11,7 +11,7 @@ import type { CheckFn } from "./event-check.js";
 /** The SIMD search over block buffers that live in its WebAssembly memory. */
 export interface Simd {
   /** The WebAssembly memory's bytes, where its buffers live. */
-  memory: ArrayBuffer;
+  memory: SharedArrayBuffer;
   next(from: number, end: number, o1: number, b1: number, o2: number, b2: number, b3: number): number;
   collect(from: number, end: number, o1: number, b1: number, o2: number, b2: number, out: number, max: number): number;
   /** The event check of event-check.wat, and where in the memory its record goes. */
@@ -86,7 +86,7 @@ export function createSearchPool(): SearchPool {
 
 function loadSimd(): Simd | undefined {
   try {
-    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES });
+    const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
     const load = (name: string, imports: Record<string, unknown> = {}): Record<string, unknown> =>
       new WebAssembly.Instance(new WebAssembly.Module(readFileSync(new URL(name, import.meta.url))), { env: { mem: memory, ...imports } }).exports;
     const needle = load("./needle.wasm");
@@ -94,7 +94,7 @@ function loadSimd(): Simd | undefined {
     const child = load("./peek.wasm").child as Simd["child"];
     const matcher = load("./match.wasm", { next: needle.next, check });
     return {
-      memory: memory.buffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD,
+      memory: memory.buffer as SharedArrayBuffer, next: needle.next as Simd["next"], collect: needle.collect as Simd["collect"], check, record: RECORD,
       child, bits: BITS, lineEnd: LINE_END, match: matcher.match as Simd["match"], gather: matcher.gather as Simd["gather"],
       ordered: matcher.ordered as Simd["ordered"],
       spec: SPEC, answers: ANSWERS,
