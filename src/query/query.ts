@@ -28,6 +28,8 @@ export interface QueryOptions {
   now?: number | undefined;
   /** Use the plain reader (reference path). */
   plain?: boolean | undefined;
+  /** When a filtered scan reads ahead on a helper thread: see `ScanOptions.readAhead`. */
+  readAhead?: number | undefined;
   onBad?: (report: BadReport) => void;
   /** Filled with the target's title during a timeline query. */
   info?: { title?: string };
@@ -53,7 +55,7 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
   if (options.until !== undefined) filter.until = await resolveWhen(options.until, ctx, "--until");
   const source =
     options.target === undefined
-      ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad })
+      ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead })
       : timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info });
   if (options.limit === undefined && !options.reverse) return yield* source;
   const kept = await lastN(flatten(source), options.limit ?? Infinity);

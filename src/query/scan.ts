@@ -1,6 +1,8 @@
 import type { TraceEvent } from "../event.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { lineBlocks, readEvents, type ReadEvent } from "../store/read.js";
+import { statSync } from "node:fs";
+import { lineBlocks, readEvents, type LineBlock, type ReadEvent } from "../store/read.js";
+import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";
 import { matches, needleFor, type Filter } from "./filter.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
 import { eachCandidate } from "./needle.js";
@@ -25,7 +27,15 @@ export interface ScanOptions {
   plain?: boolean;
   /** Told once per file that had bad lines. */
   onBad?: (report: BadReport) => void;
+  /**
+   * Read the day files ahead on a helper thread when they hold at least this many bytes
+   * (default 64 MiB: below it the thread's start costs more than it saves); 0 hands
+   * the helper every file, Infinity never starts it.
+   */
+  readAhead?: number;
 }
+
+const READ_AHEAD_BYTES = 64 << 20;
 
 /**
  * The events of a store that pass the filter, in (timestamp, id) order within the
@@ -45,9 +55,25 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   const filter = options.filter ?? {};
   const files = listDayFiles(options.dir, { from: filter.since, to: filter.until });
   const pool = createSearchPool();
-  for (const file of files) {
-    yield* reorderBatches(options.plain ? plainFile(file, (e) => matches(filter, e), options.onBad) : fastFile(file, filter, { onBad: options.onBad, pool }));
+  // With `since`, the first file is sought into, by this thread: the helper reads the rest.
+  const from = filter.since !== undefined ? 1 : 0;
+  const ahead = options.plain ? undefined : readAheadFor(files.slice(from), pool, options.readAhead ?? READ_AHEAD_BYTES);
+  try {
+    for (const [i, file] of files.entries()) {
+      if (options.plain) yield* reorderBatches(plainFile(file, (e) => matches(filter, e), options.onBad));
+      else yield* reorderBatches(fastFile(file, filter, { onBad: options.onBad, pool, blocks: i >= from ? ahead?.blocks(i - from) : undefined }));
+    }
+  } finally {
+    ahead?.close();
   }
+}
+
+/** A read-ahead helper when `files` hold at least `min` bytes (plain files; `.gz` are read here). */
+function readAheadFor(files: DayFile[], pool: SearchPool, min: number): ReadAhead | undefined {
+  if (!pool.simd || min === Infinity) return undefined;
+  let bytes = 0;
+  for (const f of files) if (!f.gz && bytes < min) bytes += statSync(f.path, { throwIfNoEntry: false })?.size ?? 0;
+  return files.length > 0 && bytes >= min ? startReadAhead(files, pool, pool.simd.memory, min === 0) : undefined;
 }
 
 
@@ -71,13 +97,15 @@ export interface FileScanOptions {
   end?: number;
   /** Buffers shared by the files of one scan. */
   pool?: SearchPool;
+  /** The file's blocks from a read-ahead helper, instead of reading them here. */
+  blocks?: AsyncIterable<LineBlock> | undefined;
 }
 
 /** The fast reader of one file: matching events a block at a time, in file order. */
 export async function* fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<Hits> {
   const needle = needleFor(filter);
   const bad = createBadLines(file);
-  const start = filter.since !== undefined && !file.gz ? await seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
+  const start = filter.since !== undefined && !file.gz && !options.blocks ? seekTime(file.path, filter.since - REORDER_WINDOW_MS) : 0;
   const pool = options.pool ?? createSearchPool();
   const simd = pool.simd;
   const block = simd && needle ? createBlockMatcher(filter, simd) : undefined;
@@ -87,7 +115,8 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   // The block matcher's lines, gathered over blocks until there are enough to pass on.
   const run = createRunBuilder();
   let blocks = 0;
-  for await (const { buf, end, base } of lineBlocks(file, start, options.end, pool)) {
+  // The helper reads from the file's start: `since` is still applied line by line.
+  for await (const { buf, end, base } of options.blocks ?? lineBlocks(file, start, options.end, pool)) {
     const parse = (s: number, e: number): ReadEvent | undefined => {
       const hit = parseAt(buf, s, e);
       if (!hit) bad.add(base + s);

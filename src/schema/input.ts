@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { createGunzip } from "node:zlib";
 import split2 from "split2";
 import { isEvent, isPlainObject } from "../event.js";
 import { pipeErrors } from "../store/read.js";
@@ -61,7 +60,7 @@ function* tracesOf(where: string, value: unknown, onSkip: OnSkip): Generator<Fou
 /** Opens a path (`-` for stdin) as text, gunzipping `.gz`. */
 export function openInput(path: string, stdin: Readable = process.stdin): NodeJS.ReadableStream {
   const raw = path === "-" ? stdin : createReadStream(path);
-  return path.endsWith(".gz") ? pipeErrors(raw, createGunzip()) : raw;
+  return path.endsWith(".gz") ? pipeErrors(raw, process.getBuiltinModule("node:zlib").createGunzip()) : raw;
 }
 
 /**
