@@ -100,10 +100,12 @@ export function createRunBuilder(): RunBuilder {
   let bytes: Uint8Array = new Uint8Array(0);
   let meta: Uint8Array = new Uint8Array(0);
   let [size, count, last, inOrder] = [0, 0, -Infinity, true];
-  const room = (buf: Uint8Array, need: number): Uint8Array => {
+  // The first buffer is large enough for most runs (`first` bytes): growing copies, and
+  // pages not written to are never touched, so a large one costs no more than a small one.
+  const room = (buf: Uint8Array, need: number, first: number): Uint8Array => {
     if (need <= buf.length) return buf;
     // Not zeroed: only what is copied in is ever read.
-    const bigger = Buffer.allocUnsafe(Math.max(need, buf.length * 2, 64 << 10));
+    const bigger = Buffer.allocUnsafe(Math.max(need, buf.length * 2, first));
     bigger.set(buf);
     return bigger;
   };
@@ -116,10 +118,10 @@ export function createRunBuilder(): RunBuilder {
     },
     add(lines, metas, blockLast) {
       const start = count;
-      bytes = room(bytes, size + lines.length);
+      bytes = room(bytes, size + lines.length, 2 << 20);
       bytes.set(lines, size);
       size += lines.length;
-      meta = room(meta, count * 24 + metas.reduce((n, part) => n + part.length, 0));
+      meta = room(meta, count * 24 + metas.reduce((n, part) => n + part.length, 0), 256 << 10);
       for (const part of metas) {
         meta.set(part, count * 24);
         count += part.length / 24;
