@@ -60,7 +60,7 @@ test("a scan read ahead on the helper thread answers as the plain path, across a
   const cases: QueryOptions[] = [
     { dir, filter: { agent: "haiku-1" } },
     { dir, filter: { primitive: "ops" } },
-    { dir },
+    { dir, filter: { task: "task-1" } },
     { dir, filter: { agent: "haiku-1" }, since: "2026-11-11 12:00", utc: true, now },
   ];
   for (const c of cases) {

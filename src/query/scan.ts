@@ -28,9 +28,10 @@ export interface ScanOptions {
   /** Told once per file that had bad lines. */
   onBad?: (report: BadReport) => void;
   /**
-   * Read the day files ahead on a helper thread when they hold at least this many bytes
-   * (default 64 MiB: below it the thread's start costs more than it saves); 0 hands
-   * the helper every file, Infinity never starts it.
+   * With a value to search for, read the day files ahead on a helper thread when they
+   * hold at least this many bytes (default 64 MiB: below it the thread's start costs
+   * more than it saves); 0 hands the helper every file, Infinity never starts it. A scan
+   * that parses every line gains nothing from it: its reads are a tenth of its time.
    */
   readAhead?: number;
 }
@@ -57,7 +58,7 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   const pool = createSearchPool();
   // With `since`, the first file is sought into, by this thread: the helper reads the rest.
   const from = filter.since !== undefined ? 1 : 0;
-  const ahead = options.plain ? undefined : readAheadFor(files.slice(from), pool, options.readAhead ?? READ_AHEAD_BYTES);
+  const ahead = options.plain || !needleFor(filter) ? undefined : readAheadFor(files.slice(from), pool, options.readAhead ?? READ_AHEAD_BYTES);
   try {
     for (const [i, file] of files.entries()) {
       if (options.plain) yield* reorderBatches(plainFile(file, (e) => matches(filter, e), options.onBad));
@@ -75,7 +76,6 @@ function readAheadFor(files: DayFile[], pool: SearchPool, min: number): ReadAhea
   for (const f of files) if (!f.gz && bytes < min) bytes += statSync(f.path, { throwIfNoEntry: false })?.size ?? 0;
   return files.length > 0 && bytes >= min ? startReadAhead(files, pool, pool.simd.memory, min === 0) : undefined;
 }
-
 
 /** The plain reader of one file: the events `accept` keeps, bad lines told once at the end. */
 export async function* plainFile(file: DayFile, accept: (e: TraceEvent) => boolean, onBad: ScanOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
