@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
-import { createIdSource, dayOf, query, queryNdjson, type QueryOptions, type TraceEvent } from "../src/index.js";
+import { createIdSource, dayOf, query, type QueryOptions, type TraceEvent } from "../src/index.js";
+import { queryText } from "./helpers/query.js";
 import { tempDir } from "./helpers/cli.js";
 import { rng } from "./helpers/rng.js";
 
@@ -117,13 +118,6 @@ function denseStore(dir: string, seed: number): void {
   for (const [day, lines] of days) writeFileSync(join(dir, `${day}.ndjson`), lines.join("\n") + "\n");
 }
 
-/** The query's NDJSON as `trace --json` prints it. */
-async function ndjson(options: QueryOptions): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of queryNdjson({ ...options, onBad: () => undefined })) chunks.push(chunk);
-  return Buffer.concat(chunks).toString();
-}
-
 test("over day files of many blocks, with ties and lines out of order, events and NDJSON are the plain path's", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
@@ -137,12 +131,13 @@ test("over day files of many blocks, with ties and lines out of order, events an
     { dir, filter: { task: "ünïcødé-агент" } },
     { dir, filter: { agent: "haiku-1" }, since: "2026-11-19 23:50", until: "2026-11-20 00:40", utc: true, now },
     { dir, target: "payments" },
+    { dir, filter: { agent: "haiku-1" }, limit: 1500, reverse: true },
   ];
   for (const c of cases) {
     const plain = await run({ ...c, plain: true });
     assert.ok(plain.length > 1000, `${JSON.stringify({ ...c, dir: undefined })} matched enough to say something`);
     assert.deepEqual(await run(c), plain, `events: ${JSON.stringify({ ...c, dir: undefined })}`);
     const lines = plain.filter((_, k) => k % 2 === 0);
-    assert.equal(await ndjson(c), lines.map((l) => l + "\n").join(""), `NDJSON: ${JSON.stringify({ ...c, dir: undefined })}`);
+    assert.equal(await queryText(c), lines.map((l) => l + "\n").join(""), `NDJSON: ${JSON.stringify({ ...c, dir: undefined })}`);
   }
 });

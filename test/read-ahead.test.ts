@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { compressDay, createIdSource, listDayFiles, query, queryNdjson, type QueryOptions, type TraceEvent } from "../src/index.js";
+import { compressDay, createIdSource, listDayFiles, type QueryOptions, type TraceEvent } from "../src/index.js";
+import { queryLines, queryText } from "./helpers/query.js";
 import { lineBlocks } from "../src/store/read.js";
 import { startReadAhead } from "../src/store/read-ahead.js";
 import { createSearchPool } from "../src/query/simd.js";
@@ -40,18 +41,6 @@ async function store(dir: string): Promise<void> {
   await compressDay(join(dir, "2026-11-12.ndjson"));
 }
 
-async function events(options: QueryOptions): Promise<string[]> {
-  const out: string[] = [];
-  for await (const { line } of query({ ...options, onBad: () => undefined })) out.push(line);
-  return out;
-}
-
-async function ndjson(options: QueryOptions): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of queryNdjson({ ...options, onBad: () => undefined })) chunks.push(chunk);
-  return Buffer.concat(chunks).toString();
-}
-
 test("a scan read ahead on the helper thread answers as the plain path, across a compressed day and a line it cannot take", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
@@ -64,10 +53,10 @@ test("a scan read ahead on the helper thread answers as the plain path, across a
     { dir, filter: { agent: "haiku-1" }, since: "2026-11-11 12:00", utc: true, now },
   ];
   for (const c of cases) {
-    const want = await events({ ...c, plain: true });
+    const want = await queryLines({ ...c, plain: true });
     assert.ok(want.length > 1000, JSON.stringify(c.filter));
-    assert.deepEqual(await events({ ...c, readAhead: 0 }), want, `events: ${JSON.stringify({ ...c, dir: undefined })}`);
-    assert.equal(await ndjson({ ...c, readAhead: 0 }), want.map((l) => l + "\n").join(""), `NDJSON: ${JSON.stringify({ ...c, dir: undefined })}`);
+    assert.deepEqual(await queryLines({ ...c, readAhead: 0 }), want, `events: ${JSON.stringify({ ...c, dir: undefined })}`);
+    assert.equal(await queryText({ ...c, readAhead: 0 }), want.map((l) => l + "\n").join(""), `NDJSON: ${JSON.stringify({ ...c, dir: undefined })}`);
   }
 });
 

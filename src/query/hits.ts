@@ -140,6 +140,15 @@ export function createRunBuilder(): RunBuilder {
   };
 }
 
+/**
+ * A hit that holds only its own bytes: a checked line keeps its whole run alive (up to
+ * 2 MiB), which matters when many are kept for long, as `-n` does.
+ */
+export function detach(hit: ReadEvent): ReadEvent {
+  if (!(hit instanceof CheckedLine)) return hit;
+  return new CheckedLine(Buffer.from(hit.bytes.subarray(hit.start, hit.end + 1)), 0, hit.end - hit.start, hit.timestamp);
+}
+
 /** Hits in order: events, or a run of checked lines. */
 export type Hits = ReadEvent[] | CheckedRun;
 

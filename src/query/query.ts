@@ -4,7 +4,7 @@ import type { BadReport } from "./lines.js";
 import { resolveWhen } from "./resolve.js";
 import { scanBatches } from "./scan.js";
 import { timelineBatches } from "./timeline.js";
-import type { Hits } from "./hits.js";
+import { detach, type Hits } from "./hits.js";
 import { toNdjson } from "../format/ndjson.js";
 import { flatten } from "./reorder.js";
 
@@ -58,10 +58,9 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
       ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead })
       : timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info });
   if (options.limit === undefined && !options.reverse) return yield* source;
-  const kept = await lastN(flatten(source), options.limit ?? Infinity);
+  const kept = await lastN(flatten(source), options.limit ?? Infinity, detach);
   yield options.reverse ? kept.reverse() : kept;
 }
-
 
 /**
  * The query's stored lines as NDJSON, a chunk of bytes at a time: what `trace --json`
@@ -74,8 +73,8 @@ export async function* queryNdjson(options: QueryOptions): AsyncGenerator<Buffer
   for await (const hits of queryBatches(options)) if (hits.length > 0) yield toNdjson(hits);
 }
 
-/** The last `n` items of a stream, in order, holding at most `n` at a time. */
-async function lastN<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {
+/** The last `n` items of a stream, in order, holding at most `n` at a time (each as `keep` makes it). */
+async function lastN<T>(source: AsyncIterable<T>, n: number, keep: (item: T) => T = (item) => item): Promise<T[]> {
   const ring: T[] = [];
   if (n <= 0) {
     for await (const _ of source);
@@ -83,9 +82,9 @@ async function lastN<T>(source: AsyncIterable<T>, n: number): Promise<T[]> {
   }
   let at = 0;
   for await (const item of source) {
-    if (ring.length < n) ring.push(item);
+    if (ring.length < n) ring.push(keep(item));
     else {
-      ring[at] = item;
+      ring[at] = keep(item);
       at = (at + 1) % n;
     }
   }
