@@ -10,7 +10,7 @@ import type { CheckFn } from "./event-check.js";
 
 /** The SIMD search over block buffers that live in its WebAssembly memory. */
 export interface Simd {
-  /** The WebAssembly memory's bytes, where its buffers live. */
+  /** The WebAssembly memory's bytes, where its buffers live: shared, so that the read-ahead thread can fill them. */
   memory: SharedArrayBuffer;
   next(from: number, end: number, o1: number, b1: number, o2: number, b2: number, b3: number): number;
   collect(from: number, end: number, o1: number, b1: number, o2: number, b2: number, out: number, max: number): number;
