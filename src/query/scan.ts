@@ -114,7 +114,7 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
   const hits = createBlockHits();
   // The block matcher's lines, gathered over blocks until there are enough to pass on.
   const run = createRunBuilder();
-  let blocks = 0;
+  let gathered = 0;
   // The helper reads from the file's start: `since` is still applied line by line.
   for await (const { buf, end, base } of options.blocks ?? lineBlocks(file, start, options.end, pool)) {
     const parse = (s: number, e: number): ReadEvent | undefined => {
@@ -127,7 +127,7 @@ export async function* fastFile(file: DayFile, filter: Filter, options: FileScan
       const events = block(buf, end, pool.tune(needle, buf.subarray(0, end)), parse, run);
       if (events && run.count > 0) yield run.take();
       if (events && events.length > 0) yield events;
-      if (run.count > 0 && (++blocks % JOIN_BLOCKS === 0 || run.size >= JOIN_BYTES)) yield run.take();
+      if (run.count > 0 && (++gathered % JOIN_BLOCKS === 0 || run.size >= JOIN_BYTES)) yield run.take();
       continue;
     }
     // A block the matcher cannot take (a long line's buffer is outside its memory): what it gathered goes first.

@@ -7,7 +7,7 @@
  * longer than half a slot, a read error), the main thread reads on from where it did.
  */
 import type { DayFile } from "./layout.js";
-import { lineBlocks, type BlockPool, type LineBlock } from "./read.js";
+import { BLOCKS_PER_TURN, lineBlocks, type BlockPool, type LineBlock } from "./read.js";
 
 /** The blocks of a scan's files, from the helper where it reads them. */
 export interface ReadAhead {
@@ -90,7 +90,7 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
         return yield* lineBlocks(files[i]!, at, Infinity, pool);
       }
       // As `lineBlocks`: a turn of the event loop every few blocks.
-      if (n % 16 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (n % BLOCKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
     }
   }
   const stop = (): void => {

@@ -41,7 +41,7 @@ export async function* lineBlocks(file: DayFile, start = 0, end = Infinity, pool
 }
 
 /** Blocks read between two turns of the event loop: a long scan must not starve timers and signals. */
-const BLOCKS_PER_TURN = 16;
+export const BLOCKS_PER_TURN = 16;
 
 async function* plainBlocks(path: string, start: number, end: number, pool: BlockPool): AsyncGenerator<LineBlock> {
   // Synchronous reads: from the page cache a 1 MiB read is a copy, and an await on the
