@@ -22,12 +22,14 @@ await build({
   target: "node20",
   outfile: join(outdir, "main.cjs"),
   logLevel: "warning",
-  // simd.ts finds its .wasm files beside the module that loads them: here, the bundle.
+  // wasm/load.ts finds its .wasm files beside the module that loads it: here, the bundle.
   define: { "import.meta.url": "__bundleUrl" },
   // The build id ties the code cache below to this bundle (bin/load.cjs).
   banner: { js: `//build:${randomBytes(16).toString("hex")}\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
 });
-for (const wasm of ["needle.wasm", "event-check.wasm", "peek.wasm", "match.wasm"]) copyFileSync(join(root, "build/src/query", wasm), join(outdir, wasm));
+// The WebAssembly modules are found beside the module that loads them: here, the bundle.
+const { WASM_MODULES } = await import(join(root, "build/src/engine/wasm/modules.js"));
+for (const { name } of WASM_MODULES) copyFileSync(join(root, "build/src/engine/wasm", `${name}.wasm`), join(outdir, `${name}.wasm`));
 
 // V8's code cache for the bundle, written after a few typical commands ran on the
 // example store: each start then skips compiling what they used (bin/load.cjs).

@@ -1,11 +1,10 @@
 import { UsageError } from "../errors.js";
-import { compareEvents, type TraceEvent } from "../event.js";
+/** What `--causality` names: a full id, a unique id suffix, or a target. */
+import { createSearchPool, eachCandidate, parseAt, toNeedle } from "../engine/index.js";
+import { compareEvents, type TraceEvent } from "../event/envelope.js";
+import { findById, findFirstOwn } from "../query/lookup.js";
 import { listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
-import { parseAt } from "../query/lines.js";
-import { eachCandidate, toNeedle } from "../query/needle.js";
-import { createSearchPool } from "../query/simd.js";
-import { findById, findFirstOwn } from "../query/lookup.js";
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ID_SUFFIX = /^[0-9a-f-]{8,}$/;

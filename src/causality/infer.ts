@@ -1,4 +1,5 @@
-import { compareEvents, type TraceEvent } from "../event.js";
+/** Inferred causes (`--infer`): the same agent's previous event of the same session. */
+import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { listDayFiles } from "../store/layout.js";
 import { fastFile } from "../query/scan.js";
 

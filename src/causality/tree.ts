@@ -1,10 +1,9 @@
-import { compareEvents, type TraceEvent } from "../event.js";
+/** The cause → effect tree around an event: the walk up to its root, then everything below. */
+import { createBadLines, createIdHashes, createSearchPool, eachLine, maybeChildren, parseAt, type BadReport, type SearchPool } from "../engine/index.js";
+import { compareEvents, type TraceEvent } from "../event/envelope.js";
+import { findById } from "../query/lookup.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
-import { createSearchPool, type SearchPool } from "../query/simd.js";
-import { createBadLines, eachLine, parseAt, type BadReport } from "../query/lines.js";
-import { createIdHashes, maybeChildren } from "../query/peek.js";
-import { findById } from "../query/lookup.js";
 import { findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
 

@@ -1,6 +1,6 @@
 import { causality } from "../causality/tree.js";
-import { formatBadReport } from "../query/scan.js";
-import { parseAge } from "../store/prune.js";
+import { formatBadReport } from "../format/bad-report.js";
+import { parseAge } from "../time.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { renderTree, treeToJson } from "../format/tree.js";
 import { parseCount, type Parsed } from "./args.js";

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
-import { isPlainObject } from "../event.js";
-import { emit } from "../store/write.js";
+import { isPlainObject } from "../event/envelope.js";
+import { emit } from "../writers.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 

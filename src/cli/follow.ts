@@ -1,6 +1,6 @@
 import { follow } from "../query/follow.js";
 import { resolveWhen } from "../query/resolve.js";
-import { formatBadReport } from "../query/scan.js";
+import { formatBadReport } from "../format/bad-report.js";
 import { renderRow } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import { parseCount, type Parsed } from "./args.js";

@@ -1,6 +1,7 @@
 import { UsageError } from "../errors.js";
 import { readStoreConfig, writeStoreConfig } from "../store/config.js";
-import { DEFAULT_RETENTION, parseAge, prune, type PruneAction } from "../store/prune.js";
+import { DEFAULT_RETENTION, prune, type PruneAction } from "../retention/prune.js";
+import { parseAge } from "../time.js";
 import type { Parsed } from "./args.js";
 import { requireStore, type CliContext } from "./context.js";
 

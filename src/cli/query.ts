@@ -1,13 +1,12 @@
+import { eventsOf } from "../engine/index.js";
 import { UsageError } from "../errors.js";
-import type { Parsed } from "./args.js";
-import { parseCount } from "./args.js";
-import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
-import { formatBadReport } from "../query/scan.js";
-import type { Filter } from "../query/filter.js";
-import { renderRow, timelineHeader } from "../format/timeline.js";
-import { eventsOf } from "../query/hits.js";
-import { createStyle, wantsColour } from "../format/text.js";
+import { formatBadReport } from "../format/bad-report.js";
 import type { View } from "../format/describe.js";
+import { createStyle, wantsColour } from "../format/text.js";
+import { renderRow, timelineHeader } from "../format/timeline.js";
+import type { Filter } from "../query/filter.js";
+import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
+import { parseCount, type Parsed } from "./args.js";
 import { requireStore, type CliContext } from "./context.js";
 
 /** The plain filters named on the command line. */

@@ -1,4 +1,4 @@
-import type { TraceEvent } from "../event.js";
+import type { TraceEvent } from "../event/envelope.js";
 import { clip } from "./text.js";
 
 /** Whose view a timeline takes: the focus is left out of each description. */

@@ -1,4 +1,4 @@
-import type { TraceEvent } from "../event.js";
+import type { TraceEvent } from "../event/envelope.js";
 import { describe, type View } from "./describe.js";
 import { escapeControl, formatTime, type Style } from "./text.js";
 

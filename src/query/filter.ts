@@ -1,5 +1,6 @@
-import type { TraceEvent } from "../event.js";
-import { toNeedle, type Needle } from "./needle.js";
+/** The query's filters: what each means for an event, and their compilation into the engine's byte filter. */
+import { createByteFilter, type ByteFilter, type EventField } from "../engine/index.js";
+import type { TraceEvent } from "../event/envelope.js";
 
 /** The plain filters of a query; every one given must hold. */
 export interface Filter {
@@ -41,16 +42,29 @@ export function matches(f: Filter, e: TraceEvent): boolean {
 }
 
 /**
- * The byte needle that every line able to match must contain (alternate spellings
- * are searched for beside it), or undefined when the filter has no exact string
- * value to look for.
+ * The filter as the engine takes it: each named value a field/value byte pair (a
+ * channel is also `primitive` "bridge"), `own` for a target's own events, the time
+ * range, the needle (the first value every match must spell), and `matches` as the
+ * exact test. A new filter field is one pair here; the engine compares any field.
  *
  * @example
- * needleFor({ agent: "haiku-1" }); // the bytes '"haiku-1"'
+ * const bf = toByteFilter({ agent: "haiku-1", since: Date.now() - 3_600_000 });
  */
-export function needleFor(f: Filter): Needle | undefined {
-  const value = f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive;
-  // Bad UTF-8 in a line decodes to U+FFFD: no byte needle can stand for that character.
-  if (value === undefined || value.includes("\uFFFD")) return undefined;
-  return toNeedle(Buffer.from(JSON.stringify(value)));
+export function toByteFilter(f: Filter): ByteFilter {
+  const pairs: [EventField, string | undefined][] = [
+    ["id", f.id],
+    ["agent_id", f.agent],
+    ["target_id", f.task],
+    ["target_id", f.channel],
+    ["primitive", f.channel !== undefined ? "bridge" : undefined],
+    ["primitive", f.primitive],
+  ];
+  return createByteFilter({
+    pairs: pairs.filter((p): p is [EventField, string] => p[1] !== undefined),
+    own: f.own,
+    needle: f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive,
+    since: f.since,
+    until: f.until,
+    accept: (e) => matches(f, e),
+  });
 }

@@ -1,14 +1,15 @@
+/** Following a store like `tail -F`: the backlog, then every line appended, once. */
 import { stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import { parseEventLine } from "../event.js";
+import type { BadReport } from "../engine/index.js";
+import { parseEventLine } from "../event/envelope.js";
 import { dayOf, listDayFiles, parseDayFileName } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
+import { createTailer } from "../store/tail.js";
 import { matches, type Filter } from "./filter.js";
-import type { BadReport } from "./lines.js";
 import { fastFile } from "./scan.js";
-import { createTailer } from "./tail.js";
 import { isOwnEvent, timeline } from "./timeline.js";
 
 /** What to follow and how. */

@@ -1,6 +1,7 @@
-import { compareEvents, type TraceEvent } from "../event.js";
+/** Finding single events in a store: by id, a target's first, an agent's last wake. */
+import { createSearchPool, type SearchPool } from "../engine/index.js";
+import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
-import { createSearchPool, type SearchPool } from "./simd.js";
 import type { Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
 

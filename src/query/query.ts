@@ -1,12 +1,11 @@
+/** A query as the command line states it: time words resolved, a timeline or a scan, then -n and --reverse. */
+import { detach, toNdjson, type BadReport, type Hits } from "../engine/index.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
-import type { BadReport } from "./lines.js";
+import { flatten } from "./reorder.js";
 import { resolveWhen } from "./resolve.js";
 import { scanBatches } from "./scan.js";
 import { timelineBatches } from "./timeline.js";
-import { detach, type Hits } from "./hits.js";
-import { toNdjson } from "../format/ndjson.js";
-import { flatten } from "./reorder.js";
 
 /** A query as the command line states it. */
 export interface QueryOptions {
@@ -15,7 +14,7 @@ export interface QueryOptions {
   target?: string | undefined;
   /** Plain filters; `since`/`until` here are ignored in favour of the WHEN texts below. */
   filter?: Omit<Filter, "since" | "until">;
-  /** WHEN expressions (DESIGN §5). */
+  /** WHEN expressions (see `parseWhen`). */
   since?: string | undefined;
   until?: string | undefined;
   /** Only the last N matching events. */

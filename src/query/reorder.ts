@@ -1,6 +1,7 @@
-import { compareEvents } from "../event.js";
+/** Time order for a stream of hits: a window that releases what can no longer be overtaken. */
+import { CheckedLine, CheckedRun, eventsOf, type Hits } from "../engine/index.js";
+import { compareEvents } from "../event/envelope.js";
 import type { ReadEvent } from "../store/read.js";
-import { CheckedLine, CheckedRun, eventsOf, type Hits } from "./hits.js";
 
 /**
  * How far out of order lines may reach their day file (several writers take the time,

@@ -1,6 +1,7 @@
+/** WHEN expressions resolved against the store: `last wake`, `when TARGET created`. */
 import { UsageError } from "../errors.js";
+import { parseWhen, type TimeContext, type When } from "../time.js";
 import { findFirstOwn, findLastWake } from "./lookup.js";
-import { parseWhen, type TimeContext, type When } from "./time.js";
 
 /** What resolving `last wake` and `when X created` may look at. */
 export interface ResolveContext extends TimeContext {

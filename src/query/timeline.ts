@@ -1,13 +1,10 @@
+/** A target's timeline: its own events and their descendants, in one pass over the store. */
+import { candidateLines, createBadLines, createIdHashes, createSearchPool, maybeChildren, parseAt, valueNeedle, type BadReport, type Hits, type IdHashes, type Needle, type SearchPool } from "../engine/index.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
-import { plainFile, type FileScanOptions } from "./scan.js";
-import { matches, needleFor, type Filter } from "./filter.js";
-import { createBadLines, parseAt, type BadReport } from "./lines.js";
-import { candidateLines } from "./needle.js";
-import { createSearchPool, type SearchPool } from "./simd.js";
-import { createIdHashes, maybeChildren, type IdHashes } from "./peek.js";
-import type { Hits } from "./hits.js";
+import { matches, type Filter } from "./filter.js";
 import { flatten, reorderBatches } from "./reorder.js";
+import { plainFile, type FileScanOptions } from "./scan.js";
 
 /** A target's timeline: its own events and everything they caused. */
 export interface TimelineOptions {
@@ -32,7 +29,7 @@ export function isOwnEvent(target: string, agent: string | null | undefined, tar
 }
 
 /**
- * The timeline of DESIGN §5: events whose `target_id` or `agent_id` is the target,
+ * The timeline (docs/format.md): events whose `target_id` or `agent_id` is the target,
  * and their descendants through `parent_event_id`, in time order. One pass over the
  * store in file order (a parent is written before any child names it).
  *
@@ -61,11 +58,13 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   };
   const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
+  // A target holding U+FFFD has no byte needle: bad UTF-8 decodes to it too.
+  const needle = valueNeedle(options.target);
   // Membership needs every day (a cause may be older than the range); output does not.
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
-    const hits = options.plain
+    const hits = options.plain || !needle
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
-      : fastMembers(file, options.target, isMember, hashes, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}) });
+      : fastMembers(file, needle, isMember, hashes, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}) });
     yield* reorderBatches(hits, keep);
   }
 }
@@ -79,11 +78,10 @@ type IsMember = (agent: string | null | undefined, target: string | null | undef
  * the caller updates membership before the next block; within a block, the block's own
  * ids count too.
  */
-async function* fastMembers(file: DayFile, target: string, isMember: IsMember, hashes: IdHashes, options: FileScanOptions & { pool: SearchPool }): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, needle: Needle, isMember: IsMember, hashes: IdHashes, options: FileScanOptions & { pool: SearchPool }): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
-  const needle = needleFor({ agent: target })!;
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
   const pool = options.pool;
   for await (const { buf, end, base } of lineBlocks(file, 0, options.end, pool)) {

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
-import { isPlainObject } from "../event.js";
+import { isPlainObject } from "../event/envelope.js";
 
 /** The store's own settings, kept beside the day files (not a day file, so never read as one). */
 export interface StoreConfig {

@@ -1,5 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
-import { parseEventLine, type TraceEvent } from "../event.js";
+import { parseEventLine, type TraceEvent } from "../event/envelope.js";
 import type { DayFile } from "./layout.js";
 
 /** A run of whole lines: `buf[0, end)` ends at a newline (or at the end of the file). */

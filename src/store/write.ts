@@ -1,8 +1,10 @@
 import { closeSync, constants, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
-import { createSerializer, makeEvent, type EventInput, type TraceEvent } from "../event.js";
-import { createIdSource } from "./id.js";
+import type { EventInput, TraceEvent } from "../event/envelope.js";
+import { createIdSource } from "../event/id.js";
+import { makeEvent } from "../event/make.js";
+import { createSerializer } from "../event/serialize.js";
 import { createDayLookup, dayFilePath, resolveStoreDir } from "./layout.js";
-import { startAutoPrune } from "./retention-auto.js";
+
 
 /** Options shared by the writers. */
 export interface WriterOptions {
@@ -125,45 +127,30 @@ function createSinks(dir: string): { get(day: string): DaySink; closeAll(): void
 
 /**
  * Opens a synchronous writer. An event `emit` returned is in the file (page cache).
+ * `tick` hears the time of each emit (automatic retention listens there, a layer up).
  *
  * @example
- * const w = openWriter({ dir: ".space/trace" });
+ * const w = openStoreWriter({ dir: ".space/trace" });
  * const e = w.emit({ primitive: "ops", event_type: "create_task", agent_id: "zealot-1", target_id: "task-1" });
  * w.close();
  */
-export function openWriter(options: WriterOptions = {}): Writer {
+export function openStoreWriter(options: WriterOptions = {}, tick?: (now: number) => void): Writer {
   const dir = resolveStoreDir({ dir: options.dir });
   const sinks = createSinks(dir);
   const encode = createEncoder();
   const dayOf = createDayLookup();
-  const autoPrune = startAutoPrune(dir);
   return {
     emit(input) {
       const now = Date.now();
       const { event, line } = encode(input, now);
       appendBytes(sinks.get(dayOf(event.timestamp)), line, now, options.fsync === true);
-      autoPrune.tick(now);
+      tick?.(now);
       return event;
     },
     close() {
       sinks.closeAll();
     },
   };
-}
-
-/**
- * Writes one event and closes the file: the simple call for scripts and one-off use.
- *
- * @example
- * const { id } = emit({ primitive: "bridge", event_type: "send", agent_id: "haiku-1", target_id: "payments" });
- */
-export function emit(input: EventInput, options: WriterOptions = {}): TraceEvent {
-  const writer = openWriter(options);
-  try {
-    return writer.emit(input);
-  } finally {
-    writer.close();
-  }
 }
 
 /** A buffered writer: events reach the file on `flush`, `close` or process exit. */

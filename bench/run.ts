@@ -1,0 +1,211 @@
+/**
+ * `npm run bench`: generates stores, then measures trace beside jq and ripgrep in the
+ * same run. Prints one table of ratios and writes it as JSON. Flags: --days N,
+ * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import minimist from "minimist";
+import ndjson from "ndjson";
+import split2 from "split2";
+import { openWriter } from "../src/index.js";
+import { BIN, have, ROOT } from "../test/helpers/cli.js";
+import { generateStore, generateTree } from "./generate.js";
+
+const args = minimist(process.argv.slice(2), { boolean: ["quick"], string: ["out"] });
+const quick = args.quick === true;
+const DAYS = Number(args.days ?? 30);
+const PER_DAY = Number(args["per-day"] ?? (quick ? 2_000 : 40_000));
+const RUNS = Number(args.runs ?? (quick ? 2 : 5));
+const OUT = args.out ?? join(ROOT, "bench-out");
+const WORK = join(tmpdir(), "trace-bench");
+const END = Date.now();
+
+interface Timing {
+  ms: number;
+  rssMb: number | undefined;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const hasTime = have("/usr/bin/time");
+
+/** Runs a shell command once with output to /dev/null: wall time and peak RSS. */
+function runOnce(command: string): { ms: number; rssMb: number | undefined } {
+  const wrapped = hasTime ? `/usr/bin/time -f '%M' sh -c ${JSON.stringify(command + " > /dev/null")}` : `${command} > /dev/null`;
+  const t0 = performance.now();
+  const r = spawnSync("sh", ["-c", wrapped], { encoding: "utf8", maxBuffer: 1 << 26 });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${command}: exit ${r.status}: ${r.stderr}`);
+  const kb = Number(r.stderr.trim().split("\n").at(-1));
+  return { ms, rssMb: hasTime && Number.isFinite(kb) ? kb / 1024 : undefined };
+}
+
+/**
+ * Runs the commands in turn, `runs` rounds: each gets its median wall time and peak
+ * RSS. Taking turns matters on a shared VM, whose speed drifts by tens of percent
+ * over a minute: two commands timed a minute apart would compare the drift.
+ */
+function measureAll(commands: string[], runs = RUNS): Timing[] {
+  const seen = commands.map(() => ({ times: [] as number[], rss: [] as number[] }));
+  for (let i = 0; i < runs; i++) {
+    commands.forEach((command, k) => {
+      const { ms, rssMb } = runOnce(command);
+      seen[k]!.times.push(ms);
+      if (rssMb !== undefined) seen[k]!.rss.push(rssMb);
+    });
+  }
+  return seen.map(({ times, rss }) => ({ ms: median(times), rssMb: rss.length > 0 ? Math.max(...rss) : undefined }));
+}
+
+/** `measureAll` of one command. */
+const measure = (command: string, runs = RUNS): Timing => measureAll([command], runs)[0]!;
+
+const sizeMb = (dir: string): number => readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0) / 2 ** 20;
+const trace = (dir: string, rest: string): string => `${JSON.stringify(BIN)} --dir ${JSON.stringify(dir)} ${rest}`;
+/** A bare Node start, as `trace` starts it: without NODE_EXTRA_CA_CERTS (see bin/trace). */
+const bareNode = `env -u NODE_EXTRA_CA_CERTS ${JSON.stringify(process.execPath)} -e 0`;
+
+/** Follow latency: append one line, time until `trace -f` prints it; 1,000 times. */
+async function followLatency(dir: string, n: number): Promise<{ median: number; p99: number }> {
+  mkdirSync(dir, { recursive: true });
+  const child = spawn(BIN, ["-f", "--json", "-n", "0", "--dir", dir]);
+  let buffered = "";
+  let waiting: ((line: string) => void) | undefined;
+  child.stdout.setEncoding("utf8").on("data", (d: string) => {
+    buffered += d;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) !== -1) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      waiting?.(line);
+    }
+  });
+  await new Promise((r) => setTimeout(r, 700));
+  const w = openWriter({ dir });
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const seen = new Promise<string>((resolve) => (waiting = resolve));
+    const t0 = performance.now();
+    w.emit({ primitive: "ops", event_type: "ping", metadata: { i } });
+    await seen;
+    lat.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  w.close();
+  child.kill("SIGINT");
+  lat.sort((a, b) => a - b);
+  return { median: lat[Math.floor(n / 2)]!, p99: lat[Math.floor(n * 0.99)]! };
+}
+
+/** The ndjson package against split2 + JSON.parse on one day file, in process (why the reader does not use ndjson). */
+async function readers(dir: string): Promise<Row> {
+  const file = join(dir, readdirSync(dir).sort()[0]!);
+  const time = async (run: () => Promise<number>): Promise<number> => {
+    const t0 = performance.now();
+    await run();
+    return performance.now() - t0;
+  };
+  const viaNdjson = await time(async () => {
+    let n = 0;
+    for await (const _ of createReadStream(file).pipe(ndjson.parse({ strict: false }))) n++;
+    return n;
+  });
+  const viaSplit2 = await time(async () => {
+    let n = 0;
+    for await (const line of createReadStream(file).pipe(split2()) as AsyncIterable<string>) if (line && JSON.parse(line)) n++;
+    return n;
+  });
+  return { case: "one day file: ndjson.parse vs split2 + JSON.parse", ours: viaSplit2, theirs: viaNdjson, vs: "ndjson", ratio: viaNdjson / viaSplit2, note: "ndjson / split2: no faster, and it cannot say where a bad line was" };
+}
+
+/** One line of the table: ours beside theirs. */
+interface Row {
+  case: string;
+  ours: number;
+  theirs?: number;
+  vs?: string;
+  ratio?: number;
+  rssMb?: number | undefined;
+  note?: string;
+}
+
+async function main(): Promise<void> {
+  mkdirSync(WORK, { recursive: true });
+  const main30 = join(WORK, `store-${DAYS}d-${PER_DAY}`);
+  const hist30 = join(WORK, "since-30d");
+  const hist300 = join(WORK, "since-300d");
+  console.log(`generating ${DAYS} days × ${PER_DAY} events …`);
+  let t0 = performance.now();
+  const events = generateStore({ dir: main30, days: DAYS, perDay: PER_DAY, end: END });
+  console.log(`  ${events} events, ${sizeMb(main30).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  generateStore({ dir: hist30, days: 30, perDay: 5_000, end: END, seed: 7 });
+  generateStore({ dir: hist300, days: 300, perDay: 5_000, end: END, seed: 7 });
+  // Written back before timing, so that no query competes with the flush of 400 MB.
+  spawnSync("sync");
+  const files = readdirSync(main30).map((f) => JSON.stringify(join(main30, f))).join(" ");
+  const rows: Row[] = [];
+  const agent = "agent-7";
+
+  const filter = trace(main30, `--agent ${agent} --json`);
+  if (!have("jq") && !have("rg")) {
+    const ours = measure(filter);
+    rows.push({ case: "agent filter (jq and rg not installed)", ours: ours.ms, rssMb: ours.rssMb });
+  }
+  if (have("jq")) {
+    const [mine, jq] = measureAll([filter, `jq -c 'select(.agent_id=="${agent}")' ${files}`], Math.min(RUNS, 3));
+    rows.push({ case: "agent filter", ours: mine!.ms, theirs: jq!.ms, vs: "jq", ratio: jq!.ms / mine!.ms, rssMb: mine!.rssMb, note: "jq time / ours (higher is better)" });
+  }
+  if (have("rg")) {
+    const rgArgs = `-N --no-filename -F '"agent_id":"${agent}"' ${JSON.stringify(main30)}`;
+    const [mine, rg, rg1, bare] = measureAll([filter, `rg ${rgArgs}`, `rg -j1 ${rgArgs}`, bareNode]);
+    rows.push({ case: "agent filter", ours: mine!.ms, theirs: rg!.ms, vs: "rg", ratio: mine!.ms / rg!.ms, rssMb: mine!.rssMb, note: "ours / rg (lower is better)" });
+    rows.push({ case: "agent filter", ours: mine!.ms, theirs: rg1!.ms, vs: "rg -j1", ratio: mine!.ms / rg1!.ms, note: "ours / rg on one thread" });
+    rows.push({ case: "agent filter less Node's start-up", ours: mine!.ms - bare!.ms, theirs: rg!.ms, vs: "rg", ratio: (mine!.ms - bare!.ms) / rg!.ms, note: "the scan itself / rg" });
+  }
+  const [plain, scan] = measureAll([trace(main30, `--agent ${agent} --json --plain`), filter], Math.min(RUNS, 3));
+  rows.push({ case: "agent filter, plain path (split2 + JSON.parse)", ours: plain!.ms, theirs: scan!.ms, vs: "fast path", ratio: plain!.ms / scan!.ms, rssMb: plain!.rssMb, note: "plain / fast" });
+  const [timeline, tree, scan2] = measureAll([trace(main30, "task-42 --json"), trace(main30, "--causality task-42 --json --depth 3"), filter]);
+  rows.push({ case: "target timeline (trace task-42)", ours: timeline!.ms, theirs: scan2!.ms, vs: "agent scan", ratio: timeline!.ms / scan2!.ms, rssMb: timeline!.rssMb, note: "timeline / scan" });
+  rows.push({ case: "--causality task-42", ours: tree!.ms, theirs: scan2!.ms, vs: "agent scan", ratio: tree!.ms / scan2!.ms, rssMb: tree!.rssMb, note: "tree / scan (target ≤ 2)" });
+  rows.push(await readers(main30));
+  const treeDir = join(WORK, "tree-100k");
+  generateTree(treeDir, quick ? 10_000 : 100_000, END);
+  const [bigTree, treeScan] = measureAll([trace(treeDir, "--causality tree-root --depth 3"), trace(treeDir, "--agent agent-7 --json")]);
+  rows.push({ case: `--causality over a ${quick ? "10,000" : "100,000"}-event tree, --depth 3`, ours: bigTree!.ms, theirs: treeScan!.ms, vs: "agent scan", ratio: bigTree!.ms / treeScan!.ms, rssMb: bigTree!.rssMb, note: "tree / scan of the same store" });
+  const [since300, since30] = measureAll([trace(hist300, '--since "2h ago" --json'), trace(hist30, '--since "2h ago" --json')]);
+  rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300!.ms, theirs: since30!.ms, vs: "30 days", ratio: since300!.ms / since30!.ms, rssMb: since300!.rssMb, note: "target ≤ 1.2" });
+  const all = measure(trace(main30, "--json"), Math.min(RUNS, 3));
+  rows.push({ case: "whole store, no filter (peak RSS)", ours: all.ms, rssMb: all.rssMb });
+
+  const emitDir = join(WORK, "emit");
+  spawnSync("sync");
+  const emitRun = spawnSync(process.execPath, [join(ROOT, "build/test/bench/emit-rate.js"), emitDir], { encoding: "utf8" });
+  const rates = JSON.parse(emitRun.stdout) as { sync: number; batch: number; ids: number; pkgIds: number };
+  rows.push({ case: "library emit (sync), events/s", ours: rates.sync, note: "target ≥ 250,000" });
+  rows.push({ case: "batch writer, events/s", ours: rates.batch, note: "target ≥ 800,000" });
+  rows.push({ case: "ids/s: our UUIDv7 vs uuidv7 package", ours: rates.ids, theirs: rates.pkgIds, vs: "uuidv7", ratio: rates.ids / rates.pkgIds });
+  const [cli, bare, asIs] = measureAll([`${JSON.stringify(BIN)} emit ops tick --dir ${JSON.stringify(emitDir)}`, bareNode, `${JSON.stringify(process.execPath)} -e 0`], 15);
+  rows.push({ case: "trace emit per call vs node -e 0", ours: cli!.ms, theirs: bare!.ms, vs: "node -e 0", ratio: cli!.ms / bare!.ms, rssMb: cli!.rssMb, note: "target < 2" });
+  if (process.env.NODE_EXTRA_CA_CERTS) {
+    rows.push({ case: "node -e 0 with this environment's NODE_EXTRA_CA_CERTS", ours: asIs!.ms, theirs: bare!.ms, vs: "without", ratio: asIs!.ms / bare!.ms, note: "what bin/trace saves each start" });
+  }
+  const follow = await followLatency(join(WORK, "follow"), quick ? 100 : 1000);
+  rows.push({ case: "follow latency median (ms)", ours: follow.median });
+  rows.push({ case: "follow latency p99 (ms)", ours: follow.p99, note: "target < 100" });
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`\nmachine: ${machine}; store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; median of ${RUNS} runs\n`);
+  console.log("| case | ours | theirs | ratio | peak RSS | note |\n|---|---:|---:|---:|---:|---|");
+  const fmt = (n: number | undefined): string => (n === undefined ? "" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(n < 10 ? 2 : 0));
+  for (const r of rows) {
+    console.log(`| ${r.case} | ${fmt(r.ours)} | ${r.theirs === undefined ? "" : `${fmt(r.theirs)} (${r.vs})`} | ${r.ratio === undefined ? "" : r.ratio.toFixed(2) + "×"} | ${r.rssMb === undefined ? "" : r.rssMb.toFixed(0) + " MB"} | ${r.note ?? ""} |`);
+  }
+  console.log("\ntimes in ms unless the case says otherwise");
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, "bench.json"), JSON.stringify({ machine, events, days: DAYS, perDay: PER_DAY, runs: RUNS, rows }, null, 2) + "\n");
+  console.log(`written to ${join(OUT, "bench.json")}`);
+}
+
+await main();

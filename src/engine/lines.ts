@@ -1,0 +1,90 @@
+/** The lines of a block: visiting them, parsing one, and the bad-line report a file gets once. */
+import { createReadStream } from "node:fs";
+import { parseEventLine, type TraceEvent } from "../event/envelope.js";
+import type { DayFile } from "../store/layout.js";
+import { gunzipFile } from "../store/read.js";
+
+/**
+ * Calls `fn(start, end)` for each non-empty line of `buf[from, end)`, newline and `\r`
+ * excluded, stopping after `limit` lines; returns where the next line starts.
+ * `nextNewline` finds newlines (a SIMD `pairCursor` where the block allows it).
+ */
+export function eachLine(
+  buf: Buffer,
+  end: number,
+  fn: (start: number, stop: number) => void,
+  from = 0,
+  limit = Infinity,
+  nextNewline: (from: number) => number = (at) => buf.indexOf(0x0a, at),
+): number {
+  let s = from;
+  for (let n = 0; s < end && n < limit; n++) {
+    let nl = nextNewline(s);
+    if (nl === -1 || nl > end) nl = end;
+    const stop = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+    if (stop > s) fn(s, stop);
+    s = nl + 1;
+  }
+  return s;
+}
+
+/** Parses `buf[start, end)` as an event; undefined for a bad line. */
+export function parseAt(buf: Buffer, start: number, end: number): { event: TraceEvent; line: string } | undefined {
+  const line = buf.toString("utf8", start, end);
+  const event = parseEventLine(line);
+  return event ? { event, line } : undefined;
+}
+
+/** Bad lines of one file, reported once when the file is done. */
+export interface BadReport {
+  file: string;
+  count: number;
+  /** 1-based line numbers of the first few. */
+  lines: number[];
+}
+
+const REPORT_LINES = 5;
+
+/**
+ * Collects the byte offsets of bad lines while a file is scanned; `finish` turns
+ * them into line numbers, re-reading the file's start only when there were any.
+ */
+export function createBadLines(file: DayFile): { add(offset: number): void; finish(): Promise<BadReport | undefined> } {
+  const offsets: number[] = [];
+  let count = 0;
+  return {
+    add(offset) {
+      count++;
+      if (offsets.length < REPORT_LINES) offsets.push(offset);
+    },
+    async finish() {
+      if (count === 0) return undefined;
+      return { file: file.path, count, lines: await lineNumbers(file, offsets) };
+    },
+  };
+}
+
+async function lineNumbers(file: DayFile, offsets: number[]): Promise<number[]> {
+  const out: number[] = [];
+  let line = 1;
+  let base = 0;
+  let k = 0;
+  const source = file.gz ? gunzipFile(file.path) : createReadStream(file.path);
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    let i = 0;
+    while (k < offsets.length && offsets[k]! - base <= chunk.length) {
+      const target = offsets[k]! - base;
+      for (let nl = chunk.indexOf(0x0a, i); nl !== -1 && nl < target; nl = chunk.indexOf(0x0a, nl + 1)) {
+        line++;
+        i = nl + 1;
+      }
+      out.push(line);
+      k++;
+    }
+    if (k === offsets.length) break;
+    for (let nl = chunk.indexOf(0x0a, i); nl !== -1; nl = chunk.indexOf(0x0a, nl + 1)) line++;
+    base += chunk.length;
+  }
+  (source as NodeJS.ReadableStream & { destroy(): void }).destroy();
+  return out;
+}

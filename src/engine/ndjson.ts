@@ -1,0 +1,31 @@
+import type { ReadEvent } from "../store/read.js";
+import { CheckedLine, CheckedRun, type Hits } from "./hits.js";
+
+/**
+ * The stored lines of `hits` as NDJSON bytes, one per line, exactly as they stand in
+ * the store. A run is a view of its bytes; lines the check accepted are copied as
+ * bytes, neighbours of one block in one copy, so `--json` never decodes and encodes them.
+ *
+ * @example
+ * for await (const batch of queryBatches({ dir, filter: { agent: "haiku-1" } })) process.stdout.write(toNdjson(batch));
+ */
+export function toNdjson(hits: Hits): Buffer {
+  if (hits instanceof CheckedRun) return hits.ndjson();
+  let size = 0;
+  for (const hit of hits) size += (hit instanceof CheckedLine ? hit.end - hit.start : Buffer.byteLength(hit.line)) + 1;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < hits.length; ) {
+    const hit = hits[i++]!;
+    if (!(hit instanceof CheckedLine)) {
+      at += out.write(hit.line, at);
+      out[at++] = 0x0a;
+      continue;
+    }
+    // A checked line is followed by its newline; lines next to each other in one buffer go as one run.
+    let stop = hit.end + 1;
+    for (let next = hits[i]; next instanceof CheckedLine && next.bytes === hit.bytes && next.start === stop; next = hits[++i]) stop = next.end + 1;
+    at += hit.bytes.copy(out, at, hit.start, stop);
+  }
+  return out;
+}

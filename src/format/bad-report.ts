@@ -1,0 +1,12 @@
+import type { BadReport } from "../engine/index.js";
+
+/**
+ * Formats a bad-line report as the one stderr line the reader promises.
+ *
+ * @example
+ * formatBadReport({ file: "/s/2026-11-21.ndjson", count: 1, lines: [2] }); // "/s/2026-11-21.ndjson:2: skipped 1 bad line (line 2)"
+ */
+export function formatBadReport(r: BadReport): string {
+  const more = r.count > r.lines.length ? ", …" : "";
+  return `${r.file}:${r.lines[0]}: skipped ${r.count} bad line${r.count === 1 ? "" : "s"} (line${r.lines.length === 1 ? "" : "s"} ${r.lines.join(", ")}${more})`;
+}

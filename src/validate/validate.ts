@@ -1,0 +1,42 @@
+/** `validate` as the library offers it: paths (files, store folders, `-`) or a store, checked against schema v1. */
+import { accessSync, constants, statSync } from "node:fs";
+import { UsageError } from "../errors.js";
+import { listDayFiles } from "../store/layout.js";
+import { checkInputs, type CheckOptions, type ValidationSummary } from "./check.js";
+import { openInput } from "./input.js";
+
+/** What to validate and how. */
+export interface ValidateOptions extends CheckOptions {
+  /** Files, store folders (their day files) or `-` (standard input); none: the store `dir`. */
+  paths?: readonly string[];
+  /** The store to check when no path is given. */
+  dir?: string;
+}
+
+/**
+ * Validates traces against trace schema v1: every finding told as found, the counts
+ * returned. A path that cannot be read, or a folder without day files, is a UsageError.
+ *
+ * @example
+ * const summary = await validate({ paths: ["traces.json"], onFinding: (f) => console.log(f.where, f.key, f.message) });
+ */
+export async function validate(options: ValidateOptions): Promise<ValidationSummary> {
+  const given = options.paths ?? [];
+  const paths = given.length > 0 ? given.flatMap(filesOf) : options.dir !== undefined ? listDayFiles(options.dir).map((f) => f.path) : [];
+  if (paths.length === 0) throw new UsageError(`nothing to validate: no FILE given and no day files in ${options.dir ?? "the store"}`);
+  return checkInputs(paths.map((path) => ({ name: path === "-" ? "<stdin>" : path, text: openInput(path) })), options);
+}
+
+/** The files a path names: itself, or a store folder's day files. */
+function filesOf(path: string): string[] {
+  if (path === "-") return [path];
+  try {
+    accessSync(path, constants.R_OK);
+    if (!statSync(path).isDirectory()) return [path];
+  } catch (err) {
+    throw new UsageError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const days = listDayFiles(path).map((f) => f.path);
+  if (days.length === 0) throw new UsageError(`${path}: a folder without day files; name the files in it`);
+  return days;
+}

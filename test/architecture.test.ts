@@ -1,0 +1,122 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { ROOT } from "./helpers/cli.js";
+
+const SRC = join(ROOT, "src");
+
+/** The layers, lowest first, and what each may import besides itself: imports point down only. */
+const LAYERS: Record<string, readonly string[]> = {
+  base: [],
+  schema: ["base"],
+  event: ["base", "schema"],
+  store: ["base", "schema", "event"],
+  retention: ["base", "event", "store"],
+  validate: ["base", "schema", "event", "store"],
+  engine: ["base", "event", "store"],
+  query: ["base", "event", "store", "engine"],
+  causality: ["base", "event", "store", "engine", "query"],
+  format: ["base", "event", "engine", "query", "causality"],
+  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "query", "causality", "format"],
+  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "query", "causality", "format", "api"],
+};
+
+/** A source file's layer, by where it stands in src/. */
+function layerOf(file: string): string {
+  const [top] = file.split("/");
+  if (file === "errors.ts" || file === "time.ts") return "base";
+  if (file === "index.ts" || file === "writers.ts" || top === "api") return "api";
+  if (top !== undefined && top in LAYERS && top !== file) return top;
+  throw new Error(`src/${file}: in no layer; add it to test/architecture.test.ts`);
+}
+
+/** Every relative import of a source text: static, re-exports, type-only and dynamic. */
+function importsOf(text: string): string[] {
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^;]*?\bfrom\s+"(\.[^"]+)"|\bimport\(\s*"(\.[^"]+)"\s*\)/g)) found.push((m[1] ?? m[2])!);
+  return found;
+}
+
+/** The import graph of src/: file → files it imports (paths relative to src/, .ts). */
+function graph(): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  for (const entry of readdirSync(SRC, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith(".ts") || entry.name.endsWith(".d.ts")) continue;
+    const file = relative(SRC, join(entry.parentPath, entry.name));
+    const targets = importsOf(readFileSync(join(SRC, file), "utf8"))
+      .filter((spec) => !spec.endsWith(".json"))
+      .map((spec) => relative(SRC, resolve(dirname(join(SRC, file)), spec)).replace(/\.js$/, ".ts"));
+    edges.set(file, targets);
+  }
+  return edges;
+}
+
+/** Edges that break the layer order or pass by the engine's facade. */
+export function violations(edges: Map<string, string[]>): string[] {
+  const bad: string[] = [];
+  for (const [from, targets] of edges) {
+    const layer = layerOf(from);
+    for (const to of targets) {
+      const target = layerOf(to);
+      if (target !== layer && !LAYERS[layer]!.includes(target)) bad.push(`${from} (${layer}) imports ${to} (${target})`);
+      if (layer !== "engine" && target === "engine" && to !== "engine/index.ts") bad.push(`${from} imports ${to}: outside the engine, only engine/index.ts`);
+    }
+  }
+  return bad;
+}
+
+/** One cycle of the graph, as a path, or undefined. */
+function findCycle(edges: Map<string, string[]>): string[] | undefined {
+  const state = new Map<string, "open" | "done">();
+  const path: string[] = [];
+  const visit = (file: string): string[] | undefined => {
+    if (state.get(file) === "done") return undefined;
+    if (state.get(file) === "open") return [...path.slice(path.indexOf(file)), file];
+    state.set(file, "open");
+    path.push(file);
+    for (const to of edges.get(file) ?? []) {
+      const cycle = visit(to);
+      if (cycle) return cycle;
+    }
+    path.pop();
+    state.set(file, "done");
+    return undefined;
+  };
+  for (const file of edges.keys()) {
+    const cycle = visit(file);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+test("imports point down the layers only, and outside the engine only its facade is imported", () => {
+  const edges = graph();
+  assert.ok(edges.size > 40, "src/ was read");
+  for (const targets of edges.values()) for (const to of targets) assert.ok(edges.has(to), `an import names a file that is not there: ${to}`);
+  assert.deepEqual(violations(edges), []);
+});
+
+test("the import graph of src/ has no cycle", () => {
+  assert.deepEqual(findCycle(graph()) ?? [], []);
+});
+
+test("the checker itself catches an upward edge, a way past the facade, and a cycle", () => {
+  const edges = new Map([
+    ["store/write.ts", ["query/scan.ts"]],
+    ["query/scan.ts", ["engine/search.ts", "store/write.ts"]],
+  ]);
+  assert.deepEqual(violations(edges), [
+    "store/write.ts (store) imports query/scan.ts (query)",
+    "query/scan.ts imports engine/search.ts: outside the engine, only engine/index.ts",
+  ]);
+  assert.deepEqual(findCycle(edges), ["store/write.ts", "query/scan.ts", "store/write.ts"]);
+  assert.deepEqual(importsOf('import type { A } from "./a.js";\nexport { b } from "../b.js";\nconst c = await import("./c.js");'), ["./a.js", "../b.js", "./c.js"]);
+});
+
+test("no source file is much over 300 lines", () => {
+  for (const file of graph().keys()) {
+    const n = readFileSync(join(SRC, file), "utf8").split("\n").length;
+    assert.ok(n <= 320, `src/${file}: ${n} lines`);
+  }
+});

@@ -1,0 +1,193 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { wantsColour } from "../../src/format/text.js";
+import { writePayments } from "../helpers/payments.js";
+import { have, lines, ROOT, tempDir, trace } from "../helpers/cli.js";
+
+const EXAMPLE = join(ROOT, "logs", "payments");
+
+const USE_CASE_1 = [
+  "Timeline for task-abc123 (Build payment system):",
+  "2025-10-22 14:00:30 | ops       | created by zealot-1",
+  "2025-10-22 14:01:00 | ops       | decomposed into 3 subtasks",
+  "2025-10-22 14:05:00 | ops       | task-sub1 claimed by haiku-1",
+  "2025-10-22 14:10:00 | bridge    | haiku-1 posted to #payments: \"Blocked on API key\"",
+  "2025-10-22 14:12:00 | memory    | haiku-1 added \"stripe config issue\"",
+  "2025-10-22 14:15:00 | ops       | task-sub1 blocked (reason: need API key)",
+  "2025-10-22 14:17:00 | bridge    | zealot-1 posted to #payments: \"API key in .env.example\"",
+  "2025-10-22 14:25:00 | ops       | task-sub1 claimed by haiku-1 (retry)",
+  "2025-10-22 14:30:00 | ops       | task-sub1 completed",
+];
+
+const USE_CASE_2 = [
+  "Activity timeline for zealot-1:",
+  "2025-10-22 14:00:00 | spawn     | woke (session 42)",
+  "2025-10-22 14:00:02 | bridge    | read #payments (3 unreads)",
+  "2025-10-22 14:00:05 | memory    | loaded 12 entries (topic: payments)",
+  "2025-10-22 14:00:30 | ops       | created task-abc123",
+  "2025-10-22 14:17:00 | bridge    | sent message to #payments",
+  "2025-10-22 14:19:00 | knowledge | added domain=architecture",
+  "2025-10-22 14:20:00 | spawn     | sleep",
+];
+
+test("use case 1: trace task-abc123 prints the seed's rows in the seed's order", async () => {
+  const r = await trace(["--dir", EXAMPLE, "task-abc123", "--utc"]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, "");
+  const out = lines(r.stdout);
+  // The seed's tree (use case 3) puts task-sub2 and task-sub3 under task-abc123, so by the
+  // timeline rule their four rows are here too; the seed's nine rows keep their order.
+  assert.deepEqual(out.filter((l) => !/task-sub[23]/.test(l)), USE_CASE_1);
+  assert.equal(out.length, USE_CASE_1.length + 4);
+});
+
+test("use case 2: trace --agent zealot-1 prints the seed's activity rows exactly", async () => {
+  for (const extra of [[], ["--since", "last wake"]]) {
+    const r = await trace(["--dir", EXAMPLE, "--agent", "zealot-1", "--utc", ...extra]);
+    assert.equal(r.code, 0);
+    assert.deepEqual(lines(r.stdout), USE_CASE_2);
+  }
+});
+
+test("the shipped example is what the example script writes", (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  writePayments(dir);
+  const strip = (text: string): unknown[] => lines(text).map((l) => ({ ...JSON.parse(l), id: undefined, parent_event_id: undefined }));
+  assert.deepEqual(strip(readFileSync(join(dir, "2025-10-22.ndjson"), "utf8")), strip(readFileSync(join(EXAMPLE, "2025-10-22.ndjson"), "utf8")));
+});
+
+test("--json prints the stored lines untouched, and jq accepts every one", async () => {
+  const r = await trace(["--dir", EXAMPLE, "--json"]);
+  assert.equal(r.code, 0);
+  const stored = lines(readFileSync(join(EXAMPLE, "2025-10-22.ndjson"), "utf8"));
+  assert.deepEqual(lines(r.stdout).sort(), [...stored].sort());
+  if (have("jq")) {
+    const jq = spawnSync("jq", ["-c", "."], { input: r.stdout, encoding: "utf8" });
+    assert.equal(jq.status, 0, jq.stderr);
+    assert.equal(lines(jq.stdout).length, stored.length);
+  } else {
+    for (const l of lines(r.stdout)) JSON.parse(l);
+  }
+});
+
+test("channel, task and primitive views of the example", async () => {
+  const channel = await trace(["--dir", EXAMPLE, "--channel", "#payments", "--utc"]);
+  assert.equal(lines(channel.stdout)[0], "Timeline for #payments:");
+  assert.equal(lines(channel.stdout).length, 5);
+  const task = await trace(["--dir", EXAMPLE, "--task", "task-sub1", "--utc", "-n", "1"]);
+  assert.deepEqual(lines(task.stdout), ["Timeline for task-sub1:", "2025-10-22 14:30:00 | ops       | completed"]);
+  const spawnOnly = await trace(["--dir", EXAMPLE, "--primitive", "spawn", "--utc", "--reverse"]);
+  assert.deepEqual(lines(spawnOnly.stdout), ["2025-10-22 14:20:00 | spawn     | zealot-1 sleep", "2025-10-22 14:00:00 | spawn     | zealot-1 woke (session 42)"]);
+});
+
+test("control characters in event text are escaped, colour only when asked for by a TTY", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  await trace(["emit", "bridge", "send", "--agent", "evil", "--target", "payments", "--meta", JSON.stringify({ text: "hi\u001b[2J\nthere" }), "--dir", dir]);
+  const r = await trace(["--dir", dir, "--channel", "payments"]);
+  assert.ok(!r.stdout.includes("\u001b"));
+  assert.ok(r.stdout.includes("hi\\x1b[2J\\nthere"));
+  assert.equal(wantsColour({ isTTY: true }, {}), true);
+  assert.equal(wantsColour({ isTTY: true }, { NO_COLOR: "1" }), false);
+  assert.equal(wantsColour({ isTTY: false }, {}), false);
+});
+
+test("the store is found in the nearest ancestor with .space/, TRACE_DIR and --dir override it", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const deep = join(dir, "project", "src", "deep");
+  mkdirSync(deep, { recursive: true });
+  mkdirSync(join(dir, "project", ".space"));
+  await trace(["emit", "ops", "create_task", "--target", "task-x"], { cwd: deep });
+  assert.ok(readFileSync(join(dir, "project", ".space", "trace", new Date().toISOString().slice(0, 10) + ".ndjson"), "utf8").includes("task-x"));
+  const viaEnv = await trace(["--agent", "zealot-1", "--json"], { cwd: deep, env: { TRACE_DIR: EXAMPLE } });
+  assert.equal(lines(viaEnv.stdout).length, 7);
+  const viaFlag = await trace(["--agent", "zealot-1", "--json", "--dir", EXAMPLE], { cwd: deep, env: { TRACE_DIR: join(dir, "nowhere") } });
+  assert.equal(lines(viaFlag.stdout).length, 7);
+});
+
+test("every CLI error exits 2 with one line on stderr and no stack", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const notJson = join(dir, "bad.json");
+  writeFileSync(notJson, "{{{");
+  const cases: [string[], RegExp][] = [
+    [["--since", "soon", "--dir", EXAMPLE], /--since: cannot read "soon"/],
+    [["--until", "2026-13-01", "--dir", EXAMPLE], /--until: cannot read/],
+    [["--bogus"], /unknown flag --bogus/],
+    [["-n", "ten", "--dir", EXAMPLE], /-n: expected a whole number/],
+    [["--agent"], /--agent needs a value/],
+    [["--agent", "a", "--agent", "b"], /--agent given more than once/],
+    [["a", "b", "--dir", EXAMPLE], /one TARGET at most/],
+    [["--since", "last wake", "--dir", EXAMPLE], /needs --agent/],
+    [["--causality", "task-404", "--dir", EXAMPLE], /no event with that id/],
+    [["--causality", "task-abc123", "--depth", "x", "--dir", EXAMPLE], /--depth: expected a whole number/],
+    [["--causality", "task-abc123", "--depth", "-1", "--dir", EXAMPLE], /unknown flag -1/],
+    [["emit", "ops"], /emit needs PRIMITIVE and EVENT_TYPE/],
+    [["emit", "Ops", "x", "--dir", dir], /primitive:/],
+    [["emit", "ops", "x", "--meta", "{oops", "--dir", dir], /--meta: not valid JSON/],
+    [["emit", "ops", "x", "--meta", "[1]", "--dir", dir], /--meta: expected a JSON object/],
+    [["emit", "ops", "x", "--parent", "nope", "--dir", dir], /parent_event_id:/],
+    [["emit", "tool", "tool_call", "--meta", "{}", "--dir", dir], /tool_call breaks trace schema v1: tool_name missing/],
+    [["validate", join(dir, "missing.json")], /missing\.json: cannot read/],
+    [["validate", notJson], /bad\.json:1: not valid JSON/],
+    [["prune", "--older-than", "soon", "--dir", dir], /--older-than: cannot read "soon"/],
+    [["prune", "--dir", join(dir, "nope")], /no such store folder/],
+    [["--agent", "x", "--dir", join(dir, "nope")], /nope: no such store folder/],
+    [["--causality", "x", "--dir", join(dir, "nope")], /nope: no such store folder/],
+    [["prune", "--auto", "--dir", dir], /--auto goes with --set-retention/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await trace(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}, stderr ${r.stderr}`);
+    assert.equal(lines(r.stderr).length, 1, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(" "));
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  }
+});
+
+test("--help answers for every command", async () => {
+  for (const args of [["--help"], ["-h"], ["emit", "--help"], ["validate", "--help"], ["prune", "--help"]]) {
+    const r = await trace(args);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage/);
+  }
+  const main = await trace(["--help"]);
+  for (const flag of ["--agent", "--task", "--channel", "--primitive", "--since", "--until", "-n", "--reverse", "--json", "--utc", "--causality", "--depth", "--max-children", "--infer", "-f", "emit", "validate", "prune", "--dir"]) {
+    assert.ok(main.stdout.includes(flag), flag);
+  }
+});
+
+test("the trace program starts without loading NODE_EXTRA_CA_CERTS (Node would warn about a missing file)", async () => {
+  const r = await trace(["--version"], { env: { NODE_EXTRA_CA_CERTS: "/nonexistent/ca.pem" } });
+  assert.equal(r.stderr, "");
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
+});
+
+test("the build's code cache belongs to its bundle; a foreign or damaged one is ignored", async () => {
+  const cli = join(ROOT, "build/cli");
+  const id = /^\/\/build:([0-9a-f]{32})\n/.exec(readFileSync(join(cli, "main.cjs"), "utf8"))?.[1];
+  assert.ok(id !== undefined);
+  assert.equal(readFileSync(join(cli, "main.cjs.cache")).toString("latin1", 0, 32), id);
+  const args = ["--dir", join(ROOT, "logs/payments"), "task-abc123", "--utc"];
+  const expected = await trace(args);
+  const { dir: copy, cleanup } = tempDir("trace-cache-");
+  try {
+    cpSync(join(ROOT, "bin"), join(copy, "bin"), { recursive: true });
+    cpSync(cli, join(copy, "build/cli"), { recursive: true });
+    const cache = join(copy, "build/cli/main.cjs.cache");
+    for (const bad of [Buffer.concat([Buffer.from("0".repeat(32)), readFileSync(cache).subarray(32)]), Buffer.concat([Buffer.from(id), randomBytes(4096)])]) {
+      writeFileSync(cache, bad);
+      const r = spawnSync(join(copy, "bin/trace"), args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", TRACE_DIR: "" } });
+      assert.deepEqual([r.status, r.stdout, r.stderr], [0, expected.stdout, expected.stderr]);
+    }
+  } finally {
+    cleanup();
+  }
+});
