@@ -181,7 +181,7 @@ async function main(): Promise<void> {
 
   const emitDir = join(WORK, "emit");
   spawnSync("sync");
-  const emitRun = spawnSync(process.execPath, [join(ROOT, "build/test/bench/emit-rate.js"), emitDir], { encoding: "utf8" });
+  const emitRun = spawnSync(process.execPath, [join(ROOT, "build/bench/emit-rate.js"), emitDir], { encoding: "utf8" });
   const rates = JSON.parse(emitRun.stdout) as { sync: number; batch: number; ids: number; pkgIds: number };
   rows.push({ case: "library emit (sync), events/s", ours: rates.sync, note: "target ≥ 250,000" });
   rows.push({ case: "batch writer, events/s", ours: rates.batch, note: "target ≥ 800,000" });

@@ -22,7 +22,12 @@ export function createStyle(enabled: boolean): Style {
   };
 }
 
-/** True when output should be coloured: a TTY and no `NO_COLOR`. */
+/**
+ * True when output should be coloured: a TTY and no `NO_COLOR`.
+ *
+ * @example
+ * wantsColour(process.stdout, process.env);
+ */
 export function wantsColour(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): boolean {
   return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === "");
 }

@@ -80,6 +80,9 @@ export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): 
  * The tree as nested JSON, `{event, children: [...]}`, built without recursion so a
  * deep chain cannot overflow the stack. Inferred edges carry `"inferred": true`, the
  * asked-about event `"focus": true`, cut subtrees `"more": N`.
+ *
+ * @example
+ * console.log(treeToJson(await causality("task-1", { dir }), { depth: 3 }));
  */
 export function treeToJson(tree: CausalTree, limits: TreeLimits): string {
   const below = countBelow(tree.root);

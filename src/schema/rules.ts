@@ -43,7 +43,12 @@ const MEMORY = new Set(v1.memory_types);
 const AI = new Set(v1.ai_types);
 const STABLE_CODE = /^[a-z][a-z0-9_]*$/;
 
-/** How schema v1 classes a type (`unknown` for types it does not name). */
+/**
+ * How schema v1 classes a type (`unknown` for types it does not name).
+ *
+ * @example
+ * kindOf("tool_call"); // "v1"
+ */
 export function kindOf(type: string, trace?: Record<string, unknown>): TraceKind {
   if (RULES[type]) return "v1";
   if (MEMORY.has(type)) return "memory";
@@ -51,7 +56,12 @@ export function kindOf(type: string, trace?: Record<string, unknown>): TraceKind
   return "unknown";
 }
 
-/** True when an event type is governed by schema v1 (frozen or a listed memory event). */
+/**
+ * True when an event type is governed by schema v1 (frozen or a listed memory event).
+ *
+ * @example
+ * isSchemaType("memory_budget"); // true
+ */
 export function isSchemaType(type: string): boolean {
   return RULES[type] !== undefined || MEMORY.has(type);
 }

@@ -16,7 +16,12 @@ export interface StoreConfig {
 /** The config file's name inside the store folder. */
 export const CONFIG_FILE = "trace.config.json";
 
-/** Reads the store's config; `{}` when there is none. Throws a UsageError naming a broken file. */
+/**
+ * Reads the store's config; `{}` when there is none. Throws a UsageError naming a broken file.
+ *
+ * @example
+ * readStoreConfig(".space/trace").retention; // "30d", or undefined for the default
+ */
 export function readStoreConfig(dir: string): StoreConfig {
   const path = join(dir, CONFIG_FILE);
   let text: string;
@@ -40,7 +45,12 @@ export function readStoreConfig(dir: string): StoreConfig {
   return config;
 }
 
-/** Writes the store's config atomically (temp file, then rename). */
+/**
+ * Writes the store's config atomically (temp file, then rename).
+ *
+ * @example
+ * writeStoreConfig(".space/trace", { retention: "30d", auto: true });
+ */
 export function writeStoreConfig(dir: string, config: StoreConfig): void {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, CONFIG_FILE);

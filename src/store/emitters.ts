@@ -73,12 +73,23 @@ export function emitToolCall(writer: Writer, trace: ToolCallTrace, envelope: Env
   return writer.emit({ ...envelope, primitive: "tool", event_type: "tool_call", metadata: { type: "tool_call", ...trace } });
 }
 
-/** Emits a `capability_check` trace as a `tool` event. */
+/**
+ * Emits a `capability_check` trace as a `tool` event.
+ *
+ * @example
+ * emitCapabilityCheck(writer, { allowed: false, tool_name: "fetch", resolved_source: "binding", runner: "local",
+ *   capability: "network", guarantee_source: "policy", reason: "guarantee_blocked", protocol_version: 1 });
+ */
 export function emitCapabilityCheck(writer: Writer, trace: CapabilityCheckTrace, envelope: Envelope = {}): TraceEvent {
   return writer.emit({ ...envelope, primitive: "tool", event_type: "capability_check", metadata: { type: "capability_check", ...trace } });
 }
 
-/** Emits a memory trace whose keys schema v1 lists, as a `memory` event. */
+/**
+ * Emits a memory trace whose keys schema v1 lists, as a `memory` event.
+ *
+ * @example
+ * emitMemoryTrace(writer, "memory_wake_up_report", { title: "Wake-up", lines: ["3 notes"], project_id: "p1" }, { agent_id: "zealot-1" });
+ */
 export function emitMemoryTrace<T extends keyof MemoryTraces>(writer: Writer, type: T, trace: MemoryTraces[T], envelope: Envelope = {}): TraceEvent {
   return writer.emit({ ...envelope, primitive: "memory", event_type: type, metadata: { type, ...trace } });
 }

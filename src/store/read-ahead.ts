@@ -19,11 +19,16 @@ export interface ReadAhead {
 
 /** Slots the helper fills ahead of the search. */
 const SLOTS = 3;
-// The control area: flags, then one entry per slot (kind, file, end) and its file offset.
-const [READY, START, PRODUCED, CONSUMED, STOP] = [0, 1, 2, 3, 4];
-const ENTRY = 8;
-const BASES = 128;
-const [BLOCK, END_OF_FILE, BAIL] = [0, 1, 2];
+/**
+ * The control area both threads share, as i32 indexes: flags, then from `entry` one
+ * entry of `entryInts` per slot (kind, file, end), and from i32 `bases` (as doubles
+ * from byte `bases * 4`) each slot's file offset. The helper gets it with its data.
+ */
+const CONTROL = { ready: 0, start: 1, produced: 2, consumed: 3, stop: 4, entry: 8, entryInts: 4, bases: 256 } as const;
+/** What an entry says its slot holds. */
+const KINDS = { block: 0, endOfFile: 1, bail: 2 } as const;
+const { ready: READY, start: START, produced: PRODUCED, consumed: CONSUMED, stop: STOP, entry: ENTRY, entryInts: E } = CONTROL;
+const { block: BLOCK, endOfFile: END_OF_FILE, bail: BAIL } = KINDS;
 /** How long the main thread waits for a block before it takes over (a stuck read). */
 const PATIENCE_MS = 10_000;
 
@@ -43,10 +48,10 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
     for (const s of slots) pool.give(s);
     return undefined;
   }
-  const control = new SharedArrayBuffer(BASES * 8 + SLOTS * 8);
-  const ctl = new Int32Array(control, 0, BASES * 2);
-  const bases = new Float64Array(control, BASES * 8, SLOTS);
-  const data = { memory, control, files: files.map((f) => (f.gz ? null : f.path)), slots: slots.map((s) => [s.byteOffset, s.length]) };
+  const control = new SharedArrayBuffer(CONTROL.bases * 4 + SLOTS * 8);
+  const ctl = new Int32Array(control, 0, CONTROL.bases);
+  const bases = new Float64Array(control, CONTROL.bases * 4, SLOTS);
+  const data: ThreadData = { memory, control, layout: CONTROL, kinds: KINDS, files: files.map((f) => (f.gz ? null : f.path)), slots: slots.map((s) => [s.byteOffset, s.length]) };
   // Loaded here, not with the module: ~4 ms that a query without a helper should not pay.
   const { Worker: Thread } = process.getBuiltinModule("node:worker_threads");
   // Its stdout and stderr not piped to ours (it writes nothing): setting up the pipes cost ~4 ms here.
@@ -72,11 +77,11 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
   async function* fromHelper(i: number): AsyncGenerator<LineBlock> {
     for (let n = 1, at = 0; ; n++) {
       const k = next();
-      const kind = k === undefined ? BAIL : ctl[ENTRY + k * 4]!;
-      if (k !== undefined && ctl[ENTRY + k * 4 + 1] !== i) throw new Error(`read-ahead: block of file ${ctl[ENTRY + k * 4 + 1]} where ${i} was due`);
+      const kind = k === undefined ? BAIL : ctl[ENTRY + k * E]!;
+      if (k !== undefined && ctl[ENTRY + k * E + 1] !== i) throw new Error(`read-ahead: block of file ${ctl[ENTRY + k * E + 1]} where ${i} was due`);
       if (kind === BLOCK) {
         const base = bases[k!]!;
-        const end = ctl[ENTRY + k! * 4 + 2]!;
+        const end = ctl[ENTRY + k! * E + 2]!;
         yield { buf: slots[k!]!, end, base };
         at = base + end;
         done();
@@ -119,27 +124,29 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
   };
 }
 
-/** What the helper gets: the shared memory, the control area, the files (null for `.gz`) and its slots. */
+/** What the helper gets: the shared memory, the control area and its layout, the files (null for `.gz`) and its slots. */
 interface ThreadData {
   memory: SharedArrayBuffer;
   control: SharedArrayBuffer;
+  layout: typeof CONTROL;
+  kinds: typeof KINDS;
   files: (string | null)[];
   slots: [offset: number, length: number][];
 }
 
 /**
  * The helper's body, run from its source text in the worker: it may use nothing from
- * outside itself, so it spells the control area's layout again. Blocks end at a
+ * outside itself, so the control area's layout comes with its data. Blocks end at a
  * newline as `lineBlocks` makes them: the partial line at a slot's end is copied to
  * the start of the next slot before the read.
  */
-function readAheadThread({ memory, control, files, slots }: ThreadData): void {
+function readAheadThread({ memory, control, layout, kinds, files, slots }: ThreadData): void {
   const fs = require("node:fs") as typeof import("node:fs");
-  const ctl = new Int32Array(control, 0, 128 * 2);
-  const bases = new Float64Array(control, 128 * 8, slots.length);
+  const ctl = new Int32Array(control, 0, layout.bases);
+  const bases = new Float64Array(control, layout.bases * 4, slots.length);
   const mem = Buffer.from(memory);
-  const [READY, START, PRODUCED, CONSUMED, STOP] = [0, 1, 2, 3, 4];
-  const [BLOCK, END_OF_FILE, BAIL] = [0, 1, 2];
+  const { ready: READY, start: START, produced: PRODUCED, consumed: CONSUMED, stop: STOP } = layout;
+  const { block: BLOCK, endOfFile: END_OF_FILE, bail: BAIL } = kinds;
   let produced = 0;
   // Waits until slot `produced % n` is free; false when told to stop.
   const free = (): boolean => {
@@ -152,7 +159,7 @@ function readAheadThread({ memory, control, files, slots }: ThreadData): void {
   };
   const put = (kind: number, file: number, end: number, base: number): void => {
     const k = produced % slots.length;
-    ctl.set([kind, file, end], 8 + k * 4);
+    ctl.set([kind, file, end], layout.entry + k * layout.entryInts);
     bases[k] = base;
     Atomics.store(ctl, PRODUCED, ++produced);
     Atomics.notify(ctl, PRODUCED);

@@ -57,7 +57,12 @@ function* tracesOf(where: string, value: unknown, onSkip: OnSkip): Generator<Fou
   yield* withNested(where, value);
 }
 
-/** Opens a path (`-` for stdin) as text, gunzipping `.gz`. */
+/**
+ * Opens a path (`-` for stdin) as text, gunzipping `.gz`.
+ *
+ * @example
+ * for await (const item of readTraces("traces.json", openInput("traces.json"))) console.log(item);
+ */
 export function openInput(path: string, stdin: Readable = process.stdin): NodeJS.ReadableStream {
   const raw = path === "-" ? stdin : createReadStream(path);
   return path.endsWith(".gz") ? pipeErrors(raw, process.getBuiltinModule("node:zlib").createGunzip()) : raw;
