@@ -23,6 +23,10 @@ const UNIT_MS: Record<string, number> = {
 
 const DURATION_PART = /(\d+(?:\.\d+)?)\s*([a-z]+)\s*/gy;
 
+/** The first and last millisecond a day file can be named for (years 0000 to 9999). */
+export const EARLIEST_MS = Date.parse("0000-01-01T00:00:00.000Z");
+export const LATEST_MS = Date.parse("9999-12-31T23:59:59.999Z");
+
 /** The accepted forms, for error messages. */
 export const WHEN_FORMS =
   '2h ago, 2 hours ago, -2h, 2h, 1h30m ago, yesterday, today, now, 2026-11-21, "2026-11-21 14:00", 2026-11-21T14:00:00Z, @1763733600, "last wake", "when TARGET created"';
@@ -80,6 +84,14 @@ function parseCalendar(s: string, utc: boolean): number | undefined {
  * parseWhen("2h ago", { now: Date.parse("2026-11-21T14:00:00Z") }); // { kind: "time", ms: 1763726400000 }
  */
 export function parseWhen(text: string, ctx: TimeContext, flag = "--since"): When {
+  const when = parseWhenUnchecked(text, ctx, flag);
+  if (when.kind === "time" && !(when.ms >= EARLIEST_MS && when.ms <= LATEST_MS)) {
+    throw new UsageError(`${flag}: ${JSON.stringify(text)} is outside the years 0000 to 9999`);
+  }
+  return when;
+}
+
+function parseWhenUnchecked(text: string, ctx: TimeContext, flag: string): When {
   const s = text.trim().replace(/\s+/g, " ");
   const lower = s.toLowerCase();
   const utc = ctx.utc === true;

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { statSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import type { Output } from "./output.js";
 
@@ -12,7 +12,9 @@ export interface CliContext {
   warn(message: string): void;
 }
 
-/** Fails with exit 2 when the store folder is not there: most likely a wrong --dir or TRACE_DIR. */
+/** Fails with exit 2 when the store folder is not there, or is not a folder: most likely a wrong --dir or TRACE_DIR. */
 export function requireStore(dir: string): void {
-  if (!existsSync(dir)) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
+  const st = statSync(dir, { throwIfNoEntry: false });
+  if (!st) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
+  if (!st.isDirectory()) throw new UsageError(`${dir}: not a folder (--dir and TRACE_DIR name the store folder)`);
 }

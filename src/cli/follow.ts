@@ -1,5 +1,5 @@
 import { follow } from "../query/follow.js";
-import { resolveWhen } from "../query/resolve.js";
+import { resolveRange } from "../query/resolve.js";
 import { formatBadReport } from "../format/bad-report.js";
 import { renderRow } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
@@ -12,8 +12,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const filter = filterFlags(p);
   const target = p.words[0];
   const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent ?? target };
-  const since = p.values.since === undefined ? undefined : await resolveWhen(p.values.since, when, "--since");
-  const until = p.values.until === undefined ? undefined : await resolveWhen(p.values.until, when, "--until");
+  const { since, until } = await resolveRange(p.values.since, p.values.until, when);
   const stop = new AbortController();
   const abort = (): void => stop.abort();
   process.once("SIGINT", abort);

@@ -1,4 +1,5 @@
 import { isUsageError } from "../errors.js";
+import { escapeControl } from "../format/text.js";
 import { resolveStoreDir } from "../store/layout.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
@@ -59,7 +60,8 @@ const QUERY: Command = {
  * returns 2; any other failure prints one line and returns 1 (TRACE_DEBUG=1 adds the stack).
  */
 export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
-  const warn = (message: string): void => void io.stderr.write(`trace: ${message}\n`);
+  // Messages name stored ids, paths and arguments: every byte goes through the escaper.
+  const warn = (message: string): void => void io.stderr.write(`trace: ${escapeControl(message)}\n`);
   try {
     const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
     const chosen = command ?? QUERY;

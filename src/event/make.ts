@@ -1,6 +1,7 @@
 /** Building a stored event from what a caller supplies: every check a writer makes before anything is written. */
 import { UsageError } from "../errors.js";
 import { isSchemaType, validateTrace } from "../schema/rules.js";
+import { LATEST_MS } from "../time.js";
 import { isPlainObject, type EventInput, type TraceEvent } from "./envelope.js";
 import type { IdSource } from "./id.js";
 
@@ -58,8 +59,8 @@ export function makeEvent(input: EventInput, nextId: IdSource, now: number = Dat
     if (metadata.type === undefined) metadata = { type: input.event_type, ...metadata };
   }
   const timestamp = input.timestamp ?? now;
-  if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
-    throw new UsageError(`timestamp: expected integer milliseconds since the epoch, got ${String(timestamp)}`);
+  if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp > LATEST_MS) {
+    throw new UsageError(`timestamp: expected integer milliseconds since the epoch up to the end of 9999, got ${String(timestamp)}`);
   }
   return {
     id: nextId(now),

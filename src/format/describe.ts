@@ -13,6 +13,9 @@ const text = (m: Meta, key: string): string | undefined => {
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : undefined;
 };
 
+/** A message's text: `text`, else the keys other tools write it under. */
+const messageText = (m: Meta): string | undefined => text(m, "text") ?? text(m, "message") ?? text(m, "content");
+
 /** An ops verb: its past tense, whether the actor is named ("claimed by X"), and a suffix. */
 interface OpsVerb {
   done: string;
@@ -37,14 +40,17 @@ function describeOps(e: TraceEvent, view: View, verb: OpsVerb): string {
   return `${target ? `${target} ` : ""}${verb.done}${by}${suffix}`;
 }
 
+/** `: "text"` for a message that has one, else nothing. */
+const quoted = (s: string | undefined): string => (s === undefined ? "" : `: "${clip(s)}"`);
+
 /** Descriptions phrased from the agent's side; `who` is prepended unless the agent is the focus. */
 const ACTS: Record<string, (e: TraceEvent, view: View) => string> = {
   "bridge.send": (e, view) =>
     e.agent_id !== null && e.agent_id === view.agent
       ? `sent message to #${e.target_id ?? "?"}`
-      : `${e.agent_id ?? "someone"} posted to #${e.target_id ?? "?"}: "${clip(text(e.metadata, "text") ?? "")}"`,
+      : `${e.agent_id ?? "someone"} posted to #${e.target_id ?? "?"}${quoted(messageText(e.metadata))}`,
   "bridge.recv": (e) => `read #${e.target_id ?? "?"}${text(e.metadata, "unread") ? ` (${text(e.metadata, "unread")} unreads)` : ""}`,
-  "bridge.note": (e) => `noted in #${e.target_id ?? "?"}${text(e.metadata, "text") ? `: "${clip(text(e.metadata, "text")!)}"` : ""}`,
+  "bridge.note": (e) => `noted in #${e.target_id ?? "?"}${quoted(messageText(e.metadata))}`,
   "memory.add_entry": (e) => `added "${clip(text(e.metadata, "title") ?? e.target_id ?? "")}"`,
   "memory.load": (e) => `loaded ${text(e.metadata, "count") ?? "?"} entries${text(e.metadata, "topic") ? ` (topic: ${text(e.metadata, "topic")})` : ""}`,
   "memory.archive_entry": (e) => `archived ${e.target_id ?? "an entry"}`,
@@ -99,7 +105,8 @@ export function label(e: TraceEvent): string {
   const m = e.metadata;
   if (e.primitive === "bridge" && e.event_type === "send") {
     const id = text(m, "message_id");
-    return `bridge message #${e.target_id ?? "?"}${id ? `:${id}` : ""} ("${clip(text(m, "summary") ?? text(m, "text") ?? "", 60)}")`;
+    const about = text(m, "summary") ?? messageText(m);
+    return `bridge message #${e.target_id ?? "?"}${id ? `:${id}` : ""}${about === undefined ? "" : ` ("${clip(about, 60)}")`}`;
   }
   if (e.primitive === "memory" && e.target_id !== null && !e.event_type.startsWith("memory_")) {
     const about = text(m, "title") ?? text(m, "topic");

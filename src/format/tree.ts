@@ -26,8 +26,11 @@ function countBelow(root: CausalNode): Map<CausalNode, number> {
   return below;
 }
 
+/** Past this depth a line is no longer indented further: it says its level instead (a 100,000-deep chain would write gigabytes of indentation). */
+const INDENT_DEPTH = 32;
+
 function rootTag(tree: CausalTree): string {
-  if (tree.missingParent) return `[missing parent ${tree.missingParent.slice(0, 8)}…]`;
+  if (tree.missingParent) return `[missing parent ${escapeControl(tree.missingParent.slice(0, 8))}…]`;
   if (tree.cycle) return "[root, cycle cut]";
   return "[root]";
 }
@@ -65,10 +68,11 @@ export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): 
     for (let i = shown.length - 1; i >= 0; i--) {
       const child = shown[i]!;
       const last = i === shown.length - 1 && hidden === 0;
+      const deep = depth + 1 > INDENT_DEPTH;
       stack.push({
-        line: `${prefix}${last ? "└" : "├"}${child.inferred ? "┄> " : "─> "}${text(child)}`,
+        line: `${prefix}${last ? "└" : "├"}${child.inferred ? "┄> " : "─> "}${deep ? `[level ${depth + 1}] ` : ""}${text(child)}`,
         node: child,
-        prefix: prefix + (last ? "    " : "│   "),
+        prefix: deep ? prefix : prefix + (last ? "    " : "│   "),
         depth: depth + 1,
       });
     }

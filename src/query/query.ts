@@ -3,7 +3,7 @@ import { detach, toNdjson, type BadReport, type Hits } from "../engine/index.js"
 import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
 import { flatten } from "./reorder.js";
-import { resolveWhen } from "./resolve.js";
+import { resolveRange } from "./resolve.js";
 import { scanBatches } from "./scan.js";
 import { timelineBatches } from "./timeline.js";
 
@@ -49,9 +49,7 @@ export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
 export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits> {
   const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target };
-  const filter: Filter = { ...options.filter };
-  if (options.since !== undefined) filter.since = await resolveWhen(options.since, ctx, "--since");
-  if (options.until !== undefined) filter.until = await resolveWhen(options.until, ctx, "--until");
+  const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
   const source =
     options.target === undefined
       ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead })

@@ -30,3 +30,20 @@ export async function resolveWhen(text: string, ctx: ResolveContext, flag: strin
   if (ms === undefined) throw new UsageError(`${flag} "when ${when.target} created": no event of ${when.target} in the store`);
   return ms;
 }
+
+/**
+ * Resolves `--since` and `--until` together; an `--until` earlier than `--since` is a
+ * UsageError (it could match nothing).
+ *
+ * @example
+ * const { since, until } = await resolveRange("2h ago", "1h ago", { dir, now: Date.now() });
+ */
+export async function resolveRange(since: string | undefined, until: string | undefined, ctx: ResolveContext): Promise<{ since?: number; until?: number }> {
+  const range: { since?: number; until?: number } = {};
+  if (since !== undefined) range.since = await resolveWhen(since, ctx, "--since");
+  if (until !== undefined) range.until = await resolveWhen(until, ctx, "--until");
+  if (range.since !== undefined && range.until !== undefined && range.until < range.since) {
+    throw new UsageError(`--until ${JSON.stringify(until)} is earlier than --since ${JSON.stringify(since)}: nothing can match`);
+  }
+  return range;
+}

@@ -1,48 +1,46 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { constants as fsConstants } from "node:fs";
-import { copyFile, open, rename, stat, unlink } from "node:fs/promises";
+import { closeSync, constants as fsConstants, createReadStream, createWriteStream, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { copyFile, open, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { createGzip } from "node:zlib";
-import { isCopyOf } from "../store/layout.js";
+import { createGzip, gzipSync } from "node:zlib";
+import { copiedBytes, removeMarker, writeMarker } from "../store/copy-marker.js";
+import { lockDay } from "../store/day-lock.js";
 
 const ATTEMPTS = 3;
 
 /**
  * Compresses a plain day file to `YYYY-MM-DD.ndjson.gz` with no moment where the day
- * is missing: gzip to a hidden temp file (after the members of an existing `.gz`, which
- * a late writer may have made), fsync it, rename it into place, and only then remove
- * the original, provided it did not grow meanwhile (if it did, start over; readers
- * know the plain file for the copy while both exist). Returns the bytes of the original
- * removed, or 0 when another process got there first.
+ * is missing or read twice, and no event lost to a writer:
+ * 1. gzip what the `.gz` does not hold yet to a hidden temporary file, after a copy of
+ *    the `.gz`'s members (late writers may have made some), and fsync it;
+ * 2. under the day's lock (this project's writers take it to write a day that has
+ *    ended): add what was appended meanwhile as one more member, write the marker naming
+ *    the plain file and the new `.gz`, rename the `.gz` into place, remove the plain
+ *    file and the marker. Synchronous, so that a writer in the same process never waits
+ *    on a lock held across an await. A plain file replaced meanwhile starts it over.
+ * Returns the bytes of the original removed, or 0 when another process got there first.
+ *
+ * @example
+ * await compressDay("/store/2026-11-20.ndjson");
  */
 export async function compressDay(path: string): Promise<number> {
   const dir = dirname(path);
+  const day = basename(path).slice(0, 10);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    let before;
-    try {
-      before = await stat(path);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
-      throw err;
-    }
-    if (isCopyOf(path, `${path}.gz`)) {
-      // Another prune has already copied it and is about to remove it.
-      return 0;
-    }
+    const before = statSync(path, { throwIfNoEntry: false });
+    if (!before) return 0;
+    // A compaction stopped half way leaves a marker: the `.gz` holds that much already.
+    const from = copiedBytes(dir, day);
     const tmp = join(dir, `.${basename(path)}.gz.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
     try {
       await copyFile(`${path}.gz`, tmp, fsConstants.COPYFILE_EXCL).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== "ENOENT") throw err;
       });
-      await pipeline(createReadStream(path, { end: Math.max(0, before.size - 1) }), createGzip(), createWriteStream(tmp, { flags: "a" }));
+      await (await open(tmp, "a")).close();
+      if (before.size > from) await pipeline(createReadStream(path, { start: from, end: before.size - 1 }), createGzip(), createWriteStream(tmp, { flags: "a" }));
       await fsyncPath(tmp);
-      const after = await stat(path);
-      if (after.size !== before.size || after.ino !== before.ino) continue;
-      await rename(tmp, `${path}.gz`);
-      await fsyncPath(dir);
-      await unlink(path);
-      return before.size;
+      const done = putInPlace(path, tmp, before);
+      if (done !== undefined) return done;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
       throw err;
@@ -50,7 +48,58 @@ export async function compressDay(path: string): Promise<number> {
       await unlink(tmp).catch(() => undefined);
     }
   }
-  throw new Error(`${path}: still being written to; left uncompressed`);
+  throw new Error(`${path}: replaced while being compressed, ${ATTEMPTS} times; left uncompressed`);
+}
+
+/** Step 2 of `compressDay`: the bytes removed, 0 when another process finished first, undefined when the file was replaced. */
+function putInPlace(path: string, tmp: string, before: { size: number; ino: number }): number | undefined {
+  const dir = dirname(path);
+  const day = basename(path).slice(0, 10);
+  const release = lockDay(dir, day);
+  try {
+    const after = statSync(path, { throwIfNoEntry: false });
+    if (!after) return 0;
+    if (after.size < before.size || after.ino !== before.ino) return undefined;
+    // Writers are held off now: what they appended since the copy is bounded, and joins it here.
+    if (after.size > before.size) appendMember(tmp, readRange(path, before.size, after.size));
+    const made = statSync(tmp);
+    writeMarker(dir, day, { plain: { dev: after.dev, ino: after.ino, bytes: after.size }, gz: { ino: made.ino, size: made.size } });
+    renameSync(tmp, `${path}.gz`);
+    fsyncDir(dir);
+    unlinkSync(path);
+    removeMarker(dir, day);
+    fsyncDir(dir);
+    return before.size;
+  } finally {
+    release();
+  }
+}
+
+/** Bytes [from, to) of a file. */
+function readRange(path: string, from: number, to: number): Buffer {
+  const buf = Buffer.allocUnsafe(to - from);
+  const fd = openSync(path, "r");
+  try {
+    for (let at = 0; at < buf.length; ) {
+      const n = readSync(fd, buf, at, buf.length - at, from + at);
+      if (n === 0) return buf.subarray(0, at);
+      at += n;
+    }
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Appends `data` as one more gzip member to `path`, durably. */
+function appendMember(path: string, data: Buffer): void {
+  const fd = openSync(path, "a");
+  try {
+    writeSync(fd, gzipSync(data));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 async function fsyncPath(path: string): Promise<void> {
@@ -59,5 +108,14 @@ async function fsyncPath(path: string): Promise<void> {
     await handle.sync();
   } finally {
     await handle.close();
+  }
+}
+
+function fsyncDir(dir: string): void {
+  const fd = openSync(dir, "r");
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }

@@ -1,5 +1,7 @@
-import { closeSync, existsSync, lstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { UsageError } from "../errors.js";
+import { copiedBytes } from "./copy-marker.js";
 
 /** One day file of a store. */
 export interface DayFile {
@@ -9,6 +11,8 @@ export interface DayFile {
   path: string;
   /** True for a compressed `YYYY-MM-DD.ndjson.gz`. */
   gz: boolean;
+  /** A plain file's first bytes that its day's `.gz` already holds (see copy-marker.ts): read from here. */
+  start?: number;
 }
 
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.ndjson(\.gz)?$/;
@@ -64,16 +68,19 @@ export function parseDayFileName(name: string): { day: string; gz: boolean } | u
 
 /**
  * The day files of a store in day order, regular files only; a day with both a `.gz`
- * and a plain file lists the `.gz` first (older events) — unless the plain file is the
- * very one being compressed (its size is the `.gz` last member's), which is then left
- * out. Optional bounds skip days that cannot hold `[from, to]` without opening them.
+ * and a plain file lists the `.gz` first (older events), and the plain file from the
+ * first byte the `.gz` does not hold (all of it, unless compaction's marker names this
+ * very file), or not at all when the `.gz` holds it whole. Optional bounds skip days
+ * that cannot hold `[from, to]` without opening them.
  */
 export function listDayFiles(dir: string, range: { from?: number; to?: number } = {}): DayFile[] {
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return [];
+    if (code === "ENOTDIR") throw new UsageError(`${dir}: not a folder (--dir and TRACE_DIR name the store folder)`);
     throw err;
   }
   const fromDay = range.from === undefined ? undefined : dayOf(range.from);
@@ -89,28 +96,13 @@ export function listDayFiles(dir: string, range: { from?: number; to?: number } 
     out.push({ day: parsed.day, path, gz: parsed.gz });
   }
   out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : Number(b.gz) - Number(a.gz)));
-  return out.filter((f, i) => f.gz || out[i - 1]?.day !== f.day || !isCopyOf(f.path, out[i - 1]!.path));
-}
-
-/**
- * True when a plain day file is what the `.gz` beside it ends with: compaction has
- * written the copy and not yet removed the original. A gzip member's last 4 bytes hold
- * its uncompressed size (mod 2^32).
- */
-export function isCopyOf(plain: string, gz: string): boolean {
-  try {
-    const size = statSync(gz).size;
-    const trailer = Buffer.alloc(4);
-    const fd = openSync(gz, "r");
-    try {
-      readSync(fd, trailer, 0, 4, size - 4);
-    } finally {
-      closeSync(fd);
-    }
-    return size >= 20 && trailer.readUInt32LE(0) === statSync(plain).size % 2 ** 32;
-  } catch {
-    return false;
-  }
+  return out.filter((f, i) => {
+    if (f.gz || out[i - 1]?.day !== f.day) return true;
+    const start = copiedBytes(dir, f.day);
+    if (start === 0) return true;
+    f.start = start;
+    return start < (statSync(f.path, { throwIfNoEntry: false })?.size ?? 0);
+  });
 }
 
 function isRegularFile(path: string): boolean {

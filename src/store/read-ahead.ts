@@ -51,7 +51,7 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
   const control = new SharedArrayBuffer(CONTROL.bases * 4 + SLOTS * 8);
   const ctl = new Int32Array(control, 0, CONTROL.bases);
   const bases = new Float64Array(control, CONTROL.bases * 4, SLOTS);
-  const data: ThreadData = { memory, control, layout: CONTROL, kinds: KINDS, files: files.map((f) => (f.gz ? null : f.path)), slots: slots.map((s) => [s.byteOffset, s.length]) };
+  const data: ThreadData = { memory, control, layout: CONTROL, kinds: KINDS, files: files.map((f) => (f.gz ? null : [f.path, f.start ?? 0])), slots: slots.map((s) => [s.byteOffset, s.length]) };
   // Loaded here, not with the module: ~4 ms that a query without a helper should not pay.
   const { Worker: Thread } = process.getBuiltinModule("node:worker_threads");
   // Its stdout and stderr not piped to ours (it writes nothing): setting up the pipes cost ~4 ms here.
@@ -130,7 +130,8 @@ interface ThreadData {
   control: SharedArrayBuffer;
   layout: typeof CONTROL;
   kinds: typeof KINDS;
-  files: (string | null)[];
+  /** Each plain file's path and the byte to read it from. */
+  files: ([path: string, start: number] | null)[];
   slots: [offset: number, length: number][];
 }
 
@@ -168,10 +169,11 @@ function readAheadThread({ memory, control, layout, kinds, files, slots }: Threa
   Atomics.notify(ctl, READY);
   while (Atomics.load(ctl, START) === 0) Atomics.wait(ctl, START, 0, 1000);
   for (let i = Atomics.load(ctl, START) - 1; i >= 0 && i < files.length; i++) {
-    const path = files[i];
-    if (!path) continue;
+    const file = files[i];
+    if (!file) continue;
+    const [path, start] = file;
     // Bytes read so far; the partial line after the last block, and where it stands.
-    let [pos, carry, carryAt] = [0, 0, 0];
+    let [pos, carry, carryAt] = [start, 0, 0];
     try {
       const fd = fs.openSync(path, "r");
       try {

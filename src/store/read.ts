@@ -37,7 +37,7 @@ export function createBlockPool(): BlockPool {
  * plus the longest line.
  */
 export async function* lineBlocks(file: DayFile, start = 0, end = Infinity, pool: BlockPool = createBlockPool()): AsyncGenerator<LineBlock> {
-  yield* file.gz ? gzBlocks(file.path) : plainBlocks(file.path, start, end, pool);
+  yield* file.gz ? gzBlocks(file.path) : plainBlocks(file.path, Math.max(start, file.start ?? 0), end, pool);
 }
 
 /** Blocks read between two turns of the event loop: a long scan must not starve timers and signals. */
@@ -128,7 +128,7 @@ export interface ReadEvent {
 export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void): AsyncGenerator<ReadEvent> {
   // Loaded here: the fast path never needs it, and every module costs a query's start-up.
   const { default: split2 } = await import("split2");
-  const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path);
+  const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path, { start: file.start ?? 0 });
   let n = 0;
   for await (const line of pipeErrors(text, split2()) as AsyncIterable<string>) {
     n++;

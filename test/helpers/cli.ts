@@ -53,3 +53,33 @@ export function have(program: string): boolean {
 export function lines(s: string): string[] {
   return s.split("\n").filter((l, i, all) => !(l === "" && i === all.length - 1));
 }
+
+/** What a finished Node script printed, and how it ended. */
+export interface ScriptRun extends Run {
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Runs an ES module script in a new Node process (`args` after it), to completion;
+ * `onStart` gets the child (to signal it, say).
+ *
+ * @example
+ * const r = await nodeScript(`console.log(process.argv[1])`, ["hi"]);
+ */
+export function nodeScript(script: string, args: string[] = [], onStart?: (child: ReturnType<typeof spawn>) => void): Promise<ScriptRun> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", fail);
+    child.on("close", (code, signal) => done({ code, signal, stdout, stderr }));
+    onStart?.(child);
+  });
+}
+
+/** `import { NAMES } from "<built module>"` for a script run by `nodeScript`. */
+export function importBuilt(names: string, module = "index.js"): string {
+  return `import { ${names} } from ${JSON.stringify(join(ROOT, "build/src", module))};`;
+}
