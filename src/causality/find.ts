@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 /** What `--causality` names: a full id, a unique id suffix, or a target. */
 import { createSearchPool, eachCandidate, parseAt, toNeedle } from "../engine/index.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
-import { findById, findFirstOwn } from "../query/lookup.js";
+import { findById, findFirstOwn, type LookupOptions } from "../query/lookup.js";
 import { listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 
@@ -15,7 +15,8 @@ async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> 
   const needle = toNeedle(Buffer.from(`${suffix}"`));
   const pool = createSearchPool();
   for (const file of listDayFiles(dir)) {
-    for await (const { buf, end } of lineBlocks(file, 0, Infinity, pool)) {
+    // Damage is reported by the tree's own pass over the store.
+    for await (const { buf, end } of lineBlocks(file, 0, Infinity, pool, () => undefined)) {
       eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, (s, e) => {
         const hit = parseAt(buf, s, e);
         if (hit && hit.event.id.endsWith(suffix)) found.set(hit.event.id, hit.event);
@@ -33,10 +34,10 @@ async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> 
  * @example
  * const { event, byId } = await findFocus(dir, "task-abc123");
  */
-export async function findFocus(dir: string, idOrTarget: string): Promise<{ event: TraceEvent; byId: boolean }> {
+export async function findFocus(dir: string, idOrTarget: string, options: LookupOptions = {}): Promise<{ event: TraceEvent; byId: boolean }> {
   const key = idOrTarget.toLowerCase();
   if (FULL_ID.test(key)) {
-    const event = await findById(dir, key);
+    const event = await findById(dir, key, undefined, options);
     if (event) return { event, byId: true };
   } else if (ID_SUFFIX.test(key)) {
     const matches = await findBySuffix(dir, key);
@@ -45,7 +46,7 @@ export async function findFocus(dir: string, idOrTarget: string): Promise<{ even
     }
     if (matches[0]) return { event: matches[0], byId: true };
   }
-  const event = await findFirstOwn(dir, idOrTarget);
+  const event = await findFirstOwn(dir, idOrTarget, options);
   if (event) return { event, byId: false };
   throw new UsageError(`--causality ${idOrTarget}: no event with that id and no events of that target`);
 }

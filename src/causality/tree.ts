@@ -1,9 +1,9 @@
 /** The cause → effect tree around an event: the walk up to its root, then everything below. */
 import { createBadLines, createIdHashes, createSearchPool, eachLine, maybeChildren, parseAt, type BadReport, type SearchPool } from "../engine/index.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
-import { findById } from "../query/lookup.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
+import { walkUp } from "./ancestors.js";
 import { findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
 
@@ -50,35 +50,15 @@ export const INFER_WINDOW_MS = 5_000;
  * const tree = await causality("task-abc123", { dir: "logs/payments" });
  */
 export async function causality(idOrTarget: string, options: CausalityOptions): Promise<CausalTree> {
-  const { event: focus, byId } = await findFocus(options.dir, idOrTarget);
-  const windowMs = options.inferWindowMs ?? INFER_WINDOW_MS;
-  const seen = new Set<string>([focus.id]);
-  let top = focus;
-  let missingParent: string | undefined;
-  let cycle = false;
+  // The walk up and the pass below may read the same files: each is reported once.
+  const reported = new Set<string>();
+  const onBad = (report: BadReport): void => void (reported.has(report.file) || (reported.add(report.file), options.onBad?.(report)));
   const pool = createSearchPool();
-  for (;;) {
-    const parentId = top.parent_event_id;
-    if (parentId === null) {
-      const guess = options.infer ? await inferParent(options.dir, top, windowMs) : undefined;
-      if (!guess || seen.has(guess.id)) break;
-      seen.add(guess.id);
-      top = guess;
-      continue;
-    }
-    if (seen.has(parentId)) {
-      cycle = true;
-      break;
-    }
-    const parent = await findById(options.dir, parentId, dayOf(top.timestamp), pool);
-    if (!parent) {
-      missingParent = parentId;
-      break;
-    }
-    seen.add(parentId);
-    top = parent;
-  }
-  const root = await collectBelow(top, options, windowMs, pool);
+  const { event: focus, byId } = await findFocus(options.dir, idOrTarget, { pool, onBad });
+  const windowMs = options.inferWindowMs ?? INFER_WINDOW_MS;
+  const guess = options.infer ? (e: TraceEvent) => inferParent(options.dir, e, windowMs) : undefined;
+  const { top, missingParent, cycle } = await walkUp(options.dir, focus, { pool, onBad, ...(guess ? { guess } : {}) });
+  const root = await collectBelow(top, { ...options, onBad }, windowMs, pool);
   return { root, focus, byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
 }
 
@@ -93,7 +73,7 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
   for (const file of listDayFiles(options.dir)) {
     if (file.day < rootDay) continue;
     const bad = createBadLines(file);
-    for await (const { buf, end, base } of lineBlocks(file, 0, Infinity, pool)) {
+    for await (const { buf, end, base } of lineBlocks(file, 0, Infinity, pool, bad.fail)) {
       const visit = (s: number, e: number): void => {
         const hit = parseAt(buf, s, e);
         if (!hit) return bad.add(base + s);

@@ -1,10 +1,9 @@
 import { causality } from "../causality/tree.js";
-import { formatBadReport } from "../format/bad-report.js";
 import { parseAge } from "../time.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { renderTree, treeToJson } from "../format/tree.js";
 import { parseCount, type Parsed } from "./args.js";
-import { requireStore, type CliContext } from "./context.js";
+import { badLines, requireStore, type CliContext } from "./context.js";
 
 const DEFAULT_MAX_CHILDREN = 50;
 
@@ -15,11 +14,12 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");
   const window = p.values["infer-window"];
+  const bad = badLines(ctx);
   const tree = await causality(asked, {
     dir: ctx.dir,
     infer: p.switches.infer,
     ...(window !== undefined ? { inferWindowMs: parseAge(window, "--infer-window") } : {}),
-    onBad: (r) => ctx.warn(formatBadReport(r)),
+    onBad: bad.onBad,
   });
   if (p.switches.json) {
     await ctx.out.line(treeToJson(tree, { depth, maxChildren }));
@@ -32,5 +32,5 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
     }
   }
   await ctx.out.flush();
-  return 0;
+  return bad.code;
 }

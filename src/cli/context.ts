@@ -1,5 +1,7 @@
 import { statSync } from "node:fs";
+import type { BadReport } from "../engine/index.js";
 import { UsageError } from "../errors.js";
+import { formatBadReport } from "../format/bad-report.js";
 import type { Output } from "./output.js";
 
 /** What a command needs from the process: the store, output streams, environment. */
@@ -10,6 +12,27 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** One line on stderr, prefixed `trace: `. */
   warn(message: string): void;
+}
+
+/**
+ * The reader's reports on stderr, one line per file; `code` is 1 once a file could not
+ * be read (the rest still was), else 0.
+ */
+export function badLines(ctx: CliContext): { onBad(report: BadReport): void; readonly code: number } {
+  let code = 0;
+  const told = new Set<string>();
+  return {
+    onBad(report) {
+      // A file read twice (a walk up, then the tree below) is told of once.
+      if (told.has(report.file)) return;
+      told.add(report.file);
+      ctx.warn(formatBadReport(report));
+      if (report.unreadable) code = 1;
+    },
+    get code() {
+      return code;
+    },
+  };
 }
 
 /** Fails with exit 2 when the store folder is not there, or is not a folder: most likely a wrong --dir or TRACE_DIR. */

@@ -1,10 +1,9 @@
 import { follow } from "../query/follow.js";
 import { resolveRange } from "../query/resolve.js";
-import { formatBadReport } from "../format/bad-report.js";
 import { renderRow } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import { parseCount, type Parsed } from "./args.js";
-import type { CliContext } from "./context.js";
+import { badLines, type CliContext } from "./context.js";
 import { filterFlags } from "./query.js";
 
 /** `trace -f`: the last N matching events, then each new one until Ctrl-C, a closed pipe or --until. */
@@ -14,6 +13,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent ?? target };
   const { since, until } = await resolveRange(p.values.since, p.values.until, when);
   const stop = new AbortController();
+  const bad = badLines(ctx);
   const abort = (): void => stop.abort();
   process.once("SIGINT", abort);
   process.once("SIGTERM", abort);
@@ -28,7 +28,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       backlog: parseCount(p.values.n, "-n") ?? 10,
       signal: stop.signal,
       onNote: ctx.warn,
-      onBad: (r) => ctx.warn(formatBadReport(r)),
+      onBad: bad.onBad,
     })) {
       if (ctx.out.closed) break;
       await ctx.out.line(p.switches.json ? line : renderRow(event, { utc: p.switches.utc === true, view, style }));
@@ -39,5 +39,5 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
     process.off("SIGINT", abort);
     process.off("SIGTERM", abort);
   }
-  return 0;
+  return bad.code;
 }

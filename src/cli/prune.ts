@@ -36,6 +36,10 @@ async function report(actions: PruneAction[], dryRun: boolean, json: boolean, ct
         ctx.warn(`${a.file}: could not ${a.action}: ${a.error}`);
         continue;
       }
+      if (a.skipped !== undefined) {
+        ctx.warn(`${a.file}: ${a.skipped}`);
+        continue;
+      }
       if (a.bytes === 0 && !dryRun) continue; // another prune got there first
       freed += a.bytes;
       done++;

@@ -1,13 +1,12 @@
 import { eventsOf } from "../engine/index.js";
 import { UsageError } from "../errors.js";
-import { formatBadReport } from "../format/bad-report.js";
 import type { View } from "../format/describe.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
 import type { Filter } from "../query/filter.js";
 import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
 import { parseCount, type Parsed } from "./args.js";
-import { requireStore, type CliContext } from "./context.js";
+import { badLines, requireStore, type CliContext } from "./context.js";
 
 /** The plain filters named on the command line. */
 export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
@@ -26,6 +25,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const target = p.words[0];
   const filter = filterFlags(p);
   const info: { title?: string } = {};
+  const bad = badLines(ctx);
   const options: QueryOptions = {
     dir: ctx.dir,
     target,
@@ -36,7 +36,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     reverse: p.switches.reverse,
     utc: p.switches.utc,
     plain: p.switches.plain,
-    onBad: (r) => ctx.warn(formatBadReport(r)),
+    onBad: bad.onBad,
     info,
   };
   const out = ctx.out;
@@ -46,7 +46,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       await out.bytes(chunk);
     }
     await out.flush();
-    return 0;
+    return bad.code;
   }
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
   const view: View = target !== undefined ? { target } : filter.task !== undefined ? { target: filter.task } : { agent: filter.agent };
@@ -63,5 +63,5 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   }
   await out.flush();
   if (rows === 0) ctx.warn("no matching events");
-  return 0;
+  return bad.code;
 }

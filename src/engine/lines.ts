@@ -2,7 +2,7 @@
 import { createReadStream } from "node:fs";
 import { parseEventLine, type TraceEvent } from "../event/envelope.js";
 import type { DayFile } from "../store/layout.js";
-import { gunzipFile } from "../store/read.js";
+import { gunzipFile, type OnFail } from "../store/read.js";
 
 /**
  * Calls `fn(start, end)` for each non-empty line of `buf[from, end)`, newline and `\r`
@@ -35,12 +35,16 @@ export function parseAt(buf: Buffer, start: number, end: number): { event: Trace
   return event ? { event, line } : undefined;
 }
 
-/** Bad lines of one file, reported once when the file is done. */
+/** Bad lines of one file, and damage that stopped its reading, reported once when the file is done. */
 export interface BadReport {
   file: string;
   count: number;
   /** 1-based line numbers of the first few. */
   lines: number[];
+  /** What stopped the reading of the file (a damaged gzip, an error reading it). */
+  problem?: string;
+  /** The file, or its rest, could not be read at all: a query ends with exit 1. */
+  unreadable?: boolean;
 }
 
 const REPORT_LINES = 5;
@@ -49,17 +53,22 @@ const REPORT_LINES = 5;
  * Collects the byte offsets of bad lines while a file is scanned; `finish` turns
  * them into line numbers, re-reading the file's start only when there were any.
  */
-export function createBadLines(file: DayFile): { add(offset: number): void; finish(): Promise<BadReport | undefined> } {
+export function createBadLines(file: DayFile): { add(offset: number): void; fail: OnFail; finish(): Promise<BadReport | undefined> } {
   const offsets: number[] = [];
   let count = 0;
+  let failure: { problem: string; unreadable: boolean } | undefined;
   return {
     add(offset) {
       count++;
       if (offsets.length < REPORT_LINES) offsets.push(offset);
     },
+    fail(problem, unreadable) {
+      failure ??= { problem, unreadable };
+    },
     async finish() {
-      if (count === 0) return undefined;
-      return { file: file.path, count, lines: await lineNumbers(file, offsets) };
+      if (count === 0 && !failure) return undefined;
+      const report: BadReport = { file: file.path, count, lines: count === 0 ? [] : await lineNumbers(file, offsets).catch(() => []) };
+      return failure ? { ...report, problem: failure.problem, ...(failure.unreadable ? { unreadable: true } : {}) } : report;
     },
   };
 }

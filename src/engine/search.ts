@@ -5,7 +5,7 @@
  * blocks) at a time, in file order.
  */
 import type { DayFile } from "../store/layout.js";
-import { lineBlocks, type LineBlock, type ReadEvent } from "../store/read.js";
+import { lineBlocks, type LineBlock, type OnFail, type ReadEvent } from "../store/read.js";
 import { createBlockMatcher } from "./block-match.js";
 import type { ByteFilter } from "./byte-filter.js";
 import { eachCandidate } from "./cursors.js";
@@ -30,8 +30,8 @@ export interface SearchOptions {
   end?: number;
   /** Buffers shared by the files of one scan. */
   pool?: SearchPool;
-  /** The file's blocks from a read-ahead helper, instead of reading them here. */
-  blocks?: AsyncIterable<LineBlock> | undefined;
+  /** The file's blocks from a read-ahead helper, instead of reading them here (`onFail` as for `lineBlocks`). */
+  blocks?: ((onFail: OnFail) => AsyncIterable<LineBlock>) | undefined;
 }
 
 /**
@@ -53,7 +53,7 @@ export async function* searchFile(file: DayFile, filter: ByteFilter, options: Se
   const run = createRunBuilder();
   let gathered = 0;
   const start = file.gz || options.blocks ? 0 : options.start ?? 0;
-  for await (const { buf, end, base } of options.blocks ?? lineBlocks(file, start, options.end, pool)) {
+  for await (const { buf, end, base } of options.blocks?.(bad.fail) ?? lineBlocks(file, start, options.end, pool, bad.fail)) {
     const parse = (s: number, e: number): ReadEvent | undefined => {
       const hit = parseAt(buf, s, e);
       if (!hit) bad.add(base + s);

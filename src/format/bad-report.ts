@@ -8,5 +8,8 @@ import type { BadReport } from "../engine/index.js";
  */
 export function formatBadReport(r: BadReport): string {
   const more = r.count > r.lines.length ? ", …" : "";
-  return `${r.file}:${r.lines[0]}: skipped ${r.count} bad line${r.count === 1 ? "" : "s"} (line${r.lines.length === 1 ? "" : "s"} ${r.lines.join(", ")}${more})`;
+  const where = r.lines.length > 0 ? ` (line${r.lines.length === 1 ? "" : "s"} ${r.lines.join(", ")}${more})` : "";
+  const skipped = `skipped ${r.count} bad line${r.count === 1 ? "" : "s"}${where}`;
+  if (r.problem === undefined) return `${r.file}:${r.lines[0]}: ${skipped}`;
+  return `${r.file}: ${r.problem}${r.count > 0 ? `; ${skipped}` : ""}`;
 }

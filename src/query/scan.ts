@@ -4,7 +4,7 @@ import { createSearchPool, searchFile, type BadReport, type Hits, type SearchPoo
 import type { TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";
-import { readEvents, type LineBlock, type ReadEvent } from "../store/read.js";
+import { describeFailure, readEvents, type LineBlock, type OnFail, type ReadEvent } from "../store/read.js";
 import { seekTime } from "../store/seek.js";
 import { matches, toByteFilter, type Filter } from "./filter.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
@@ -73,13 +73,19 @@ function readAheadFor(files: DayFile[], pool: SearchPool, min: number): ReadAhea
 export async function* plainFile(file: DayFile, accept: (e: TraceEvent) => boolean, onBad: ScanOptions["onBad"]): AsyncGenerator<ReadEvent[]> {
   const lines: number[] = [];
   let count = 0;
-  for await (const hit of readEvents(file, (bad) => {
-    count++;
-    if (lines.length < 5) lines.push(bad.line);
-  })) {
-    if (accept(hit.event)) yield [hit];
+  let failure: [string, boolean] | undefined;
+  try {
+    for await (const hit of readEvents(file, (bad) => {
+      count++;
+      if (lines.length < 5) lines.push(bad.line);
+    })) {
+      if (accept(hit.event)) yield [hit];
+    }
+  } catch (err) {
+    failure = describeFailure(err, file.gz);
   }
-  if (count > 0) onBad?.({ file: file.path, count, lines });
+  if (failure) onBad?.({ file: file.path, count, lines, problem: failure[0], ...(failure[1] ? { unreadable: true } : {}) });
+  else if (count > 0) onBad?.({ file: file.path, count, lines });
 }
 
 /** Options of the fast reader of one file. */
@@ -90,12 +96,22 @@ export interface FileScanOptions {
   /** Buffers shared by the files of one scan. */
   pool?: SearchPool;
   /** The file's blocks from a read-ahead helper, instead of reading them here. */
-  blocks?: AsyncIterable<LineBlock> | undefined;
+  blocks?: ((onFail: OnFail) => AsyncIterable<LineBlock>) | undefined;
 }
 
 /** The fast reader of one file: the engine's search for `filter`, sought to `since` in a plain file read here. */
 export function fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<Hits> {
   // The helper reads from the file's start: `since` is still applied line by line.
   const seek = filter.since !== undefined && !file.gz && !options.blocks;
-  return searchFile(file, toByteFilter(filter), { ...options, ...(seek ? { start: seekTime(file.path, filter.since! - REORDER_WINDOW_MS) } : {}) });
+  // A file the seek cannot read is read from the start, where the search reports it.
+  const start = seek ? seekOrZero(file.path, filter.since! - REORDER_WINDOW_MS) : 0;
+  return searchFile(file, toByteFilter(filter), { ...options, start });
+}
+
+function seekOrZero(path: string, ms: number): number {
+  try {
+    return seekTime(path, ms);
+  } catch {
+    return 0;
+  }
 }

@@ -84,7 +84,7 @@ async function* fastMembers(file: DayFile, needle: Needle, isMember: IsMember, h
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
   const pool = options.pool;
-  for await (const { buf, end, base } of lineBlocks(file, 0, options.end, pool)) {
+  for await (const { buf, end, base } of lineBlocks(file, 0, options.end, pool, bad.fail)) {
     const out: ReadEvent[] = [];
     blockIds.clear();
     const visit = (s: number, e: number): void => {

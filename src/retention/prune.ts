@@ -29,6 +29,8 @@ export interface PruneAction {
   bytes: number;
   /** Set when this file could not be handled; the others still were. */
   error?: string;
+  /** Set when the policy leaves this file alone (a symlink or folder with a day file's name). */
+  skipped?: string;
 }
 
 /** Default retention when the store sets none. */
@@ -79,7 +81,7 @@ async function act(
 ): Promise<PruneAction> {
   try {
     const info = await lstat(file);
-    if (!info.isFile()) return { action, day, file, bytes: 0, error: "not a regular file; left alone" };
+    if (!info.isFile()) return { action, day, file, bytes: 0, skipped: `${info.isSymbolicLink() ? "a symbolic link" : "not a regular file"}, left alone` };
     return { action, day, file, bytes: dryRun ? info.size : await run() };
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

@@ -7,12 +7,12 @@
  * longer than half a slot, a read error), the main thread reads on from where it did.
  */
 import type { DayFile } from "./layout.js";
-import { BLOCKS_PER_TURN, lineBlocks, type BlockPool, type LineBlock } from "./read.js";
+import { BLOCKS_PER_TURN, lineBlocks, type BlockPool, type LineBlock, type OnFail } from "./read.js";
 
 /** The blocks of a scan's files, from the helper where it reads them. */
 export interface ReadAhead {
-  /** The blocks of `files[i]` (asked for in order), or undefined: read it yourself. */
-  blocks(i: number): AsyncGenerator<LineBlock> | undefined;
+  /** The blocks of `files[i]` (asked for in order; `onFail` as for `lineBlocks`), or undefined: read it yourself. */
+  blocks(i: number): ((onFail?: OnFail) => AsyncGenerator<LineBlock>) | undefined;
   /** Stops the helper; its slots go back to the pool if it never read into them. */
   close(): void;
 }
@@ -39,7 +39,7 @@ const PATIENCE_MS = 10_000;
  *
  * @example
  * const ahead = startReadAhead(files, pool, memory);
- * for (const [i, file] of files.entries()) for await (const block of ahead?.blocks(i) ?? lineBlocks(file)) search(block);
+ * for (const [i, file] of files.entries()) for await (const block of ahead?.blocks(i)?.() ?? lineBlocks(file)) search(block);
  * ahead?.close();
  */
 export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memory: SharedArrayBuffer, wait = false): ReadAhead | undefined {
@@ -74,7 +74,7 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
     Atomics.store(ctl, CONSUMED, ++consumed);
     Atomics.notify(ctl, CONSUMED);
   };
-  async function* fromHelper(i: number): AsyncGenerator<LineBlock> {
+  async function* fromHelper(i: number, onFail?: OnFail): AsyncGenerator<LineBlock> {
     for (let n = 1, at = 0; ; n++) {
       const k = next();
       const kind = k === undefined ? BAIL : ctl[ENTRY + k * E]!;
@@ -92,7 +92,7 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
         if (kind === END_OF_FILE) return;
         gone = true;
         stop();
-        return yield* lineBlocks(files[i]!, at, Infinity, pool);
+        return yield* lineBlocks(files[i]!, at, Infinity, pool, onFail);
       }
       // As `lineBlocks`: a turn of the event loop every few blocks.
       if (n % BLOCKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -113,7 +113,7 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
         Atomics.store(ctl, START, i + 1);
         Atomics.notify(ctl, START);
       }
-      return i >= from ? fromHelper(i) : undefined;
+      return i >= from ? (onFail) => fromHelper(i, onFail) : undefined;
     },
     close() {
       stop();

@@ -30,14 +30,30 @@ export function createBlockPool(): BlockPool {
   };
 }
 
+/** Told when a file cannot be read on (`unreadable`: not at all, or not past some byte) or its gzip is damaged. */
+export type OnFail = (problem: string, unreadable: boolean) => void;
+
 /**
  * Reads a day file as blocks of whole lines, from byte `start` up to byte `end` of a
  * plain file (both ignored for `.gz`, which is never appended to). A block's buffer is
  * reused after the next step: copy what you keep. Memory stays at about one chunk
- * plus the longest line.
+ * plus the longest line. A file that cannot be read, or a damaged `.gz`, ends its
+ * blocks where the damage is, told to `onFail` (without it, the error is thrown).
  */
-export async function* lineBlocks(file: DayFile, start = 0, end = Infinity, pool: BlockPool = createBlockPool()): AsyncGenerator<LineBlock> {
-  yield* file.gz ? gzBlocks(file.path) : plainBlocks(file.path, Math.max(start, file.start ?? 0), end, pool);
+export async function* lineBlocks(file: DayFile, start = 0, end = Infinity, pool: BlockPool = createBlockPool(), onFail?: OnFail): AsyncGenerator<LineBlock> {
+  try {
+    yield* file.gz ? gzBlocks(file.path) : plainBlocks(file.path, Math.max(start, file.start ?? 0), end, pool);
+  } catch (err) {
+    if (!onFail) throw err;
+    onFail(...describeFailure(err, file.gz));
+  }
+}
+
+/** What went wrong reading a day file, in words, and whether it is the file that could not be read. */
+export function describeFailure(err: unknown, gz: boolean): [problem: string, unreadable: boolean] {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code !== undefined && e.syscall !== undefined) return [`cannot read (${e.code}: ${e.syscall})`, true];
+  return [gz ? `damaged gzip (${e.message}); read what came before it` : `cannot read (${e.message})`, !gz];
 }
 
 /** Blocks read between two turns of the event loop: a long scan must not starve timers and signals. */
@@ -90,23 +106,63 @@ export function pipeErrors<T extends NodeJS.ReadWriteStream>(source: NodeJS.Read
   return source.pipe(dest);
 }
 
-/** The decompressed bytes of a `.gz` file, as a stream. */
+/** The decompressed bytes of a `.gz` file, as a stream; destroying it closes the file. */
 export function gunzipFile(path: string): NodeJS.ReadableStream {
+  const raw = createReadStream(path);
   // zlib is loaded only here: most queries read no compressed day, and it costs ~3 ms to load.
-  return pipeErrors(createReadStream(path), process.getBuiltinModule("node:zlib").createGunzip());
+  const gunzip = pipeErrors(raw, process.getBuiltinModule("node:zlib").createGunzip());
+  gunzip.on("close", () => raw.destroy());
+  return gunzip;
 }
 
+/** Decompressed pieces held before the gunzip stream is paused. */
+const GZ_PIECES = 16;
+
+/**
+ * The blocks of a `.gz` day. Its pieces are taken from `data` events rather than by
+ * async iteration, which drops what was decompressed before an error: a damaged or
+ * truncated file still gives every whole line before the damage, then throws.
+ */
 async function* gzBlocks(path: string): AsyncGenerator<LineBlock> {
+  const source = gunzipFile(path) as NodeJS.ReadableStream & { destroy(): void };
+  const pieces: Buffer[] = [];
+  let [failure, ended] = [undefined as unknown, false];
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  source.on("data", (piece: Buffer) => {
+    pieces.push(piece);
+    if (pieces.length >= GZ_PIECES) source.pause();
+    notify();
+  });
+  source.on("error", (err) => void ((failure = err), notify()));
+  source.on("end", () => void ((ended = true), notify()));
   let carry: Buffer = Buffer.alloc(0);
   let base = 0;
-  for await (const piece of gunzipFile(path) as AsyncIterable<Buffer>) {
-    const buf = carry.length > 0 ? Buffer.concat([carry, piece]) : piece;
-    const cut = buf.lastIndexOf(0x0a) + 1;
-    if (cut > 0) yield { buf, end: cut, base };
-    base += cut;
-    carry = buf.subarray(cut);
+  try {
+    for (;;) {
+      const piece = pieces.shift();
+      if (piece === undefined) {
+        if (failure !== undefined || ended) break;
+        source.resume();
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      const buf = carry.length > 0 ? Buffer.concat([carry, piece]) : piece;
+      const cut = buf.lastIndexOf(0x0a) + 1;
+      if (cut > 0) yield { buf, end: cut, base };
+      base += cut;
+      carry = buf.subarray(cut);
+    }
+    // The part line before damage is the damage's, not a bad line of its own.
+    if (failure !== undefined) throw failure;
+    if (carry.length > 0) yield { buf: carry, end: carry.length, base };
+  } finally {
+    source.destroy();
   }
-  if (carry.length > 0) yield { buf: carry, end: carry.length, base };
 }
 
 /** One line the plain reader could not read as an event. */

@@ -45,24 +45,35 @@ export interface CheckOptions {
 export async function checkInputs(inputs: Iterable<{ name: string; text: NodeJS.ReadableStream }>, options: CheckOptions = {}): Promise<ValidationSummary> {
   const summary: ValidationSummary = { counts: {}, errors: 0, unreadable: 0, skipped: 0 };
   for (const { name, text } of inputs) {
-    for await (const item of readTraces(name, text, () => void summary.skipped++)) {
-      if ("message" in item) {
-        summary.unreadable++;
-        options.onUnreadable?.(item);
-        continue;
-      }
-      const verdict = validateTrace(item.trace, item.typeHint);
-      const findings: Finding[] = verdict.problems.map((p) => ({ where: item.where, type: verdict.type, key: p.key, message: p.message, severity: "error" }));
-      if (verdict.kind === "unknown") {
-        findings.push({ where: item.where, type: verdict.type, key: "type", message: "unknown trace type", severity: options.strict ? "error" : "note" });
-      }
-      const failed = findings.some((f) => f.severity === "error");
-      const count = (summary.counts[verdict.type] ??= { kind: verdict.kind, valid: 0, invalid: 0 });
-      if (failed) count.invalid++;
-      else count.valid++;
-      summary.errors += findings.filter((f) => f.severity === "error").length;
-      for (const f of findings) options.onFinding?.(f);
+    try {
+      await checkOne(name, text, summary, options);
+    } catch (err) {
+      // A file that cannot be read on (a damaged gzip, an I/O error): named, and the rest still checked.
+      summary.unreadable++;
+      options.onUnreadable?.({ where: name, message: `cannot be read on (${(err as Error).message})` });
     }
   }
   return summary;
+}
+
+/** Checks the traces of one input into `summary`. */
+async function checkOne(name: string, text: NodeJS.ReadableStream, summary: ValidationSummary, options: CheckOptions): Promise<void> {
+  for await (const item of readTraces(name, text, () => void summary.skipped++)) {
+    if ("message" in item) {
+      summary.unreadable++;
+      options.onUnreadable?.(item);
+      continue;
+    }
+    const verdict = validateTrace(item.trace, item.typeHint);
+    const findings: Finding[] = verdict.problems.map((p) => ({ where: item.where, type: verdict.type, key: p.key, message: p.message, severity: "error" }));
+    if (verdict.kind === "unknown") {
+      findings.push({ where: item.where, type: verdict.type, key: "type", message: "unknown trace type", severity: options.strict ? "error" : "note" });
+    }
+    const failed = findings.some((f) => f.severity === "error");
+    const count = (summary.counts[verdict.type] ??= { kind: verdict.kind, valid: 0, invalid: 0 });
+    if (failed) count.invalid++;
+    else count.valid++;
+    summary.errors += findings.filter((f) => f.severity === "error").length;
+    for (const f of findings) options.onFinding?.(f);
+  }
 }

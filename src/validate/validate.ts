@@ -24,7 +24,12 @@ export async function validate(options: ValidateOptions): Promise<ValidationSumm
   const given = options.paths ?? [];
   const paths = given.length > 0 ? given.flatMap(filesOf) : options.dir !== undefined ? listDayFiles(options.dir).map((f) => f.path) : [];
   if (paths.length === 0) throw new UsageError(`nothing to validate: no FILE given and no day files in ${options.dir ?? "the store"}`);
-  return checkInputs(paths.map((path) => ({ name: path === "-" ? "<stdin>" : path, text: openInput(path) })), options);
+  return checkInputs(opened(paths), options);
+}
+
+/** The inputs, each opened only when its turn comes: an open stream nobody reads yet could fail unheard. */
+function* opened(paths: readonly string[]): Generator<{ name: string; text: NodeJS.ReadableStream }> {
+  for (const path of paths) yield { name: path === "-" ? "<stdin>" : path, text: openInput(path) };
 }
 
 /** The files a path names: itself, or a store folder's day files. */

@@ -86,7 +86,7 @@ test("the helper's blocks hold what the main thread would read, file by file", {
   for (const [i, file] of files.entries()) {
     const blocks = ahead.blocks(i);
     if (blocks) helped++;
-    assert.deepEqual(await seen(blocks ?? lineBlocks(file, 0, Infinity, pool)), await seen(lineBlocks(file)), file.day);
+    assert.deepEqual(await seen(blocks?.() ?? lineBlocks(file, 0, Infinity, pool)), await seen(lineBlocks(file)), file.day);
   }
   // Days 10 and 11 from the helper, 12 compressed, 13 until its long line; then the main thread.
   assert.equal(helped, 3, "the helper read the first files and stopped at the long line");
