@@ -10,4 +10,5 @@ export { formatBadReport } from "../format/bad-report.js";
 export { describe, label, type View } from "../format/describe.js";
 export { createStyle, escapeControl, formatTime, wantsColour, type Style } from "../format/text.js";
 export { renderRow, timelineHeader, type HeaderInput, type RowOptions } from "../format/timeline.js";
-export { renderTree, treeToJson, type TreeLimits } from "../format/tree.js";
+export { toJson } from "../format/json.js";
+export { renderTree, treeJsonChunks, treeLines, treeToJson, type TreeLimits } from "../format/tree.js";

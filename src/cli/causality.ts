@@ -1,7 +1,7 @@
 import { causality } from "../causality/tree.js";
 import { parseAge } from "../time.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
-import { renderTree, treeToJson } from "../format/tree.js";
+import { treeJsonChunks, treeLines } from "../format/tree.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, type CliContext } from "./context.js";
 
@@ -22,11 +22,15 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
     onBad: bad.onBad,
   });
   if (p.switches.json) {
-    await ctx.out.line(treeToJson(tree, { depth, maxChildren }));
+    for (const chunk of treeJsonChunks(tree, { depth, maxChildren })) {
+      if (ctx.out.closed) break;
+      await ctx.out.text(chunk);
+    }
+    await ctx.out.line("");
   } else {
     const style = createStyle(wantsColour(ctx.stdout, ctx.env));
     await ctx.out.line(style.bold(escapeControl(`Causality chain for ${asked}:`)));
-    for (const line of renderTree(tree, { depth, maxChildren: maxChildren ?? DEFAULT_MAX_CHILDREN }, style)) {
+    for (const line of treeLines(tree, { depth, maxChildren: maxChildren ?? DEFAULT_MAX_CHILDREN }, style)) {
       if (ctx.out.closed) break;
       await ctx.out.line(line);
     }

@@ -5,6 +5,8 @@ export interface Output {
   line(s: string): Promise<void>;
   /** Many lines with one await: the hot loop of a query. */
   lines(items: string[]): Promise<void>;
+  /** Text that is part of a line (a JSON tree written as it is walked). */
+  text(s: string): Promise<void>;
   /** Bytes that are whole lines already (NDJSON from `toNdjson`), after what is gathered. */
   bytes(chunk: Buffer): Promise<void>;
   /** Writes what is gathered (follow calls it after each batch). */
@@ -67,6 +69,10 @@ export function createOutput(stream: Writable): Output {
     },
     line: (s) => lines([s]),
     lines,
+    async text(s) {
+      pending += s;
+      if (pending.length >= FLUSH_AT) await flush();
+    },
     async bytes(chunk) {
       await flush();
       await send(chunk);

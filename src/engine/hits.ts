@@ -18,17 +18,27 @@ export const answerTime = (stamps: Float64Array, k: number): number => stamps[(k
 
 /**
  * A line the check accepted: `bytes[start, end)`, followed by a newline at `bytes[end]`.
- * Its text and its event are made when first asked for.
+ * Its text and its event are made when first asked for. It shares its block's buffer
+ * until `own` gives it bytes of its own (its bytes and offsets change then, not its line).
  */
 export class CheckedLine implements ReadEvent {
   #line: string | undefined;
   #event: TraceEvent | undefined;
+  /** Set while a reorder window holds it: lines held past their block are given their own bytes. */
+  held = false;
   constructor(
-    readonly bytes: Buffer,
-    readonly start: number,
-    readonly end: number,
+    public bytes: Buffer,
+    public start: number,
+    public end: number,
     readonly timestamp: number,
   ) {}
+  /** Copies its line (and newline) out of the shared buffer, which it then no longer keeps alive. */
+  own(): void {
+    if (this.start === 0 && this.end + 1 === this.bytes.length) return;
+    this.bytes = Buffer.from(this.bytes.subarray(this.start, this.end + 1));
+    this.end -= this.start;
+    this.start = 0;
+  }
   get line(): string {
     return (this.#line ??= this.bytes.toString("utf8", this.start, this.end));
   }

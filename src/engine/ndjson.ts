@@ -11,6 +11,8 @@ import { CheckedLine, CheckedRun, type Hits } from "./hits.js";
  */
 export function toNdjson(hits: Hits): Buffer {
   if (hits instanceof CheckedRun) return hits.ndjson();
+  const whole = asOneView(hits);
+  if (whole) return whole;
   let size = 0;
   for (const hit of hits) size += (hit instanceof CheckedLine ? hit.end - hit.start : Buffer.byteLength(hit.line)) + 1;
   const out = Buffer.allocUnsafe(size);
@@ -28,4 +30,17 @@ export function toNdjson(hits: Hits): Buffer {
     at += hit.bytes.copy(out, at, hit.start, stop);
   }
   return out;
+}
+
+/** The hits' bytes as one view when they stand one after another in one buffer (a block's lines): no copy. */
+function asOneView(hits: readonly ReadEvent[]): Buffer | undefined {
+  const first = hits[0];
+  if (!(first instanceof CheckedLine)) return undefined;
+  let stop = first.end + 1;
+  for (let i = 1; i < hits.length; i++) {
+    const hit = hits[i];
+    if (!(hit instanceof CheckedLine) || hit.bytes !== first.bytes || hit.start !== stop) return undefined;
+    stop = hit.end + 1;
+  }
+  return first.bytes.subarray(first.start, stop);
 }

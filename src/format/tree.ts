@@ -1,5 +1,6 @@
 import type { CausalNode, CausalTree } from "../causality/tree.js";
 import { label } from "./describe.js";
+import { toJson } from "./json.js";
 import { escapeControl, type Style } from "./text.js";
 
 /** Limits for drawing huge trees. */
@@ -43,23 +44,32 @@ function rootTag(tree: CausalTree): string {
  * renderTree(tree, { depth: 3 }, style).join("\n");
  */
 export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): string[] {
+  return [...treeLines(tree, limits, style)];
+}
+
+/**
+ * `renderTree` a line at a time, so that a huge tree is written as it is drawn.
+ *
+ * @example
+ * for (const line of treeLines(tree, { depth: 3 }, style)) console.log(line);
+ */
+export function* treeLines(tree: CausalTree, limits: TreeLimits, style: Style): Generator<string> {
   const below = countBelow(tree.root);
   const text = (node: CausalNode): string => {
     const mark = tree.byId && node.event.id === tree.focus.id;
     const s = escapeControl(label(node.event));
     return mark ? `${style.bold(s)}  ◀` : s;
   };
-  const lines: string[] = [];
   // Depth-first without recursion: an entry prints its line, then its children go on
   // the stack in reverse so the first child (and its subtree) comes out next.
   type Entry = { line: string; node?: CausalNode; prefix: string; depth: number };
   const stack: Entry[] = [{ line: `${rootTag(tree)} ${text(tree.root)}`, node: tree.root, prefix: "  ", depth: 0 }];
   while (stack.length > 0) {
     const { line, node, prefix, depth } = stack.pop()!;
-    lines.push(line);
+    yield line;
     if (!node || node.children.length === 0) continue;
     if (limits.depth !== undefined && depth >= limits.depth) {
-      lines.push(`${prefix}└─> … ${below.get(node)} more below`);
+      yield `${prefix}└─> … ${below.get(node)} more below`;
       continue;
     }
     const shown = limits.maxChildren === undefined ? node.children : node.children.slice(0, limits.maxChildren);
@@ -77,7 +87,6 @@ export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): 
       });
     }
   }
-  return lines;
 }
 
 /**
@@ -89,31 +98,49 @@ export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): 
  * console.log(treeToJson(await causality("task-1", { dir }), { depth: 3 }));
  */
 export function treeToJson(tree: CausalTree, limits: TreeLimits): string {
+  return [...treeJsonChunks(tree, limits)].join("");
+}
+
+/**
+ * `treeToJson` a piece at a time, so that a tree of many events is written as it is
+ * walked instead of held whole as text.
+ *
+ * @example
+ * for (const chunk of treeJsonChunks(tree, { depth: 3 })) process.stdout.write(chunk);
+ */
+export function* treeJsonChunks(tree: CausalTree, limits: TreeLimits): Generator<string> {
   const below = countBelow(tree.root);
-  const out: string[] = [];
   type Entry = { node: CausalNode; depth: number } | { close: string };
   const stack: Entry[] = [{ node: tree.root, depth: 0 }];
   const rootExtra = `${tree.missingParent ? `,"missing_parent":${JSON.stringify(tree.missingParent)}` : ""}${tree.cycle ? ',"cycle":true' : ""}`;
+  let piece = "";
   while (stack.length > 0) {
     const entry = stack.pop()!;
     if ("close" in entry) {
-      out.push(entry.close);
+      piece += entry.close;
       continue;
     }
     const { node, depth } = entry;
-    let head = `{"event":${JSON.stringify(node.event)}`;
+    let head = `{"event":${toJson(node.event)}`;
     if (node.inferred) head += ',"inferred":true';
     if (node.event.id === tree.focus.id) head += ',"focus":true';
     if (node === tree.root) head += rootExtra;
     const cut = limits.depth !== undefined && depth >= limits.depth;
     const shown = cut ? [] : limits.maxChildren === undefined ? node.children : node.children.slice(0, limits.maxChildren);
     const more = cut ? below.get(node)! : node.children.length - shown.length;
-    out.push(`${head}${more > 0 ? `,"more":${more}` : ""},"children":[`);
+    piece += `${head}${more > 0 ? `,"more":${more}` : ""},"children":[`;
     stack.push({ close: "]}" });
     for (let i = shown.length - 1; i >= 0; i--) {
       stack.push({ node: shown[i]!, depth: depth + 1 });
       if (i > 0) stack.push({ close: "," });
     }
+    if (piece.length >= CHUNK) {
+      yield piece;
+      piece = "";
+    }
   }
-  return out.join("");
+  yield piece;
 }
+
+/** Characters of JSON handed on at a time. */
+const CHUNK = 64 << 10;

@@ -9,6 +9,12 @@ import type { ReadEvent } from "../store/read.js";
  * and seek with it as slack; a line later than this is printed where it was found.
  */
 export const REORDER_WINDOW_MS = 10_000;
+/**
+ * How many bytes of lines the window holds at most: a store whose events are dense in
+ * time (a burst of 5 KB lines within 10 s) would otherwise hold all of them, and
+ * memory would follow the store's size. Past it the oldest go on, in order so far.
+ */
+export const REORDER_WINDOW_BYTES = 16 << 20;
 
 /** A streaming sorter: holds only the events of the last window. */
 export interface Reorder {
@@ -18,6 +24,11 @@ export interface Reorder {
   drain(ready: ReadEvent[]): void;
   /** Adds a block's run; appends to `ready` what is now certain to be next, as events and runs. */
   pushRun(run: CheckedRun, ready: Hits[]): void;
+  /**
+   * Called after each block: the lines it pushed that are still held get bytes of
+   * their own, so that a window holding a few lines of many blocks holds no block.
+   */
+  settle(): void;
 }
 
 /**
@@ -29,9 +40,12 @@ export interface Reorder {
  * for (const e of events) r.push(e, ready);
  * r.drain(ready); // ready: the events in order
  */
-export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
+export function createReorder(windowMs = REORDER_WINDOW_MS, maxBytes = REORDER_WINDOW_BYTES): Reorder {
   const heap: ReadEvent[] = [];
   let newest = -Infinity;
+  let heldBytes = 0;
+  // Checked lines pushed since the last settle.
+  let recent: CheckedLine[] = [];
   const less = (i: number, j: number): boolean => {
     const a = timeOf(heap[i]!);
     const b = timeOf(heap[j]!);
@@ -59,6 +73,8 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
         i = m;
       }
     }
+    heldBytes -= sizeOf(top);
+    if (top instanceof CheckedLine) top.held = false;
     return top;
   };
   // One array handed in, not one per event: a scan pushes every hit it keeps.
@@ -67,7 +83,12 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
     for (let i = heap.length - 1; i > 0 && less(i, (i - 1) >> 1); i = (i - 1) >> 1) swap(i, (i - 1) >> 1);
     const t = timeOf(item);
     if (t > newest) newest = t;
-    while (heap.length > 0 && timeOf(heap[0]!) < newest - windowMs) ready.push(pop());
+    heldBytes += sizeOf(item);
+    if (item instanceof CheckedLine) {
+      item.held = true;
+      recent.push(item);
+    }
+    while (heap.length > 0 && (timeOf(heap[0]!) < newest - windowMs || heldBytes > maxBytes)) ready.push(pop());
   };
   const pushAll = (hits: ReadEvent[], ready: Hits[]): void => {
     const events: ReadEvent[] = [];
@@ -76,6 +97,10 @@ export function createReorder(windowMs = REORDER_WINDOW_MS): Reorder {
   };
   return {
     push,
+    settle() {
+      for (const line of recent) if (line.held) line.own();
+      recent = [];
+    },
     drain(ready) {
       while (heap.length > 0) ready.push(pop());
       newest = -Infinity;
@@ -108,6 +133,11 @@ function countBelow(run: CheckedRun, t: number): number {
   return lo;
 }
 
+/** A hit's bytes, near enough, without decoding a checked line. */
+function sizeOf(hit: ReadEvent): number {
+  return hit instanceof CheckedLine ? hit.end - hit.start : hit.line.length;
+}
+
 /** A hit's timestamp, without parsing a checked line. */
 function timeOf(hit: ReadEvent): number {
   return hit instanceof CheckedLine ? hit.timestamp : hit.event.timestamp;
@@ -123,11 +153,13 @@ export async function* reorderBatches(batches: AsyncIterable<Hits>, keep?: (hit:
     if (batch instanceof CheckedRun && !keep) {
       const ready: Hits[] = [];
       reorder.pushRun(batch, ready);
+      reorder.settle();
       yield* ready;
       continue;
     }
     const ready: ReadEvent[] = [];
     for (const hit of eventsOf(batch)) if (!keep || keep(hit)) reorder.push(hit, ready);
+    reorder.settle();
     if (ready.length > 0) yield ready;
   }
   const rest: ReadEvent[] = [];

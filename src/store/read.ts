@@ -1,5 +1,6 @@
 import { closeSync, createReadStream, openSync, readSync } from "node:fs";
 import { parseEventLine, type TraceEvent } from "../event/envelope.js";
+import { recoverMembers } from "./gz-members.js";
 import type { DayFile } from "./layout.js";
 
 /** A run of whole lines: `buf[0, end)` ends at a newline (or at the end of the file). */
@@ -157,8 +158,14 @@ async function* gzBlocks(path: string): AsyncGenerator<LineBlock> {
       base += cut;
       carry = buf.subarray(cut);
     }
-    // The part line before damage is the damage's, not a bad line of its own.
-    if (failure !== undefined) throw failure;
+    if (failure !== undefined) {
+      // Read again member by member what the stream dropped; the part line before the
+      // damage is the damage's, not a bad line of its own.
+      const rest = recoverMembers(path, base);
+      const cut = rest ? rest.lastIndexOf(0x0a) + 1 : 0;
+      if (cut > 0) yield { buf: rest!, end: cut, base };
+      throw failure;
+    }
     if (carry.length > 0) yield { buf: carry, end: carry.length, base };
   } finally {
     source.destroy();

@@ -1,9 +1,9 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
-import split2 from "split2";
 import { isEvent, isPlainObject } from "../event/envelope.js";
 import { isSchemaType, kindOf } from "../schema/rules.js";
 import { pipeErrors } from "../store/read.js";
+import { linesOrElements } from "./json-stream.js";
 
 /** One trace object found in an input, and where. */
 export interface FoundTrace {
@@ -69,9 +69,10 @@ export function openInput(path: string, stdin: Readable = process.stdin): NodeJS
 }
 
 /**
- * Reads every trace of one input: NDJSON (day files or bare traces, one per line,
- * streamed with split2) or one JSON document (an object or an array). A bad line is
- * reported with its number and the rest still read. Throws on an unreadable file.
+ * Reads every trace of one input: NDJSON (day files or bare traces, one per line) or
+ * one JSON document, an array streamed element by element or one object. A bad line
+ * or element is reported with where it is and the rest still read. Throws on an
+ * unreadable file.
  *
  * @example
  * for await (const item of readTraces("tool_call_trace_golden.json", openInput(path))) …
@@ -79,29 +80,40 @@ export function openInput(path: string, stdin: Readable = process.stdin): NodeJS
 export async function* readTraces(name: string, text: NodeJS.ReadableStream, onSkip: OnSkip = () => {}): AsyncGenerator<FoundTrace | Unreadable> {
   let mode: "unknown" | "ndjson" | "document" = "unknown";
   const document: string[] = [];
-  let n = 0;
-  for await (const line of pipeErrors(text, split2()) as AsyncIterable<string>) {
-    n++;
-    if (mode === "document") {
-      document.push(line);
+  let [n, k] = [0, 0];
+  for await (const item of linesOrElements(text as AsyncIterable<Buffer | string>)) {
+    if (typeof item !== "string") {
+      if ("problem" in item) {
+        yield { where: `${name}:${item.line}`, message: `not valid JSON (${item.problem})` };
+        return;
+      }
+      const where = `${name}[${k++}]`;
+      let value: unknown;
+      try {
+        value = JSON.parse(item.text);
+      } catch (err) {
+        yield { where: `${where} (line ${item.line})`, message: `not valid JSON (${(err as Error).message})` };
+        continue;
+      }
+      yield* tracesOf(where, value, onSkip);
       continue;
     }
-    if (line.trim() === "") continue;
+    n++;
+    if (mode === "document") {
+      document.push(item);
+      continue;
+    }
+    if (item.trim() === "") continue;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = JSON.parse(item);
     } catch (err) {
       if (mode === "unknown") {
         mode = "document";
-        document.push(...Array(n - 1).fill(""), line);
+        document.push(...Array(n - 1).fill(""), item);
         continue;
       }
       yield { where: `${name}:${n}`, message: `not valid JSON (${(err as Error).message})` };
-      continue;
-    }
-    if (mode === "unknown" && Array.isArray(value)) {
-      mode = "document";
-      document.push(...Array(n - 1).fill(""), line);
       continue;
     }
     mode = "ndjson";
