@@ -1,8 +1,8 @@
 /** The lines of a block: visiting them, parsing one, and the bad-line report a file gets once. */
 import { createReadStream } from "node:fs";
-import { parseEventLine, type TraceEvent } from "../event/envelope.js";
+import { parseEventLine } from "../event/envelope.js";
 import type { DayFile } from "../store/layout.js";
-import { gunzipFile, type OnFail } from "../store/read.js";
+import { gunzipFile, readHit, type OnFail, type ReadEvent } from "../store/read.js";
 
 /**
  * Calls `fn(start, end)` for each non-empty line of `buf[from, end)`, newline and `\r`
@@ -29,10 +29,10 @@ export function eachLine(
 }
 
 /** Parses `buf[start, end)` as an event; undefined for a bad line. */
-export function parseAt(buf: Buffer, start: number, end: number): { event: TraceEvent; line: string } | undefined {
+export function parseAt(buf: Buffer, start: number, end: number): ReadEvent | undefined {
   const line = buf.toString("utf8", start, end);
   const event = parseEventLine(line);
-  return event ? { event, line } : undefined;
+  return event ? readHit(event, line, buf.subarray(start, end)) : undefined;
 }
 
 /** Bad lines of one file, and damage that stopped its reading, reported once when the file is done. */

@@ -14,13 +14,13 @@ export function toNdjson(hits: Hits): Buffer {
   const whole = asOneView(hits);
   if (whole) return whole;
   let size = 0;
-  for (const hit of hits) size += (hit instanceof CheckedLine ? hit.end - hit.start : Buffer.byteLength(hit.line)) + 1;
+  for (const hit of hits) size += (hit instanceof CheckedLine ? hit.end - hit.start : hit.bytes ? hit.bytes.length : Buffer.byteLength(hit.line)) + 1;
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (let i = 0; i < hits.length; ) {
     const hit = hits[i++]!;
     if (!(hit instanceof CheckedLine)) {
-      at += out.write(hit.line, at);
+      at += hit.bytes ? hit.bytes.copy(out, at) : out.write(hit.line, at);
       out[at++] = 0x0a;
       continue;
     }

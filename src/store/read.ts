@@ -182,6 +182,13 @@ export interface BadLine {
 export interface ReadEvent {
   event: TraceEvent;
   line: string;
+  /** The stored bytes, when the line's text is not them (bytes that are not UTF-8 read as U+FFFD): what `--json` writes. */
+  bytes?: Buffer;
+}
+
+/** A read line as a hit: its bytes kept beside it when its text could not hold them. */
+export function readHit(event: TraceEvent, line: string, bytes: Buffer): ReadEvent {
+  return line.includes("\uFFFD") ? { event, line, bytes: Buffer.from(bytes) } : { event, line };
 }
 
 /**
@@ -192,12 +199,16 @@ export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void):
   // Loaded here: the fast path never needs it, and every module costs a query's start-up.
   const { default: split2 } = await import("split2");
   const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path, { start: file.start ?? 0 });
+  // Split as latin1, one character a byte, so that each line's stored bytes come back whole.
+  text.setEncoding("latin1");
   let n = 0;
-  for await (const line of pipeErrors(text, split2()) as AsyncIterable<string>) {
+  for await (const raw of pipeErrors(text, split2()) as AsyncIterable<string>) {
     n++;
-    if (line.length === 0) continue;
+    if (raw.length === 0) continue;
+    const bytes = Buffer.from(raw, "latin1");
+    const line = bytes.toString("utf8");
     const event = parseEventLine(line);
-    if (event) yield { event, line };
+    if (event) yield readHit(event, line, bytes);
     else onBad({ file: file.path, line: n });
   }
 }
