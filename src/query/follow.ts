@@ -48,10 +48,9 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
   const files = listDayFiles(options.dir);
   const ends = new Map<string, number>();
   for (const f of files) {
-    if (f.gz) continue;
     const info = await stat(f.path).catch(() => undefined);
     if (!info) continue;
-    ends.set(f.path, info.size);
+    if (!f.gz) ends.set(f.path, info.size);
     tailer.start(f.path, info.ino, info.size);
   }
   yield* await backlogOf(options, members, ends);
@@ -98,6 +97,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
   } finally {
     signal?.removeEventListener("abort", onAbort);
     await watcher?.close();
+    await tailer.close();
   }
 }
 

@@ -1,29 +1,38 @@
-import { open, stat } from "node:fs/promises";
-import type { DayFile } from "../store/layout.js";
+/** Reading what was appended to day files since the last look, as `tail -F` does, each line once. */
+import { open, stat, type FileHandle } from "node:fs/promises";
+import type { DayFile } from "./layout.js";
 
-/** What a tailer knows of one day file: which file (inode), how far it read, the partial last line. */
+/** What a tailer knows of one day file: the file it holds open, how far it read, the partial last line. */
 interface FileState {
   ino: number;
+  handle: FileHandle | undefined;
   offset: number;
   partial: Buffer;
 }
 
 /** Reads what was appended to day files since the last look: whole lines only. */
 export interface Tailer {
-  /** Starts a file at `offset` (the size when the backlog was read). */
+  /** Starts a file at `offset` (its size when the backlog was read). */
   start(path: string, ino: number, offset: number): void;
   /** Whole new lines of each file, in file order, files in the order given. */
   read(files: DayFile[]): Promise<{ path: string; line: string }[]>;
   /** Drops what it knows of files that no longer exist (deleted by retention). */
   keepOnly(existing: DayFile[]): void;
+  /** Closes the files it holds open. */
+  close(): Promise<void>;
 }
 
 const MAX_READ = 4 << 20;
+const COMPARE = 1 << 20;
 
 /**
- * A tailer like `tail -F` over several files: a new file is read from its start, a
- * file that shrank is read again from 0, a file replaced by another inode is reopened
- * from 0, a deleted file is dropped; a partial last line waits for its newline.
+ * A tailer like `tail -F` over several files, each line given once: a new file is read
+ * from its start; a file that shrank, from 0 again; a file replaced by another inode is
+ * compared with the one it replaced, kept open for this, and read on where it was when
+ * it starts with the same bytes (a copy with lines added), else from 0; a deleted file
+ * is dropped; a partial last line waits for its newline. A `.gz` day is read from the
+ * gzip members appended to it (a late event for a compressed day); one replaced
+ * (compaction made it anew from a day already followed) is taken from its end.
  *
  * @example
  * const t = createTailer((msg) => console.error(msg));
@@ -31,61 +40,105 @@ const MAX_READ = 4 << 20;
  */
 export function createTailer(note: (message: string) => void): Tailer {
   const states = new Map<string, FileState>();
-  const readFile = async (path: string): Promise<string[]> => {
-    let info;
-    try {
-      info = await stat(path);
-    } catch {
-      states.delete(path);
+  const drop = async (path: string): Promise<void> => {
+    await states.get(path)?.handle?.close().catch(() => undefined);
+    states.delete(path);
+  };
+  const readFile = async (path: string, gz: boolean): Promise<string[]> => {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) {
+      await drop(path);
       return [];
     }
     let state = states.get(path);
-    if (!state) states.set(path, (state = { ino: info.ino, offset: 0, partial: Buffer.alloc(0) }));
-    if (info.ino !== state.ino) {
-      note(`${path}: replaced by a new file; reading it from the start`);
-      Object.assign(state, { ino: info.ino, offset: 0, partial: Buffer.alloc(0) });
-    } else if (info.size < state.offset) {
+    // A new plain file is read from its start; a `.gz` appears only by compaction of a day already shown: from its end.
+    if (!state) states.set(path, (state = { ino: info.ino, handle: undefined, offset: gz ? info.size : 0, partial: Buffer.alloc(0) }));
+    // Held open from the first look: if it is replaced, the new file is compared with this one.
+    if (info.ino === state.ino) state.handle ??= await open(path, "r");
+    if (info.ino !== state.ino) await replaced(path, state, info.ino, info.size, gz);
+    else if (info.size < state.offset) {
       note(`${path}: truncated; reading it again from the start`);
       Object.assign(state, { offset: 0, partial: Buffer.alloc(0) });
     }
     if (info.size === state.offset) return [];
-    const handle = await open(path, "r");
-    const lines: string[] = [];
-    try {
-      while (state.offset < info.size) {
-        const want = Math.min(MAX_READ, info.size - state.offset);
-        const chunk = Buffer.allocUnsafe(state.partial.length + want);
-        state.partial.copy(chunk);
-        const { bytesRead } = await handle.read(chunk, state.partial.length, want, state.offset);
-        if (bytesRead === 0) break;
-        state.offset += bytesRead;
-        const filled = state.partial.length + bytesRead;
-        const cut = chunk.lastIndexOf(0x0a, filled - 1) + 1;
-        if (cut > 0) {
-          for (const line of chunk.toString("utf8", 0, cut - 1).split("\n")) {
-            const trimmed = line.endsWith("\r") ? line.slice(0, -1) : line;
-            if (trimmed.length > 0) lines.push(trimmed);
-          }
-        }
-        state.partial = Buffer.from(chunk.subarray(cut, filled));
-      }
-    } finally {
-      await handle.close();
+    state.handle ??= await open(path, "r");
+    return gz ? readMembers(state, info.size) : readLines(state, info.size);
+  };
+  const replaced = async (path: string, state: FileState, ino: number, size: number, gz: boolean): Promise<void> => {
+    const next = await open(path, "r");
+    const old = state.handle;
+    const same = gz || (old !== undefined && size >= state.offset && (await samePrefix(old, next, state.offset)));
+    await old?.close().catch(() => undefined);
+    if (gz) Object.assign(state, { ino, handle: next, offset: size, partial: Buffer.alloc(0) });
+    else if (same) Object.assign(state, { ino, handle: next });
+    else {
+      note(`${path}: replaced by a new file; reading it from the start`);
+      Object.assign(state, { ino, handle: next, offset: 0, partial: Buffer.alloc(0) });
     }
-    return lines;
   };
   return {
     start(path, ino, offset) {
-      states.set(path, { ino, offset, partial: Buffer.alloc(0) });
+      states.set(path, { ino, handle: undefined, offset, partial: Buffer.alloc(0) });
     },
     keepOnly(existing) {
       const seen = new Set(existing.map((f) => f.path));
-      for (const path of states.keys()) if (!seen.has(path)) states.delete(path);
+      for (const path of states.keys()) if (!seen.has(path)) void drop(path);
     },
     async read(files) {
       const out: { path: string; line: string }[] = [];
-      for (const file of files) if (!file.gz) for (const line of await readFile(file.path)) out.push({ path: file.path, line });
+      for (const file of files) for (const line of await readFile(file.path, file.gz)) out.push({ path: file.path, line });
       return out;
     },
+    async close() {
+      for (const path of [...states.keys()]) await drop(path);
+    },
   };
+}
+
+/** The whole new lines of a plain file from the state's offset to `size`. */
+async function readLines(state: FileState, size: number): Promise<string[]> {
+  const lines: string[] = [];
+  while (state.offset < size) {
+    const want = Math.min(MAX_READ, size - state.offset);
+    const chunk = Buffer.allocUnsafe(state.partial.length + want);
+    state.partial.copy(chunk);
+    const { bytesRead } = await state.handle!.read(chunk, state.partial.length, want, state.offset);
+    if (bytesRead === 0) break;
+    state.offset += bytesRead;
+    const filled = state.partial.length + bytesRead;
+    const cut = chunk.lastIndexOf(0x0a, filled - 1) + 1;
+    if (cut > 0) {
+      for (const line of chunk.toString("utf8", 0, cut - 1).split("\n")) {
+        const trimmed = line.endsWith("\r") ? line.slice(0, -1) : line;
+        if (trimmed.length > 0) lines.push(trimmed);
+      }
+    }
+    state.partial = Buffer.from(chunk.subarray(cut, filled));
+  }
+  return lines;
+}
+
+/** The lines of the gzip members appended to a `.gz` since the state's offset; a member still being written waits. */
+async function readMembers(state: FileState, size: number): Promise<string[]> {
+  const bytes = Buffer.allocUnsafe(size - state.offset);
+  const { bytesRead } = await state.handle!.read(bytes, 0, bytes.length, state.offset);
+  let text: string;
+  try {
+    text = process.getBuiltinModule("node:zlib").gunzipSync(bytes.subarray(0, bytesRead)).toString("utf8");
+  } catch {
+    return [];
+  }
+  state.offset += bytesRead;
+  return text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)).filter((l) => l.length > 0);
+}
+
+/** True when two files hold the same first `length` bytes. */
+async function samePrefix(a: FileHandle, b: FileHandle, length: number): Promise<boolean> {
+  const [x, y] = [Buffer.allocUnsafe(COMPARE), Buffer.allocUnsafe(COMPARE)];
+  for (let at = 0; at < length; at += COMPARE) {
+    const want = Math.min(COMPARE, length - at);
+    const [r1, r2] = await Promise.all([a.read(x, 0, want, at), b.read(y, 0, want, at)]);
+    if (r1.bytesRead !== want || r2.bytesRead !== want || x.compare(y, 0, want, 0, want) !== 0) return false;
+  }
+  return true;
 }

@@ -84,15 +84,45 @@ test("a truncated day file is read again from the start with a note", { timeout:
   await until("the event after truncation", () => lines(f.out()).length === 2);
   assert.equal(JSON.parse(lines(f.out())[1]!).id, b.id);
   assert.match(f.err(), /truncated; reading it again from the start/);
-  // A file replaced by another (a new inode) is reopened from its start.
+  // A file replaced by a copy that keeps its lines and adds one: only the new line is printed.
   const c = emit({ primitive: "ops", event_type: "c" }, { dir });
   const replacement = join(dir, "replacement.tmp");
   writeFileSync(replacement, readFileSync(file, "utf8") + JSON.stringify({ ...c, id: "0190aaaa-0000-7000-8000-000000000001", event_type: "d" }) + "\n");
   await until("the event after truncation and c", () => lines(f.out()).length === 3);
   renameSync(replacement, file);
-  await until("the replaced file, read from its start", () => lines(f.out()).length === 6);
+  await until("the copy's new line", () => lines(f.out()).length === 4);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(lines(f.out()).map((l) => JSON.parse(l).event_type), ["a", "b", "c", "d"]);
+  assert.doesNotMatch(f.err(), /replaced by a new file/);
+  // A file replaced by other lines altogether is read from its start, with a note.
+  writeFileSync(replacement, JSON.stringify({ ...c, id: "0190aaaa-0000-7000-8000-000000000002", event_type: "e" }) + "\n");
+  renameSync(replacement, file);
+  await until("the other file, from its start", () => lines(f.out()).length === 5);
   assert.match(f.err(), /replaced by a new file/);
   f.child.kill("SIGTERM");
+  assert.equal(await exited(f.child), 0);
+});
+
+test("a late event written into a compressed day is followed once; compaction of a followed day prints nothing again", { timeout: 30_000 }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const yesterday = Date.now() - DAY_MS;
+  const first = emit({ primitive: "ops", event_type: "first", timestamp: yesterday }, { dir });
+  const f = startFollower(["--json", "--dir", dir]);
+  t.after(() => f.child.kill("SIGKILL"));
+  await until("the backlog", () => lines(f.out()).length === 1);
+  const second = emit({ primitive: "ops", event_type: "second", timestamp: yesterday + 1 }, { dir });
+  await until("the second event", () => lines(f.out()).length === 2);
+  const { prune } = await import("../../src/index.js");
+  await prune({ dir, compressAfter: 0 });
+  assert.ok(readFileSync(join(dir, `${dayOf(yesterday)}.ndjson.gz`)).length > 0);
+  await new Promise((r) => setTimeout(r, 300));
+  // The writer appends a gzip member to the compressed day.
+  const late = emit({ primitive: "ops", event_type: "late", timestamp: yesterday + 2 }, { dir });
+  await until("the late event", () => lines(f.out()).length === 3);
+  await new Promise((r) => setTimeout(r, 300));
+  assert.deepEqual(lines(f.out()).map((l) => JSON.parse(l).id), [first.id, second.id, late.id]);
+  f.child.kill("SIGINT");
   assert.equal(await exited(f.child), 0);
 });
 
