@@ -87,3 +87,19 @@ export function generateTree(dir: string, size: number, end: number, fanout = 8)
   }
   w.close();
 }
+
+/**
+ * Writes one chain `size` deep (each event the child of the one before) under a root on
+ * target `chain-root`, spread over three days; returns the deepest event's id.
+ */
+export function generateChain(dir: string, size: number, end: number): string {
+  rmSync(dir, { recursive: true, force: true });
+  const w = openBatchWriter({ dir, maxBytes: 4 << 20 });
+  const start = end - 3 * 86_400_000;
+  let parent: string | null = null;
+  for (let i = 0; i < size; i++) {
+    parent = w.emit({ primitive: "ops", event_type: "step", agent_id: `agent-${i % 50}`, target_id: i === 0 ? "chain-root" : `task-c${i}`, parent_event_id: parent, timestamp: Math.floor(start + (i * 3 * 86_400_000) / size) }).id;
+  }
+  w.close();
+  return parent!;
+}
