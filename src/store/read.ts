@@ -193,22 +193,54 @@ export function readHit(event: TraceEvent, line: string, bytes: Buffer): ReadEve
 
 /**
  * The plain reader: every line through split2 and JSON.parse, bad lines reported
- * through `onBad`. The fast scan must answer exactly as this does.
+ * through `onBad`. The fast scan must answer exactly as this does. A line whose text
+ * holds U+FFFD is read again as bytes (by its offset, which the reader counts), so that
+ * bytes that are not UTF-8 are output as they are stored.
  */
 export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void): AsyncGenerator<ReadEvent> {
   // Loaded here: the fast path never needs it, and every module costs a query's start-up.
   const { default: split2 } = await import("split2");
-  const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path, { start: file.start ?? 0 });
-  // Split as latin1, one character a byte, so that each line's stored bytes come back whole.
-  text.setEncoding("latin1");
-  let n = 0;
-  for await (const raw of pipeErrors(text, split2()) as AsyncIterable<string>) {
-    n++;
-    if (raw.length === 0) continue;
-    const bytes = Buffer.from(raw, "latin1");
-    const line = bytes.toString("utf8");
-    const event = parseEventLine(line);
-    if (event) yield readHit(event, line, bytes);
-    else onBad({ file: file.path, line: n });
+  const start = file.start ?? 0;
+  // Opened before the stream: a file that cannot be opened fails here, not in a stream nobody listens to yet.
+  const fd = file.gz ? undefined : openSync(file.path, "r");
+  const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path, { start });
+  // A .gz cannot be read again by offset: its lines are split as latin1, a byte a character.
+  if (file.gz) text.setEncoding("latin1");
+  let [n, offset] = [0, start];
+  try {
+    for await (const raw of pipeErrors(text, split2("\n")) as AsyncIterable<string>) {
+      n++;
+      const at = offset;
+      let bytes: Buffer | undefined;
+      let line = raw;
+      if (fd !== undefined) {
+        offset += Buffer.byteLength(raw) + 1;
+        if (raw.includes("\uFFFD")) [bytes, offset] = lineBytes(fd, at);
+      } else if (/[\x80-\xff]/.test(raw)) bytes = Buffer.from(raw, "latin1");
+      if (bytes) line = bytes.toString("utf8");
+      if (line.endsWith("\r")) [line, bytes] = [line.slice(0, -1), bytes?.subarray(0, bytes.length - 1)];
+      if (line.length === 0) continue;
+      const event = parseEventLine(line);
+      if (event) yield bytes ? readHit(event, line, bytes) : { event, line };
+      else onBad({ file: file.path, line: n });
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The bytes of the line at `at` in a plain file, newline excluded, and where the next starts. */
+function lineBytes(fd: number, at: number): [Buffer, number] {
+  const parts: Buffer[] = [];
+  for (let pos = at; ; ) {
+    const chunk = Buffer.allocUnsafe(64 << 10);
+    const n = readSync(fd, chunk, 0, chunk.length, pos);
+    const nl = chunk.subarray(0, n).indexOf(0x0a);
+    parts.push(chunk.subarray(0, nl === -1 ? n : nl));
+    if (nl !== -1 || n === 0) {
+      const bytes = Buffer.concat(parts);
+      return [bytes, at + bytes.length + 1];
+    }
+    pos += n;
   }
 }
