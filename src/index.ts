@@ -1,9 +1,9 @@
 /**
  * trace: the library behind the `trace` command. Everything the CLI does is here;
- * schema v1 checks are in `trace/schema`, the human renderings in `trace/format`.
+ * schema v1 checks are in `swarm-trace/schema`, the human renderings in `swarm-trace/format`.
  *
  * @example
- * import { openWriter, query } from "trace";
+ * import { openWriter, query } from "swarm-trace";
  * const w = openWriter({ dir: ".space/trace" });
  * w.emit({ primitive: "ops", event_type: "create_task", agent_id: "zealot-1", target_id: "task-1" });
  * w.close();

@@ -1,9 +1,9 @@
 /**
- * `trace/format`: the human renderings `trace` prints — timeline rows, descriptions,
+ * `swarm-trace/format`: the human renderings `trace` prints — timeline rows, descriptions,
  * the tree, the bad-line report — and the terminal escaper every stored byte passes.
  *
  * @example
- * import { renderRow, createStyle } from "trace/format";
+ * import { renderRow, createStyle } from "swarm-trace/format";
  * console.log(renderRow(event, { utc: true, view: {}, style: createStyle(false) }));
  */
 export { formatBadReport } from "../format/bad-report.js";

@@ -1,9 +1,9 @@
 /**
- * `trace/schema`: trace schema v1 on its own — the verdict on one trace object, the
+ * `swarm-trace/schema`: trace schema v1 on its own — the verdict on one trace object, the
  * checks over files, and typed emitters whose types make a missing key a compile error.
  *
  * @example
- * import { validateTrace } from "trace/schema";
+ * import { validateTrace } from "swarm-trace/schema";
  * validateTrace({ type: "tool_call", tool_name: "fmt" }).problems; // [{ key: "resolved_source", … }, …]
  */
 export { isSchemaType, kindOf, TRACE_SCHEMA_VERSION, validateTrace, type Problem, type TraceKind, type Verdict } from "../schema/rules.js";

@@ -3,10 +3,11 @@ import { escapeControl } from "../format/text.js";
 import { resolveStoreDir } from "../store/layout.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
-import { EMIT_HELP, HELP, PRUNE_HELP, VALIDATE_HELP } from "./help.js";
+import { COMMAND_FLAGS, QUERY_FLAGS } from "./flags.js";
+import { helpFor } from "./help.js";
 import { createOutput } from "./output.js";
 
-/** A subcommand: its flags, its help and what it runs. */
+/** A subcommand: its flags, its page of the manual and what it runs. */
 interface Command {
   spec: FlagSpec;
   help: string;
@@ -21,37 +22,18 @@ const runQuery: Command["run"] = async (p, ctx) => (await import("./query.js")).
 const runCausality: Command["run"] = async (p, ctx) => (await import("./causality.js")).runCausality(p, ctx);
 const runFollow: Command["run"] = async (p, ctx) => (await import("./follow.js")).runFollow(p, ctx);
 
-const QUERY_STRINGS = ["dir", "agent", "task", "channel", "primitive", "since", "until", "n"] as const;
+const runCompletion: Command["run"] = async (p, ctx) => (await import("./completion.js")).runCompletion(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
-  emit: {
-    spec: { strings: ["dir", "agent", "target", "parent", "meta"], booleans: ["fsync", "json", "help"], alias: { h: "help" } },
-    help: EMIT_HELP,
-    run: runEmit,
-  },
-  validate: {
-    spec: { strings: ["dir"], booleans: ["json", "strict", "help"], alias: { h: "help" } },
-    help: VALIDATE_HELP,
-    run: runValidate,
-  },
-  prune: {
-    spec: {
-      strings: ["dir", "older-than", "compress-after", "set-retention"],
-      booleans: ["dry-run", "json", "auto", "show-retention", "help"],
-      alias: { h: "help" },
-    },
-    help: PRUNE_HELP,
-    run: runPrune,
-  },
+  emit: { spec: COMMAND_FLAGS.emit!, help: "emit", run: runEmit },
+  validate: { spec: COMMAND_FLAGS.validate!, help: "validate", run: runValidate },
+  prune: { spec: COMMAND_FLAGS.prune!, help: "prune", run: runPrune },
+  completion: { spec: COMMAND_FLAGS.completion!, help: "completion", run: runCompletion },
 };
 
 const QUERY: Command = {
-  spec: {
-    strings: [...QUERY_STRINGS, "causality", "depth", "max-children", "infer-window"],
-    booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "help", "version"],
-    alias: { f: "follow", h: "help" },
-  },
-  help: HELP,
+  spec: QUERY_FLAGS,
+  help: "trace",
   run: (p, ctx) => (p.values.causality !== undefined ? runCausality(p, ctx) : p.switches.follow ? runFollow(p, ctx) : runQuery(p, ctx)),
 };
 
@@ -63,11 +45,13 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   // Messages name stored ids, paths and arguments: every byte goes through the escaper.
   const warn = (message: string): void => void io.stderr.write(`trace: ${escapeControl(message)}\n`);
   try {
+    // The shell's completion asks here, with the words typed so far: never an error.
+    if (argv[0] === "__complete") return (await import("./completion.js")).runComplete(argv.slice(1), io);
     const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
     const chosen = command ?? QUERY;
     const p = parseFlags(command ? argv.slice(1) : argv, chosen.spec);
     if (p.switches.help) {
-      io.stdout.write(chosen.help);
+      io.stdout.write(helpFor(chosen.help));
       return 0;
     }
     if (p.switches.version) {
@@ -86,4 +70,5 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
 }
 
-const VERSION = "0.1.0";
+/** The version `--version` prints and the man page names. */
+export const VERSION = "0.1.0";

@@ -152,7 +152,7 @@ test("every CLI error exits 2 with one line on stderr and no stack", async (t) =
 });
 
 test("--help answers for every command", async () => {
-  for (const args of [["--help"], ["-h"], ["emit", "--help"], ["validate", "--help"], ["prune", "--help"]]) {
+  for (const args of [["--help"], ["-h"], ["emit", "--help"], ["validate", "--help"], ["prune", "--help"], ["completion", "--help"]]) {
     const r = await trace(args);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Usage/);

@@ -1,0 +1,24 @@
+/** Each command's flags, as data: what main.ts parses and what completion offers. */
+import type { FlagSpec } from "./args.js";
+
+/** The query command's flags (`trace [TARGET] …`, `--causality`, `-f`). */
+export const QUERY_FLAGS: FlagSpec = {
+  strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window"],
+  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "help", "version"],
+  alias: { f: "follow", h: "help" },
+};
+
+/** The subcommands' flags, by name. */
+export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  emit: { strings: ["dir", "agent", "target", "parent", "meta"], booleans: ["fsync", "json", "help"], alias: { h: "help" } },
+  validate: { strings: ["dir"], booleans: ["json", "strict", "help"], alias: { h: "help" } },
+  prune: {
+    strings: ["dir", "older-than", "compress-after", "set-retention"],
+    booleans: ["dry-run", "json", "auto", "show-retention", "help"],
+    alias: { h: "help" },
+  },
+  completion: { strings: [], booleans: ["help"], alias: { h: "help" } },
+};
+
+/** The shells `trace completion` writes a script for. */
+export const SHELLS = ["bash", "zsh", "fish"] as const;

@@ -1,0 +1,175 @@
+/**
+ * The one source of the command's documentation: each page's usage, text and flags.
+ * `--help` prints a page as text (help.ts) and the build writes all of them as the man
+ * page `trace.1` (man.ts), so the two never disagree; a test holds them together.
+ */
+
+/** A group of flags under a heading. */
+export interface FlagGroup {
+  title: string;
+  flags: readonly (readonly [flag: string, text: string])[];
+}
+
+/** One command's page. */
+export interface Page {
+  /** `trace`, or the subcommand's name. */
+  name: string;
+  /** One line of what it does. */
+  summary: string;
+  usage: readonly string[];
+  /** Paragraphs before the flags. */
+  about: readonly string[];
+  groups: readonly FlagGroup[];
+  /** Paragraphs after the flags. */
+  notes: readonly string[];
+}
+
+const DIR_FLAG = ["--dir DIR", "the store folder (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
+
+/** Every page, the main one first. */
+export const PAGES: readonly Page[] = [
+  {
+    name: "trace",
+    summary: "what happened? Timelines, causality and live follow over .space/trace/",
+    usage: [
+      "trace [TARGET] [--agent A] [--task T] [--channel C] [--primitive P] [--since WHEN] [--until WHEN] [-n N] [--reverse] [--json] [--utc]",
+      "trace --causality ID_OR_TARGET [--depth N] [--max-children N] [--infer] [--json]",
+      "trace -f [TARGET] [filters] [-n N] [--json]",
+      "trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--fsync] [--json]",
+      "trace validate [FILE…|DIR…|-] [--json] [--strict]",
+      "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
+      "trace completion bash|zsh|fish",
+    ],
+    about: [
+      "Reads the event log of a workspace where many AI agents work together (NDJSON day files) and answers as a timeline, a cause → effect tree, NDJSON for jq, or a live follow like tail -f.",
+    ],
+    groups: [
+      {
+        title: "Query",
+        flags: [
+          ["TARGET", "a task, agent or channel: its events and everything they caused"],
+          ["--agent A", "events triggered by agent A (trace --agent haiku-1)"],
+          ["--task T", "events on task T (trace --task task-sub1)"],
+          ["--channel C", "bridge events on channel C, # optional (trace --channel payments)"],
+          ["--primitive P", "spawn, bridge, ops, memory, knowledge, tool, ai, …"],
+          ["--since WHEN", 'from WHEN on (trace --since "2h ago")'],
+          ["--until WHEN", "up to WHEN"],
+          ["-n N", "only the last N events"],
+          ["--reverse", "newest first"],
+          ["--json", "the stored lines, untouched, as NDJSON (trace --json | jq .)"],
+          ["--utc", "show times in UTC (default: local time)"],
+          ["--plain", "parse every line (the slow reference path the fast one must equal)"],
+          ["-f, --follow", "print the last N matching events (default 10), then each new one, until Ctrl-C"],
+          DIR_FLAG,
+        ],
+      },
+      {
+        title: "Causality",
+        flags: [
+          ["--causality X", "the cause → effect tree around event X (id, or unique suffix of 8+ characters) or around the first event of target X"],
+          ["--depth N", "draw N levels below the root at most"],
+          ["--max-children N", 'draw N children per node at most (default 50), then "… N more"'],
+          ["--infer", "link parentless events to the same agent's previous event in the same session (metadata.session_id), drawn ┄>"],
+          ["--infer-window AGE", "how far back --infer looks (default 5s)"],
+        ],
+      },
+      { title: "Other", flags: [["--help, -h", "this page; on a command, its page"], ["--version", "the version"]] },
+    ],
+    notes: [
+      'WHEN: 2h ago, 2 hours ago, -2h, 2h, 1h30m ago, yesterday, today, now, 2026-11-21, "2026-11-21 14:00", 2026-11-21T14:00:00Z, @1763733600, "last wake" (latest wake of --agent or TARGET), "when TARGET created" (first event of TARGET).',
+      "Exit codes: 0 ok (also when nothing matched), 1 failure (a day file that could not be read, the rest still printed), 2 bad usage or bad input.",
+      'Run "trace emit --help", "trace validate --help", "trace prune --help" or "trace completion --help" for more.',
+    ],
+  },
+  {
+    name: "emit",
+    summary: "append one event and print its id",
+    usage: ["trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--fsync] [--json]"],
+    about: [
+      "Appends one event to today's day file and prints its id, so scripts can chain causality:",
+      "p=$(trace emit ops create_task --agent zealot-1 --target task-abc123 --meta '{\"title\":\"Build payment system\"}')\ntrace emit ops create_task --target task-sub1 --parent \"$p\"",
+    ],
+    groups: [
+      {
+        title: "Flags",
+        flags: [
+          ["--agent A", "who triggered it"],
+          ["--target T", "what it affected"],
+          ["--parent ID", "the id of its cause"],
+          ["--meta JSON", "payload object (default {})"],
+          ["--fsync", "also survive power loss"],
+          ["--json", "print the whole stored event"],
+          DIR_FLAG,
+        ],
+      },
+    ],
+    notes: ["Schema v1 types (tool_call, capability_check, memory_*) are checked before writing. A day file that is a symlink is refused."],
+  },
+  {
+    name: "validate",
+    summary: "check traces against trace schema v1",
+    usage: ["trace validate [FILE…|DIR…|-] [--json] [--strict]"],
+    about: [
+      "Checks tool_call, capability_check and memory_* traces against trace schema v1. Reads day files (the trace is each event's metadata), NDJSON of bare traces, a JSON object or array (streamed), and records nesting events under canonical_events / memory_events. A DIR is read as a store: its day files. With no FILE, validates the store's day files; \"-\" reads standard input. The totals line also counts the day-file events that carry no trace (ops, bridge, …), skipped.",
+    ],
+    groups: [
+      {
+        title: "Flags",
+        flags: [
+          ["--json", "one JSON object per problem, then a summary object"],
+          ["--strict", "unknown trace types are errors, not notes"],
+          ["--dir DIR", "the store to validate when no FILE is given"],
+        ],
+      },
+    ],
+    notes: ["Exit: 0 all valid, 1 violations found, 2 unreadable input (the rest still checked)."],
+  },
+  {
+    name: "prune",
+    summary: "retention and compaction of old day files",
+    usage: [
+      "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
+      "trace prune --set-retention AGE [--auto] [--compress-after AGE]",
+      "trace prune --show-retention",
+    ],
+    about: [
+      "Deletes day files whose whole UTC day ended more than AGE ago (default: the store's retention setting, else 30d); optionally gzips younger past days. Today's and later files and anything that is not a day file are never touched; a symlink with a day file's name is noted and left alone.",
+    ],
+    groups: [
+      {
+        title: "Flags",
+        flags: [
+          ["--older-than AGE", '30d, 12h, "2 weeks"'],
+          ["--compress-after AGE", "gzip whole past days older than AGE to YYYY-MM-DD.ndjson.gz"],
+          ["--dry-run", "say what would happen, change nothing"],
+          ["--json", "one JSON object per action"],
+          ["--set-retention AGE", 'keep AGE as the store\'s rule ("none" clears it)'],
+          ["--auto", "with --set-retention: writers prune once a day by themselves"],
+          ["--show-retention", "print the store's rule"],
+          DIR_FLAG,
+        ],
+      },
+    ],
+    notes: [],
+  },
+  {
+    name: "completion",
+    summary: "print the shell completion script",
+    usage: ["trace completion bash|zsh|fish"],
+    about: [
+      'Prints a script that completes commands, flags and their values — agent ids, targets and channels read from the store\'s latest days. Load it with: source <(trace completion bash) (bash, in ~/.bashrc), source <(trace completion zsh) (zsh, in ~/.zshrc), trace completion fish | source (fish, in config.fish).',
+    ],
+    groups: [],
+    notes: [],
+  },
+];
+
+/**
+ * The page of `name`.
+ *
+ * @example
+ * pageOf("emit").usage[0]; // "trace emit PRIMITIVE EVENT_TYPE …"
+ */
+export function pageOf(name: string): Page {
+  return PAGES.find((p) => p.name === name) ?? PAGES[0]!;
+}
