@@ -15,11 +15,12 @@ const LAYERS: Record<string, readonly string[]> = {
   retention: ["base", "event", "store"],
   validate: ["base", "schema", "event", "store"],
   engine: ["base", "event", "store"],
-  query: ["base", "event", "store", "engine"],
-  causality: ["base", "event", "store", "engine", "query"],
+  sources: ["base", "schema", "event", "store"],
+  query: ["base", "event", "store", "engine", "sources"],
+  causality: ["base", "event", "store", "engine", "sources", "query"],
   format: ["base", "event", "engine", "query", "causality"],
-  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "query", "causality", "format"],
-  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "query", "causality", "format", "api"],
+  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format"],
+  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format", "api"],
 };
 
 /** A source file's layer, by where it stands in src/. */

@@ -46,7 +46,8 @@ export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
     values[name] = v;
   }
   const switches: Record<string, boolean> = {};
-  for (const name of spec.booleans) switches[name] = argvFlags[name] === true;
+  // minimist reads --no-x as x = false.
+  for (const name of spec.booleans) switches[name] = argvFlags[name] === true || (name.startsWith("no-") && argvFlags[name.slice(3)] === false);
   const words = (argvFlags._ as unknown[]).map(String);
   return { words, values, switches };
 }

@@ -36,8 +36,10 @@ export function badLines(ctx: CliContext): { onBad(report: BadReport): void; rea
 }
 
 /** Fails with exit 2 when the store folder is not there, or is not a folder: most likely a wrong --dir or TRACE_DIR. */
-export function requireStore(dir: string): void {
+export function requireStore(dir: string, hasSources = false): void {
   const st = statSync(dir, { throwIfNoEntry: false });
+  // A workspace whose primitives keep only their databases has no day files yet.
+  if (!st && hasSources) return;
   if (!st) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
   if (!st.isDirectory()) throw new UsageError(`${dir}: not a folder (--dir and TRACE_DIR name the store folder)`);
 }

@@ -3,8 +3,8 @@ import type { FlagSpec } from "./args.js";
 
 /** The query command's flags (`trace [TARGET] …`, `--causality`, `-f`). */
 export const QUERY_FLAGS: FlagSpec = {
-  strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window"],
-  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "help", "version"],
+  strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space"],
+  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "help", "version"],
   alias: { f: "follow", h: "help" },
 };
 
@@ -18,6 +18,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
     alias: { h: "help" },
   },
   completion: { strings: [], booleans: ["help"], alias: { h: "help" } },
+  sources: { strings: ["dir", "space"], booleans: ["json", "help"], alias: { h: "help" } },
 };
 
 /** The shells `trace completion` writes a script for. */

@@ -23,12 +23,14 @@ const runCausality: Command["run"] = async (p, ctx) => (await import("./causalit
 const runFollow: Command["run"] = async (p, ctx) => (await import("./follow.js")).runFollow(p, ctx);
 
 const runCompletion: Command["run"] = async (p, ctx) => (await import("./completion.js")).runCompletion(p, ctx);
+const runSources: Command["run"] = async (p, ctx) => (await import("./sources.js")).runSources(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
   emit: { spec: COMMAND_FLAGS.emit!, help: "emit", run: runEmit },
   validate: { spec: COMMAND_FLAGS.validate!, help: "validate", run: runValidate },
   prune: { spec: COMMAND_FLAGS.prune!, help: "prune", run: runPrune },
   completion: { spec: COMMAND_FLAGS.completion!, help: "completion", run: runCompletion },
+  sources: { spec: COMMAND_FLAGS.sources!, help: "sources", run: runSources },
 };
 
 const QUERY: Command = {

@@ -39,6 +39,7 @@ export const PAGES: readonly Page[] = [
       "trace validate [FILE…|DIR…|-] [--json] [--strict]",
       "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
       "trace completion bash|zsh|fish",
+      "trace sources [--space PATH] [--json]",
     ],
     about: [
       "Reads the event log of a workspace where many AI agents work together (NDJSON day files) and answers as a timeline, a cause → effect tree, NDJSON for jq, or a live follow like tail -f.",
@@ -61,6 +62,8 @@ export const PAGES: readonly Page[] = [
           ["--plain", "parse every line (the slow reference path the fast one must equal)"],
           ["-f, --follow", "print the last N matching events (default 10), then each new one, until Ctrl-C"],
           DIR_FLAG,
+          ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
+          ["--no-sources", "read the day files only"],
         ],
       },
       {
@@ -151,6 +154,25 @@ export const PAGES: readonly Page[] = [
       },
     ],
     notes: [],
+  },
+  {
+    name: "sources",
+    summary: "the space-os databases read with the day files",
+    usage: ["trace sources [--space PATH] [--json]"],
+    about: [
+      "Lists the databases the space-os primitives keep that queries read beside the day files (read-only): the per-primitive files (events.db, bridge.db, memory.db, knowledge.db, spawn.db) and the unified space.db in the .space/ that holds the store, and the one --space or TRACE_SPACE names; for each, its layout, the rows of each table, and the time its events span. Naive local times in space.db are read in TRACE_SPACE_TZ (local, the default; UTC; or an offset such as +02:00).",
+    ],
+    groups: [
+      {
+        title: "Flags",
+        flags: [
+          ["--space PATH", "a database, or a folder of them"],
+          ["--json", "one JSON object per database"],
+          DIR_FLAG,
+        ],
+      },
+    ],
+    notes: ["Reading them needs better-sqlite3 (an optional dependency): without it, queries say so once and read the day files."],
   },
   {
     name: "completion",

@@ -5,6 +5,7 @@ import { createStyle, wantsColour } from "../format/text.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
 import type { Filter } from "../query/filter.js";
 import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
+import { findSources } from "../sources/index.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, type CliContext } from "./context.js";
 
@@ -20,7 +21,8 @@ export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
 
 /** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
-  requireStore(ctx.dir);
+  const space = p.values.space ?? ctx.env.TRACE_SPACE;
+  requireStore(ctx.dir, !p.switches["no-sources"] && findSources(ctx.dir, { space }).length > 0);
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const target = p.words[0];
   const filter = filterFlags(p);
@@ -38,6 +40,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     plain: p.switches.plain,
     onBad: bad.onBad,
     info,
+    sources: { space, off: p.switches["no-sources"], onNote: ctx.warn },
   };
   const out = ctx.out;
   if (p.switches.json) {

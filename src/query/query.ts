@@ -5,6 +5,7 @@ import type { Filter } from "./filter.js";
 import { flatten } from "./reorder.js";
 import { resolveRange } from "./resolve.js";
 import { scanBatches } from "./scan.js";
+import { mergeHits, readQuerySources, selectSources, type QuerySources } from "./sources.js";
 import { timelineBatches } from "./timeline.js";
 
 /** A query as the command line states it. */
@@ -32,6 +33,8 @@ export interface QueryOptions {
   onBad?: (report: BadReport) => void;
   /** Filled with the target's title during a timeline query. */
   info?: { title?: string };
+  /** The space-os databases read with the day files (`space`, `off`, and where their problems are told). */
+  sources?: QuerySources;
 }
 
 /**
@@ -48,12 +51,21 @@ export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
 
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
 export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits> {
-  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target };
+  const all = readQuerySources(options.dir, options.sources ?? {});
+  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources: all };
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
-  const source =
+  // The sources' members seed the timeline: day-file events they caused belong to it.
+  const members = new Set<string>();
+  const extra = selectSources(all, filter, options.target, members);
+  const files =
     options.target === undefined
       ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead })
-      : timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info });
+      : timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info, members });
+  if (options.info && options.info.title === undefined) {
+    const titled = extra.find((h) => h.event.target_id === options.target && typeof h.event.metadata.title === "string");
+    if (titled) options.info.title = titled.event.metadata.title as string;
+  }
+  const source = mergeHits(files, extra);
   if (options.limit === undefined && !options.reverse) return yield* source;
   const kept = await lastN(flatten(source), options.limit ?? Infinity, detach);
   yield options.reverse ? kept.reverse() : kept;

@@ -1,6 +1,7 @@
 /** WHEN expressions resolved against the store: `last wake`, `when TARGET created`. */
 import { UsageError } from "../errors.js";
 import { parseWhen, type TimeContext, type When } from "../time.js";
+import type { ReadEvent } from "../store/read.js";
 import { findFirstOwn, findLastWake } from "./lookup.js";
 
 /** What resolving `last wake` and `when X created` may look at. */
@@ -8,6 +9,8 @@ export interface ResolveContext extends TimeContext {
   dir: string;
   /** The `--agent` of the query (else its TARGET), for `last wake`. */
   agent?: string | undefined;
+  /** The sources' events, in order, looked at beside the day files. */
+  sources?: readonly ReadEvent[] | undefined;
 }
 
 /**
@@ -22,11 +25,16 @@ export async function resolveWhen(text: string, ctx: ResolveContext, flag: strin
   if (when.kind === "time") return when.ms;
   if (when.kind === "last-wake") {
     if (ctx.agent === undefined) throw new UsageError(`${flag} "last wake" needs --agent (or an agent as TARGET): whose wake?`);
-    const ms = (await findLastWake(ctx.dir, ctx.agent))?.timestamp;
+    const agent = ctx.agent;
+    const fromSources = ctx.sources?.findLast((h) => h.event.agent_id === agent && h.event.event_type === "wake")?.event.timestamp;
+    const fromFiles = (await findLastWake(ctx.dir, agent))?.timestamp;
+    const ms = fromSources === undefined ? fromFiles : fromFiles === undefined ? fromSources : Math.max(fromSources, fromFiles);
     if (ms === undefined) throw new UsageError(`${flag} "last wake": no wake event of ${ctx.agent} in the store`);
     return ms;
   }
-  const ms = (await findFirstOwn(ctx.dir, when.target))?.timestamp;
+  const fromSources = ctx.sources?.find((h) => h.event.agent_id === when.target || h.event.target_id === when.target)?.event.timestamp;
+  const fromFiles = (await findFirstOwn(ctx.dir, when.target))?.timestamp;
+  const ms = fromSources === undefined ? fromFiles : fromFiles === undefined ? fromSources : Math.min(fromSources, fromFiles);
   if (ms === undefined) throw new UsageError(`${flag} "when ${when.target} created": no event of ${when.target} in the store`);
   return ms;
 }

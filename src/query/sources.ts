@@ -1,0 +1,73 @@
+/**
+ * The sources' events in a query: read once, filtered as the day files are, their
+ * timeline membership found among themselves, and merged into the day files' stream
+ * in (timestamp, id) order; an event the day files hold too (the same derived id) once.
+ */
+import { eventsOf, type Hits } from "../engine/index.js";
+import { compareEvents } from "../event/envelope.js";
+import { findSources, readSources, type SourceOptions } from "../sources/index.js";
+import type { ReadEvent } from "../store/read.js";
+import { matches, type Filter } from "./filter.js";
+import { isOwnEvent } from "./timeline.js";
+
+/** What a query reads of the sources. */
+export interface QuerySources extends SourceOptions {
+  /** Told of each problem with a source, as one line. */
+  onNote?: ((message: string) => void) | undefined;
+}
+
+/**
+ * Every event of the sources of a store's workspace, in order; problems told as lines.
+ *
+ * @example
+ * const all = readQuerySources(dir, { space: "/w/.space/space.db" });
+ */
+export function readQuerySources(dir: string, options: QuerySources): ReadEvent[] {
+  const found = findSources(dir, options);
+  if (found.length === 0) return [];
+  const note = options.onNote ?? (() => undefined);
+  const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`));
+  if (noSqlite) note(`${found.map((s) => s.path).join(", ")}: not read, SQLite is missing (npm install better-sqlite3@12)`);
+  return events;
+}
+
+/**
+ * The sources' events a query selects: those that pass `filter`, or, for a target, its
+ * own events and their descendants among the sources (all members go to `members`, so
+ * that day-file events they caused join the timeline).
+ *
+ * @example
+ * const extra = selectSources(all, { agent: "zealot-1" }, undefined);
+ */
+export function selectSources(events: readonly ReadEvent[], filter: Filter, target: string | undefined, members = new Set<string>()): ReadEvent[] {
+  if (target === undefined) return events.filter((hit) => matches(filter, hit.event));
+  const out: ReadEvent[] = [];
+  for (const hit of events) {
+    const e = hit.event;
+    if (!isOwnEvent(target, e.agent_id, e.target_id) && !(e.parent_event_id !== null && members.has(e.parent_event_id))) continue;
+    members.add(e.id);
+    if (matches(filter, e)) out.push(hit);
+  }
+  return out;
+}
+
+/**
+ * The day files' hits with `extra` (in order) merged in; equal events (same id) once.
+ *
+ * @example
+ * for await (const hits of mergeHits(scanBatches(options), extra)) …
+ */
+export async function* mergeHits(batches: AsyncIterable<Hits>, extra: readonly ReadEvent[]): AsyncGenerator<Hits> {
+  if (extra.length === 0) return yield* batches;
+  let k = 0;
+  for await (const batch of batches) {
+    const out: ReadEvent[] = [];
+    for (const hit of eventsOf(batch)) {
+      while (k < extra.length && compareEvents(extra[k]!.event, hit.event) < 0) out.push(extra[k++]!);
+      if (k < extra.length && extra[k]!.event.id === hit.event.id) k++;
+      out.push(hit);
+    }
+    if (out.length > 0) yield out;
+  }
+  if (k < extra.length) yield extra.slice(k);
+}

@@ -1,0 +1,113 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { rowEventId } from "../../src/sources/ids.js";
+import { createTimeReader } from "../../src/sources/times.js";
+import { lines, tempDir, trace } from "../helpers/cli.js";
+
+const FIXTURES = join(process.cwd(), "..", "shared", "fixtures", "space-os");
+type Db = { exec(sql: string): void; prepare(sql: string): { run(...a: unknown[]): unknown }; close(): void };
+const open = ((): ((path: string) => Db) | undefined => {
+  try {
+    const D = createRequire(import.meta.url)("better-sqlite3") as new (p: string) => Db;
+    return (path) => new D(path);
+  } catch {
+    return undefined;
+  }
+})();
+const skip = !open && "better-sqlite3 is not installed";
+
+/** A database made from a fixture schema as shipped, filled by `fill`. */
+function database(path: string, schema: string, fill: (db: Db) => void): void {
+  const db = open!(path);
+  db.exec(readFileSync(join(FIXTURES, schema), "utf8"));
+  fill(db);
+  db.close();
+}
+
+const row = (db: Db, sql: string, ...values: unknown[]): void => void db.prepare(sql).run(...values);
+const at = (hms: string): string => `2025-10-22T${hms}.000000`;
+
+test("row times by their column's rule; ids derived from the row, the same every run", () => {
+  const utc = createTimeReader("UTC");
+  assert.equal(utc("2025-10-22 14:00:00", "utc-text"), Date.parse("2025-10-22T14:00:00Z"));
+  assert.equal(utc("2025-10-22T14:00:00.250000", "local-text"), Date.parse("2025-10-22T14:00:00.250Z"));
+  assert.equal(createTimeReader("+02:00")("2025-10-22T14:00:00", "local-text"), Date.parse("2025-10-22T12:00:00Z"));
+  assert.equal(utc(1761141600, "epoch-s"), 1761141600000);
+  assert.equal(utc("soon", "utc-text"), undefined);
+  const id = rowEventId(1761141600000, "space.db", "tasks", "task-1", "created");
+  assert.match(id, /^019a0c38-2f00-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(rowEventId(1761141600000, "space.db", "tasks", "task-1", "created"), id);
+  assert.notEqual(rowEventId(1761141600000, "space.db", "tasks", "task-1", "claimed"), id);
+});
+
+test("a unified space.db is read beside the store: the task's lifecycle, the agent's activity since its last wake", { skip }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(join(space, "trace"), { recursive: true });
+  database(join(space, "space.db"), "layout-current/001_foundation.sql", (db) => {
+    for (const [id, name] of [["u-z", "zealot-1"], ["u-h", "haiku-1"], ["u-o", "operator"]]) row(db, "INSERT INTO agents (agent_id, identity, created_at) VALUES (?, ?, ?)", id, name, at("13:00:00"));
+    row(db, "INSERT INTO channels (channel_id, name, created_at) VALUES ('c1', 'payments', ?)", at("13:58:00"));
+    row(db, "INSERT INTO spawns (id, agent_id, session_id, status, created_at) VALUES ('s1', 'u-z', '42', 'running', ?)", at("14:00:00"));
+    row(db, "INSERT INTO messages (message_id, channel_id, agent_id, content, created_at) VALUES ('m42', 'c1', 'u-o', 'we need payments', ?)", at("13:59:00"));
+    row(db, "INSERT INTO memories (memory_id, agent_id, topic, message, created_at) VALUES ('zealot-1:arch-notes', 'u-z', 'payments', 'design payment flow', ?)", at("14:00:05"));
+    row(db, "INSERT INTO tasks (task_id, creator_id, content, status, created_at) VALUES ('task-abc123', 'u-z', 'Build payment system', 'open', ?)", at("14:00:30"));
+    row(db, "INSERT INTO tasks (task_id, creator_id, agent_id, content, status, created_at, started_at, completed_at) VALUES ('task-sub1', 'u-z', 'u-h', 'Stripe', 'done', ?, ?, ?)", at("14:01:00"), at("14:05:00"), at("14:30:00"));
+  });
+  const env = { TRACE_SPACE_TZ: "UTC" };
+  const store = join(space, "trace");
+  const task = await trace(["--dir", store, "task-sub1", "--utc"], { env });
+  assert.equal(task.code, 0, task.stderr);
+  assert.deepEqual(lines(task.stdout), [
+    "Timeline for task-sub1 (Stripe):",
+    "2025-10-22 14:01:00 | ops       | created by zealot-1",
+    "2025-10-22 14:05:00 | ops       | claimed by haiku-1",
+    "2025-10-22 14:30:00 | ops       | completed",
+  ]);
+  const since = await trace(["--dir", store, "--agent", "zealot-1", "--since", "last wake", "--utc"], { env });
+  assert.equal(since.code, 0, since.stderr);
+  assert.deepEqual(lines(since.stdout).slice(1).map((l) => l.split(" | ")[2]), ["woke (session 42)", 'added "design payment flow"', "created task-abc123", "created task-sub1"]);
+  const json = await trace(["--dir", store, "--json", "--channel", "payments"], { env });
+  const events = lines(json.stdout).map((l) => JSON.parse(l));
+  assert.deepEqual(events.map((e) => e.event_type), ["create_channel", "send"]);
+  const message = events[1];
+  assert.equal(message.agent_id, "operator");
+  assert.equal(message.metadata.text, "we need payments");
+  const again = await trace(["--dir", store, "--json", "--channel", "payments"], { env });
+  assert.equal(again.stdout, json.stdout, "the same rows are the same events, ids included");
+  const off = await trace(["--dir", store, "task-sub1", "--no-sources"], { env });
+  assert.equal(off.stdout, "");
+  const listed = await trace(["sources", "--dir", store], { env });
+  assert.match(listed.stdout, /space\.db \(unified\): 8 events, 2025-10-22 13:58:00 to 2025-10-22 14:30:00 UTC/);
+  assert.match(listed.stdout, /tasks +2 rows/);
+});
+
+test("the per-primitive databases of 2025-10-22 are read, agents named from spawn.db; a broken table is one line", { skip }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(space, { recursive: true });
+  const sec = (hms: string): number => Date.parse(`2025-10-22T${hms}Z`) / 1000;
+  database(join(space, "spawn.db"), "layout-2025-10-22/spawn.sql", (db) => {
+    row(db, "INSERT INTO agents (id, name) VALUES ('a-z', 'zealot-1'), ('a-h', 'haiku-1')");
+  });
+  database(join(space, "events.db"), "layout-2025-10-22/events.sql", (db) => {
+    row(db, "INSERT INTO events (id, source, agent_id, event_type, data, timestamp, session_id) VALUES ('e1', 'identity', 'a-z', 'wake', NULL, ?, '42')", sec("14:00:00"));
+    row(db, "INSERT INTO events (id, source, agent_id, event_type, data, timestamp) VALUES ('e0', 'identity', 'a-z', 'wake', NULL, ?)", sec("13:00:00"));
+  });
+  database(join(space, "bridge.db"), "layout-2025-10-22/bridge.sql", (db) => {
+    row(db, "INSERT INTO channels (id, name, created_at) VALUES ('c1', 'payments', '2025-10-22 13:58:00')");
+    row(db, "INSERT INTO messages (id, channel_id, agent_id, content, created_at) VALUES ('m1', 'c1', 'a-z', 'on it', '2025-10-22 14:00:10'), ('m2', 'c1', 'a-h', 'bad time', 'yesterday-ish')");
+  });
+  database(join(space, "memory.db"), "layout-2025-10-22/memory.sql", (db) => {
+    row(db, "INSERT INTO memories (memory_id, agent_id, topic, message, timestamp, created_at) VALUES ('n1', 'a-z', 'payments', 'design payment flow', 'x', ?)", sec("14:00:05"));
+  });
+  const r = await trace(["--space", space, "--dir", join(space, "trace"), "--agent", "zealot-1", "--since", "last wake", "--utc"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(lines(r.stdout).slice(1).map((l) => l.split(" | ")[2]), ["woke (session 42)", 'added "design payment flow"', "sent message to #payments"]);
+  assert.match(r.stderr, /bridge\.db: messages: rowid 2: cannot read the time "yesterday-ish"/);
+  assert.equal(lines(r.stderr).length, 1);
+});
