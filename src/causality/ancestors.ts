@@ -29,6 +29,8 @@ export interface WalkOptions {
   pool: SearchPool;
   onBad?: ((report: BadReport) => void) | undefined;
   guess?: (e: TraceEvent) => Promise<TraceEvent | undefined>;
+  /** Events of the sources, by id: looked at before the day files. */
+  known?: ReadonlyMap<string, TraceEvent>;
 }
 
 /**
@@ -58,7 +60,7 @@ export async function walkUp(dir: string, focus: TraceEvent, options: WalkOption
       }
       if (seen.has(parentId)) return { top: await whole(top), cycle: true };
       const beforeDay = dayOf(top.timestamp);
-      const parent = step < SEARCHED_STEPS ? await findById(dir, parentId, beforeDay, options) : await tables.find(parentId, beforeDay);
+      const parent = options.known?.get(parentId) ?? (step < SEARCHED_STEPS ? await findById(dir, parentId, beforeDay, options) : await tables.find(parentId, beforeDay));
       if (!parent) return { top: await whole(top), missingParent: parentId };
       seen.add(parentId);
       top = parent;

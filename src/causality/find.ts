@@ -31,22 +31,26 @@ async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> 
  * characters, or a target (its earliest event). An ambiguous suffix is a UsageError
  * listing the candidates.
  *
+ * The sources' events (`extra`, in order) are looked at beside the day files.
+ *
  * @example
  * const { event, byId } = await findFocus(dir, "task-abc123");
  */
-export async function findFocus(dir: string, idOrTarget: string, options: LookupOptions = {}): Promise<{ event: TraceEvent; byId: boolean }> {
+export async function findFocus(dir: string, idOrTarget: string, options: LookupOptions = {}, extra: readonly TraceEvent[] = []): Promise<{ event: TraceEvent; byId: boolean }> {
   const key = idOrTarget.toLowerCase();
   if (FULL_ID.test(key)) {
-    const event = await findById(dir, key, undefined, options);
+    const event = extra.find((e) => e.id === key) ?? (await findById(dir, key, undefined, options));
     if (event) return { event, byId: true };
   } else if (ID_SUFFIX.test(key)) {
-    const matches = await findBySuffix(dir, key);
+    const matches = [...(await findBySuffix(dir, key)), ...extra.filter((e) => e.id.endsWith(key))].sort(compareEvents);
     if (matches.length > 1) {
       throw new UsageError(`--causality ${idOrTarget}: ambiguous, ${matches.length} events end so: ${matches.map((e) => e.id).join(", ")}`);
     }
     if (matches[0]) return { event: matches[0], byId: true };
   }
-  const event = await findFirstOwn(dir, idOrTarget, options);
+  const fromFiles = await findFirstOwn(dir, idOrTarget, options);
+  const fromSources = extra.find((e) => e.agent_id === idOrTarget || e.target_id === idOrTarget);
+  const event = fromFiles && fromSources ? (compareEvents(fromFiles, fromSources) <= 0 ? fromFiles : fromSources) : fromFiles ?? fromSources;
   if (event) return { event, byId: false };
   throw new UsageError(`--causality ${idOrTarget}: no event with that id and no events of that target`);
 }

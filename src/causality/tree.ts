@@ -3,6 +3,7 @@ import { createBadLines, createIdHashes, createSearchPool, eachLine, maybeChildr
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
+import { readQuerySources, type QuerySources } from "../query/sources.js";
 import { walkUp } from "./ancestors.js";
 import { findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
@@ -36,6 +37,8 @@ export interface CausalityOptions {
   /** How far back inference looks (ms); default 5 s. */
   inferWindowMs?: number;
   onBad?: (report: BadReport) => void;
+  /** The space-os databases read with the day files. */
+  sources?: QuerySources;
 }
 
 /** Default `--infer-window`. */
@@ -54,24 +57,45 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
   const reported = new Set<string>();
   const onBad = (report: BadReport): void => void (reported.has(report.file) || (reported.add(report.file), options.onBad?.(report)));
   const pool = createSearchPool();
-  const { event: focus, byId } = await findFocus(options.dir, idOrTarget, { pool, onBad });
+  const extra = readQuerySources(options.dir, options.sources ?? {}).map((h) => h.event);
+  const known = new Map(extra.map((e) => [e.id, e]));
+  const { event: focus, byId } = await findFocus(options.dir, idOrTarget, { pool, onBad }, extra);
   const windowMs = options.inferWindowMs ?? INFER_WINDOW_MS;
   const guess = options.infer ? (e: TraceEvent) => inferParent(options.dir, e, windowMs) : undefined;
-  const { top, missingParent, cycle } = await walkUp(options.dir, focus, { pool, onBad, ...(guess ? { guess } : {}) });
-  const root = await collectBelow(top, { ...options, onBad }, windowMs, pool);
+  const { top, missingParent, cycle } = await walkUp(options.dir, focus, { pool, onBad, known, ...(guess ? { guess } : {}) });
+  const root = await collectBelow(top, { ...options, onBad }, windowMs, pool, extra);
   return { root, focus, byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
 }
 
 /** One pass from the root's day on, attaching every event whose parent is already in the tree. */
-async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number, pool: SearchPool): Promise<CausalNode> {
+async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number, pool: SearchPool, extra: readonly TraceEvent[]): Promise<CausalNode> {
   const root: CausalNode = { event: rootEvent, children: [] };
   const nodes = new Map<string, CausalNode>([[rootEvent.id, root]]);
   const hashes = createIdHashes(pool);
   hashes.add(rootEvent.id);
   const lastOfSession = new Map<string, TraceEvent>();
   const rootDay = dayOf(rootEvent.timestamp);
+  // The sources' events join where their parent is in the tree: before each day's file,
+  // those of that day and earlier; at the end, all that are left, until none joins.
+  let pending = [...extra];
+  const attach = (upTo: string): void => {
+    for (let joined = true; joined; ) {
+      joined = false;
+      pending = pending.filter((e) => {
+        const parent = e.parent_event_id === null || dayOf(e.timestamp) > upTo ? undefined : nodes.get(e.parent_event_id);
+        if (!parent || nodes.has(e.id)) return !nodes.has(e.id);
+        const node: CausalNode = { event: e, children: [] };
+        parent.children.push(node);
+        nodes.set(e.id, node);
+        hashes.add(e.id);
+        joined = true;
+        return false;
+      });
+    }
+  };
   for (const file of listDayFiles(options.dir)) {
     if (file.day < rootDay) continue;
+    attach(file.day);
     const bad = createBadLines(file);
     for await (const { buf, end, base } of lineBlocks(file, 0, Infinity, pool, bad.fail)) {
       const visit = (s: number, e: number): void => {
@@ -98,6 +122,7 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
     const report = await bad.finish();
     if (report) options.onBad?.(report);
   }
+  attach("9999-12-31");
   for (const node of nodes.values()) node.children.sort((a, b) => compareEvents(a.event, b.event));
   return root;
 }

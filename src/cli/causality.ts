@@ -1,4 +1,5 @@
 import { causality } from "../causality/tree.js";
+import { findSources } from "../sources/index.js";
 import { parseAge } from "../time.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { treeJsonChunks, treeLines } from "../format/tree.js";
@@ -9,7 +10,8 @@ const DEFAULT_MAX_CHILDREN = 50;
 
 /** `trace --causality X`: the tree around X, drawn or as nested JSON. */
 export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> {
-  requireStore(ctx.dir);
+  const space = p.values.space ?? ctx.env.TRACE_SPACE;
+  requireStore(ctx.dir, !p.switches["no-sources"] && findSources(ctx.dir, { space }).length > 0);
   const asked = p.values.causality!;
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");
@@ -20,6 +22,7 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
     infer: p.switches.infer,
     ...(window !== undefined ? { inferWindowMs: parseAge(window, "--infer-window") } : {}),
     onBad: bad.onBad,
+    sources: { space, off: p.switches["no-sources"], onNote: ctx.warn },
   });
   if (p.switches.json) {
     for (const chunk of treeJsonChunks(tree, { depth, maxChildren })) {

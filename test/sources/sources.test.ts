@@ -78,6 +78,12 @@ test("a unified space.db is read beside the store: the task's lifecycle, the age
   assert.equal(message.metadata.text, "we need payments");
   const again = await trace(["--dir", store, "--json", "--channel", "payments"], { env });
   assert.equal(again.stdout, json.stdout, "the same rows are the same events, ids included");
+  const tree = await trace(["--dir", store, "--causality", "task-sub1"], { env });
+  assert.equal(tree.code, 0, tree.stderr);
+  assert.deepEqual(lines(tree.stdout), ["Causality chain for task-sub1:", "[root] ops task-sub1 created", "  └─> ops task-sub1 (claimed by haiku-1)", "      └─> ops task-sub1 completed"]);
+  const id = JSON.parse(lines((await trace(["--dir", store, "task-sub1", "--json"], { env })).stdout)[1]!).id as string;
+  const byId = await trace(["--dir", store, "--causality", id.slice(-12)], { env });
+  assert.match(byId.stdout, /\(claimed by haiku-1\)  ◀/);
   const off = await trace(["--dir", store, "task-sub1", "--no-sources"], { env });
   assert.equal(off.stdout, "");
   const listed = await trace(["sources", "--dir", store], { env });
