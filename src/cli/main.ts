@@ -24,6 +24,7 @@ const runFollow: Command["run"] = async (p, ctx) => (await import("./follow.js")
 
 const runCompletion: Command["run"] = async (p, ctx) => (await import("./completion.js")).runCompletion(p, ctx);
 const runSources: Command["run"] = async (p, ctx) => (await import("./sources.js")).runSources(p, ctx);
+const runImport: Command["run"] = async (p, ctx) => (await import("./import.js")).runImport(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
   emit: { spec: COMMAND_FLAGS.emit!, help: "emit", run: runEmit },
@@ -31,6 +32,7 @@ const COMMANDS: Record<string, Command> = {
   prune: { spec: COMMAND_FLAGS.prune!, help: "prune", run: runPrune },
   completion: { spec: COMMAND_FLAGS.completion!, help: "completion", run: runCompletion },
   sources: { spec: COMMAND_FLAGS.sources!, help: "sources", run: runSources },
+  import: { spec: COMMAND_FLAGS.import!, help: "import", run: runImport },
 };
 
 const QUERY: Command = {

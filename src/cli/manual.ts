@@ -40,6 +40,7 @@ export const PAGES: readonly Page[] = [
       "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
       "trace completion bash|zsh|fish",
       "trace sources [--space PATH] [--json]",
+      "trace import [--space PATH] [--dry-run] [--json]",
     ],
     about: [
       "Reads the event log of a workspace where many AI agents work together (NDJSON day files) and answers as a timeline, a cause → effect tree, NDJSON for jq, or a live follow like tail -f.",
@@ -173,6 +174,26 @@ export const PAGES: readonly Page[] = [
       },
     ],
     notes: ["Reading them needs better-sqlite3 (an optional dependency): without it, queries say so once and read the day files."],
+  },
+  {
+    name: "import",
+    summary: "copy the sources' events into day files, once",
+    usage: ["trace import [--space PATH] [--dry-run] [--json]"],
+    about: [
+      "Appends to the store's day files every event of the sources that the store does not hold yet (by its id, derived from its row), so that the history outlives the databases and retention and export see it. A second import adds nothing.",
+    ],
+    groups: [
+      {
+        title: "Flags",
+        flags: [
+          ["--space PATH", "a database, or a folder of them"],
+          ["--dry-run", "say how many would be imported, write nothing"],
+          ["--json", "the counts as one JSON object"],
+          DIR_FLAG,
+        ],
+      },
+    ],
+    notes: [],
   },
   {
     name: "completion",

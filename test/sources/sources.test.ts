@@ -85,7 +85,12 @@ test("a unified space.db is read beside the store: the task's lifecycle, the age
   const byId = await trace(["--dir", store, "--causality", id.slice(-12)], { env });
   assert.match(byId.stdout, /\(claimed by haiku-1\)  ◀/);
   const off = await trace(["--dir", store, "task-sub1", "--no-sources"], { env });
-  assert.equal(off.stdout, "");
+  assert.equal(off.stdout, "", "the day files hold none of it yet");
+  // Imported once into day files: the same events, shown once, and there without the database.
+  assert.match((await trace(["import", "--dir", store], { env })).stdout, /imported 8 events; 0 already in the store/);
+  assert.match((await trace(["import", "--dir", store], { env })).stdout, /imported 0 events; 8 already in the store/);
+  assert.equal((await trace(["--dir", store, "task-sub1", "--utc"], { env })).stdout, task.stdout);
+  assert.equal((await trace(["--dir", store, "task-sub1", "--utc", "--no-sources"], { env })).stdout, task.stdout);
   const listed = await trace(["sources", "--dir", store], { env });
   assert.match(listed.stdout, /space\.db \(unified\): 8 events, 2025-10-22 13:58:00 to 2025-10-22 14:30:00 UTC/);
   assert.match(listed.stdout, /tasks +2 rows/);

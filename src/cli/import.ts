@@ -1,0 +1,16 @@
+import { importSources } from "../query/import.js";
+import type { Parsed } from "./args.js";
+import type { CliContext } from "./context.js";
+
+/** `trace import`: the sources' events into day files, once. */
+export async function runImport(p: Parsed, ctx: CliContext): Promise<number> {
+  const { imported, present } = await importSources({
+    dir: ctx.dir,
+    dryRun: p.switches["dry-run"],
+    sources: { space: p.values.space ?? ctx.env.TRACE_SPACE, onNote: ctx.warn },
+  });
+  const verb = p.switches["dry-run"] ? "would import" : "imported";
+  await ctx.out.line(p.switches.json ? JSON.stringify({ imported, present, dry_run: p.switches["dry-run"] === true }) : `${verb} ${imported} event${imported === 1 ? "" : "s"}; ${present} already in the store`);
+  await ctx.out.flush();
+  return 0;
+}
