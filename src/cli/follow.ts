@@ -29,6 +29,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       signal: stop.signal,
       onNote: ctx.warn,
       onBad: bad.onBad,
+      sources: { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"] },
     })) {
       if (ctx.out.closed) break;
       await ctx.out.line(p.switches.json ? line : renderRow(event, { utc: p.switches.utc === true, view, style }));

@@ -4,12 +4,13 @@ import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import type { BadReport } from "../engine/index.js";
-import { parseEventLine } from "../event/envelope.js";
+import { compareEvents, parseEventLine } from "../event/envelope.js";
 import { dayOf, listDayFiles, parseDayFileName } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
 import { createTailer } from "../store/tail.js";
 import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
+import { createSourceTail, selectSources, type QuerySources } from "./sources.js";
 import { isOwnEvent, timeline } from "./timeline.js";
 
 /** What to follow and how. */
@@ -26,6 +27,8 @@ export interface FollowOptions {
   pollMs?: number;
   /** Notes for stderr: truncation, replaced files. */
   onNote?: (message: string) => void;
+  /** The space-os databases followed with the day files: new rows appear as they are committed. */
+  sources?: QuerySources;
   onBad?: (report: BadReport) => void;
 }
 
@@ -53,7 +56,12 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
     if (!f.gz) ends.set(f.path, info.size);
     tailer.start(f.path, info.ino, info.size);
   }
-  yield* await backlogOf(options, members, ends);
+  const sourceTail = createSourceTail(options.dir, { ...options.sources, onNote: options.onNote });
+  const backlog = await backlogOf(options, members, ends);
+  // The sources' backlog joins the day files' (their last `backlog` events together).
+  const fromSources = selectSources(sourceTail.start(), filter, options.target, members);
+  const n = options.backlog ?? 10;
+  if (n > 0) yield* [...backlog, ...fromSources].sort((x, y) => compareEvents(x.event, y.event)).slice(-n);
   const firstDay = dayOf(Date.now() - DAY_MS);
   const dirty = new Set<string>();
   let wake: () => void = () => undefined;
@@ -85,6 +93,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
         if (options.target !== undefined) members.add(event.id);
         if (matches(filter, event)) yield { event, line };
       }
+      for (const hit of selectSources(sourceTail.poll(Date.now()), filter, options.target, members)) yield hit;
       if (filter.until !== undefined && Date.now() > filter.until) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollMs ?? 25);

@@ -5,6 +5,7 @@
  */
 import { eventsOf, type Hits } from "../engine/index.js";
 import { compareEvents } from "../event/envelope.js";
+import { statSync } from "node:fs";
 import { findSources, readSources, type SourceOptions } from "../sources/index.js";
 import type { ReadEvent } from "../store/read.js";
 import { matches, type Filter } from "./filter.js";
@@ -70,4 +71,44 @@ export async function* mergeHits(batches: AsyncIterable<Hits>, extra: readonly R
     if (out.length > 0) yield out;
   }
   if (k < extra.length) yield extra.slice(k);
+}
+
+/** How often a follower looks whether a source database changed (ms). */
+const SOURCE_POLL_MS = 250;
+
+/**
+ * The sources as a follower sees them: what they hold now, then, each time a database
+ * or its write-ahead log changed (size, mtime), the events not seen before, in order.
+ *
+ * @example
+ * const tail = createSourceTail(dir, {});
+ * const now = tail.start();
+ * const fresh = tail.poll(Date.now());
+ */
+export function createSourceTail(dir: string, options: QuerySources): { start(): ReadEvent[]; poll(now: number): ReadEvent[] } {
+  const seen = new Set<string>();
+  let [signature, lastPoll] = ["", -Infinity];
+  const sign = (): string =>
+    findSources(dir, options)
+      .flatMap((s) => [s.path, `${s.path}-wal`])
+      .map((p) => {
+        const st = statSync(p, { throwIfNoEntry: false });
+        return st ? `${p}:${st.size}:${st.mtimeMs}` : p;
+      })
+      .join("|");
+  const fresh = (): ReadEvent[] => readQuerySources(dir, options).filter((h) => !seen.has(h.event.id) && seen.add(h.event.id));
+  return {
+    start() {
+      signature = sign();
+      return fresh();
+    },
+    poll(now) {
+      if (now - lastPoll < SOURCE_POLL_MS) return [];
+      lastPoll = now;
+      const next = sign();
+      if (next === signature) return [];
+      signature = next;
+      return fresh();
+    },
+  };
 }

@@ -122,3 +122,35 @@ test("the per-primitive databases of 2025-10-22 are read, agents named from spaw
   assert.match(r.stderr, /bridge\.db: messages: rowid 2: cannot read the time "yesterday-ish"/);
   assert.equal(lines(r.stderr).length, 1);
 });
+
+test("trace -f shows rows as another process commits them, none lost or repeated", { skip, timeout: 60_000 }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(join(space, "trace"), { recursive: true });
+  const path = join(space, "space.db");
+  database(path, "layout-current/001_foundation.sql", (db) => {
+    row(db, "INSERT INTO agents (agent_id, identity, created_at) VALUES ('u-z', 'zealot-1', ?)", at("13:00:00"));
+    row(db, "INSERT INTO channels (channel_id, name, created_at) VALUES ('c1', 'payments', ?)", at("13:58:00"));
+  });
+  const { spawn } = await import("node:child_process");
+  const { BIN } = await import("../helpers/cli.js");
+  const child = spawn(BIN, ["-f", "--json", "-n", "0", "--channel", "payments", "--dir", join(space, "trace")], { env: { ...process.env, TRACE_SPACE_TZ: "UTC" } });
+  t.after(() => child.kill("SIGKILL"));
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  await new Promise((r) => setTimeout(r, 800));
+  // A writer process commits 200 messages, in bursts, while the follower runs.
+  const writer = `const D = require(${JSON.stringify(createRequire(import.meta.url).resolve("better-sqlite3"))});
+    const db = new D(process.argv[1]);
+    const insert = db.prepare("INSERT INTO messages (message_id, channel_id, agent_id, content, created_at) VALUES (?, 'c1', 'u-z', ?, ?)");
+    let i = 0;
+    const burst = () => { for (let k = 0; k < 20; k++, i++) insert.run("m" + i, "message " + i, "2025-10-22T14:" + String(Math.floor(i / 60)).padStart(2, "0") + ":" + String(i % 60).padStart(2, "0") + ".000000"); if (i < 200) setTimeout(burst, 60); else db.close(); };
+    burst();`;
+  await new Promise<void>((done, fail) => spawn(process.execPath, ["-e", writer, path], { stdio: "inherit" }).on("exit", (code) => (code === 0 ? done() : fail(new Error(`writer ${code}`)))));
+  const deadline = Date.now() + 10_000;
+  while (lines(out).length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 600));
+  const texts = lines(out).map((l) => JSON.parse(l).metadata.text as string);
+  assert.deepEqual(texts, Array.from({ length: 200 }, (_, i) => `message ${i}`));
+});
