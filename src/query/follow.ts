@@ -3,14 +3,14 @@ import { stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import type { BadReport } from "../engine/index.js";
-import { compareEvents, parseEventLine } from "../event/envelope.js";
+import { eventsOf, type BadReport } from "../engine/index.js";
+import { parseEventLine } from "../event/envelope.js";
 import { dayOf, listDayFiles, parseDayFileName } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
 import { createTailer } from "../store/tail.js";
 import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
-import { createSourceTail, selectSources, type QuerySources } from "./sources.js";
+import { createSourceTail, mergeHits, selectSources, type QuerySources } from "./sources.js";
 import { isOwnEvent, timeline } from "./timeline.js";
 
 /** What to follow and how. */
@@ -61,7 +61,10 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
   // The sources' backlog joins the day files' (their last `backlog` events together).
   const fromSources = selectSources(sourceTail.start(), filter, options.target, members);
   const n = options.backlog ?? 10;
-  if (n > 0) yield* [...backlog, ...fromSources].sort((x, y) => compareEvents(x.event, y.event)).slice(-n);
+  // The day files' backlog keeps its file order; the sources' events go in by time.
+  const merged: ReadEvent[] = [];
+  for await (const hits of mergeHits(oneBatch(backlog), fromSources)) merged.push(...eventsOf(hits));
+  if (n > 0) yield* merged.slice(-n);
   const firstDay = dayOf(Date.now() - DAY_MS);
   const dirty = new Set<string>();
   let wake: () => void = () => undefined;
@@ -130,4 +133,9 @@ async function backlogOf(options: FollowOptions, members: Set<string>, ends: Map
     kept.unshift(...inFile.slice(Math.max(0, inFile.length - (n - kept.length))));
   }
   return n === 0 ? [] : kept.slice(-n);
+}
+
+/** One batch of hits, as a stream. */
+async function* oneBatch(hits: ReadEvent[]): AsyncGenerator<ReadEvent[]> {
+  yield hits;
 }
