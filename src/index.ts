@@ -25,4 +25,6 @@ export { follow, type FollowOptions } from "./query/follow.js";
 export { causality, type CausalNode, type CausalTree, type CausalityOptions } from "./causality/tree.js";
 export { prune, DEFAULT_RETENTION, type PruneAction, type PruneOptions } from "./retention/prune.js";
 export { validate, type ValidateOptions } from "./validate/validate.js";
+export { importSources, type ImportResult } from "./query/import.js";
+export { findSources, summarizeSources, type Source, type SourceSummary } from "./sources/index.js";
 export type { Finding, ValidationSummary } from "./validate/check.js";

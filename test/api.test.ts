@@ -45,7 +45,8 @@ test("every export of the public entry points has a TSDoc, and every function an
 test("the root export is what a user needs: writers, queries, causality, follow, prune, validate, WHEN", () => {
   const names = Object.keys(root).sort();
   assert.deepEqual(names, [
-    "DEFAULT_RETENTION", "UsageError", "causality", "emit", "follow", "openBatchWriter", "openWriter", "parseAge", "parseDuration",
-    "parseWhen", "prune", "query", "queryNdjson", "readStoreConfig", "resolveStoreDir", "timeline", "validate", "writeStoreConfig",
+    "DEFAULT_RETENTION", "UsageError", "causality", "emit", "findSources", "follow", "importSources", "openBatchWriter", "openWriter", "parseAge",
+    "parseDuration", "parseWhen", "prune", "query", "queryNdjson", "readStoreConfig", "resolveStoreDir", "summarizeSources", "timeline", "validate",
+    "writeStoreConfig",
   ]);
 });

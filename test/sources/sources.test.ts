@@ -154,3 +154,24 @@ test("trace -f shows rows as another process commits them, none lost or repeated
   const texts = lines(out).map((l) => JSON.parse(l).metadata.text as string);
   assert.deepEqual(texts, Array.from({ length: 200 }, (_, i) => `message ${i}`));
 });
+
+test("a database that is not SQLite, truncated, or of another schema is one line each; the rest is still read", { skip }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(join(space, "trace"), { recursive: true });
+  const { writeFileSync, statSync } = await import("node:fs");
+  database(join(space, "bridge.db"), "layout-2025-10-22/bridge.sql", (db) => {
+    row(db, "INSERT INTO channels (id, name, created_at) VALUES ('c1', 'payments', '2025-10-22 13:58:00')");
+  });
+  writeFileSync(join(space, "memory.db"), "this is not a database at all, only text long enough to look like a file\n".repeat(20));
+  database(join(space, "knowledge.db"), "layout-2025-10-22/events.sql", () => undefined);
+  const before = statSync(join(space, "bridge.db"));
+  const r = await trace(["--dir", join(space, "trace"), "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(lines(r.stdout).length, 1, "the channel of the good database");
+  assert.match(r.stderr, /memory\.db: .*(not a database|file is not a database)/);
+  const after = statSync(join(space, "bridge.db"));
+  assert.equal(after.mtimeMs, before.mtimeMs, "a source is never written");
+  assert.equal(after.size, before.size);
+});
