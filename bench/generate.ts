@@ -1,4 +1,6 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
 import { openBatchWriter } from "../src/index.js";
 
 /** The shape of a generated store. */
@@ -102,4 +104,37 @@ export function generateChain(dir: string, size: number, end: number): string {
   }
   w.close();
   return parent!;
+}
+
+/**
+ * Writes a unified space.db (space-os's schema, from the shared fixtures) of `rows` rows:
+ * 60 agents, tasks with their lifecycle, messages on 12 channels; returns its path.
+ */
+export function generateSpaceDb(dir: string, rows: number, schema: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, ".space", "trace"), { recursive: true });
+  const path = join(dir, ".space", "space.db");
+  const Database = createRequire(import.meta.url)("better-sqlite3") as new (p: string) => {
+    exec(sql: string): void;
+    prepare(sql: string): { run(...v: unknown[]): unknown };
+    transaction(fn: () => void): () => void;
+    close(): void;
+  };
+  const db = new Database(path);
+  db.exec(readFileSync(schema, "utf8"));
+  const at = (i: number): string => new Date(Date.parse("2025-10-01T00:00:00Z") + i * 1000).toISOString().replace("Z", "000");
+  const agent = db.prepare("INSERT INTO agents (agent_id, identity, created_at) VALUES (?, ?, ?)");
+  const channel = db.prepare("INSERT INTO channels (channel_id, name, created_at) VALUES (?, ?, ?)");
+  const task = db.prepare("INSERT INTO tasks (task_id, creator_id, agent_id, content, status, created_at, started_at, completed_at) VALUES (?, ?, ?, ?, 'done', ?, ?, ?)");
+  const message = db.prepare("INSERT INTO messages (message_id, channel_id, agent_id, content, created_at) VALUES (?, ?, ?, ?, ?)");
+  db.transaction(() => {
+    for (let a = 0; a < 60; a++) agent.run(`u-${a}`, `agent-${a}`, at(0));
+    for (let c = 0; c < 12; c++) channel.run(`c-${c}`, `chan-${c}`, at(0));
+    for (let i = 0; i < rows; i++) {
+      if (i % 2 === 0) task.run(`task-${i >> 1}`, `u-${i % 60}`, `u-${(i * 7) % 60}`, `task ${i}`, at(i), at(i + 1), at(i + 2));
+      else message.run(`m-${i}`, `c-${i % 12}`, `u-${i % 60}`, `message ${i} about task-${i % 997}`, at(i));
+    }
+  })();
+  db.close();
+  return path;
 }

@@ -4,7 +4,7 @@
  * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { createReadStream, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import minimist from "minimist";
@@ -12,7 +12,7 @@ import ndjson from "ndjson";
 import split2 from "split2";
 import { openWriter } from "../src/index.js";
 import { BIN, have, ROOT } from "../test/helpers/cli.js";
-import { generateChain, generateStore, generateTree } from "./generate.js";
+import { generateChain, generateSpaceDb, generateStore, generateTree } from "./generate.js";
 
 const args = minimist(process.argv.slice(2), { boolean: ["quick"], string: ["out"] });
 const quick = args.quick === true;
@@ -178,6 +178,18 @@ async function main(): Promise<void> {
   const leaf = generateChain(chainDir, quick ? 10_000 : 100_000, END);
   const [fromLeaf, fromRoot] = measureAll([trace(chainDir, `--causality ${leaf} --depth 3`), trace(chainDir, "--causality chain-root --depth 3")]);
   rows.push({ case: `--causality from the leaf of a ${quick ? "10,000" : "100,000"}-deep chain`, ours: fromLeaf!.ms, theirs: fromRoot!.ms, vs: "from its root", ratio: fromLeaf!.ms / fromRoot!.ms, rssMb: fromLeaf!.rssMb, note: "the walk up: target ≤ 2" });
+  // The meta-layer: a timeline from 100,000 rows of a space.db against the same events imported into day files.
+  const schema = join(ROOT, "..", "shared", "fixtures", "space-os", "layout-current", "001_foundation.sql");
+  if (existsSync(schema)) {
+    const spaceDir = join(WORK, "space-100k");
+    generateSpaceDb(spaceDir, quick ? 10_000 : 100_000, schema);
+    const imported = join(WORK, "space-imported");
+    rmSync(imported, { recursive: true, force: true });
+    spawnSync(BIN, ["import", "--dir", imported, "--space", join(spaceDir, ".space", "space.db")], { encoding: "utf8", env: { ...process.env, TRACE_SPACE_TZ: "UTC" } });
+    const store = join(spaceDir, ".space", "trace");
+    const [fromDb, fromFiles] = measureAll([`TRACE_SPACE_TZ=UTC ${trace(store, "task-42 --json")}`, trace(imported, "task-42 --json")]);
+    rows.push({ case: `timeline from a ${quick ? "10,000" : "100,000"}-row space.db`, ours: fromDb!.ms, theirs: fromFiles!.ms, vs: "same events in day files", ratio: fromDb!.ms / fromFiles!.ms, rssMb: fromDb!.rssMb, note: "target ≤ 2" });
+  }
   const [since300, since30] = measureAll([trace(hist300, '--since "2h ago" --json'), trace(hist30, '--since "2h ago" --json')]);
   rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300!.ms, theirs: since30!.ms, vs: "30 days", ratio: since300!.ms / since30!.ms, rssMb: since300!.rssMb, note: "target ≤ 1.2" });
   const all = measure(trace(main30, "--json"), Math.min(RUNS, 3));

@@ -57,7 +57,7 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
   const reported = new Set<string>();
   const onBad = (report: BadReport): void => void (reported.has(report.file) || (reported.add(report.file), options.onBad?.(report)));
   const pool = createSearchPool();
-  const extra = readQuerySources(options.dir, options.sources ?? {}).map((h) => h.event);
+  const extra = (await readQuerySources(options.dir, options.sources ?? {})).map((h) => h.event);
   const known = new Map(extra.map((e) => [e.id, e]));
   const { event: focus, byId } = await findFocus(options.dir, idOrTarget, { pool, onBad }, extra);
   const windowMs = options.inferWindowMs ?? INFER_WINDOW_MS;

@@ -1,5 +1,5 @@
 import { causality } from "../causality/tree.js";
-import { findSources } from "../sources/index.js";
+import { findSources } from "../sources/discover.js";
 import { parseAge } from "../time.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { treeJsonChunks, treeLines } from "../format/tree.js";

@@ -4,7 +4,6 @@ import { resolveStoreDir } from "../store/layout.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS } from "./flags.js";
-import { helpFor } from "./help.js";
 import { createOutput } from "./output.js";
 
 /** A subcommand: its flags, its page of the manual and what it runs. */
@@ -55,7 +54,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
     const chosen = command ?? QUERY;
     const p = parseFlags(command ? argv.slice(1) : argv, chosen.spec);
     if (p.switches.help) {
-      io.stdout.write(helpFor(chosen.help));
+      // The manual loads only when asked for: every other start skips it.
+      io.stdout.write((await import("./help.js")).helpFor(chosen.help));
       return 0;
     }
     if (p.switches.version) {

@@ -5,7 +5,7 @@ import { createStyle, wantsColour } from "../format/text.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
 import type { Filter } from "../query/filter.js";
 import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
-import { findSources } from "../sources/index.js";
+import { findSources } from "../sources/discover.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, type CliContext } from "./context.js";
 

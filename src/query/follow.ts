@@ -59,7 +59,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
   const sourceTail = createSourceTail(options.dir, { ...options.sources, onNote: options.onNote });
   const backlog = await backlogOf(options, members, ends);
   // The sources' backlog joins the day files' (their last `backlog` events together).
-  const fromSources = selectSources(sourceTail.start(), filter, options.target, members);
+  const fromSources = selectSources(await sourceTail.start(), filter, options.target, members);
   const n = options.backlog ?? 10;
   // The day files' backlog keeps its file order; the sources' events go in by time.
   const merged: ReadEvent[] = [];
@@ -96,7 +96,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
         if (options.target !== undefined) members.add(event.id);
         if (matches(filter, event)) yield { event, line };
       }
-      for (const hit of selectSources(sourceTail.poll(Date.now()), filter, options.target, members)) yield hit;
+      for (const hit of selectSources(await sourceTail.poll(Date.now()), filter, options.target, members)) yield hit;
       if (filter.until !== undefined && Date.now() > filter.until) return;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, options.pollMs ?? 25);

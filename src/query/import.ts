@@ -19,7 +19,7 @@ export interface ImportResult {
  * const { imported } = await importSources({ dir: ".space/trace" });
  */
 export async function importSources(options: { dir: string; sources?: QuerySources; dryRun?: boolean }): Promise<ImportResult> {
-  const events = readQuerySources(options.dir, options.sources ?? {}).map((h) => h.event);
+  const events = (await readQuerySources(options.dir, options.sources ?? {})).map((h) => h.event);
   if (events.length === 0) return { imported: 0, present: 0 };
   const held = new Set<string>();
   const [since, until] = [events[0]!.timestamp, events.at(-1)!.timestamp];

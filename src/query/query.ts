@@ -51,7 +51,7 @@ export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
 
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
 export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits> {
-  const all = readQuerySources(options.dir, options.sources ?? {});
+  const all = await readQuerySources(options.dir, options.sources ?? {});
   const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources: all };
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
   // The sources' members seed the timeline: day-file events they caused belong to it.

@@ -6,7 +6,7 @@
 import { eventsOf, type Hits } from "../engine/index.js";
 import { compareEvents } from "../event/envelope.js";
 import { statSync } from "node:fs";
-import { findSources, readSources, type SourceOptions } from "../sources/index.js";
+import { findSources, type SourceOptions } from "../sources/discover.js";
 import type { ReadEvent } from "../store/read.js";
 import { matches, type Filter } from "./filter.js";
 import { isOwnEvent } from "./timeline.js";
@@ -21,11 +21,13 @@ export interface QuerySources extends SourceOptions {
  * Every event of the sources of a store's workspace, in order; problems told as lines.
  *
  * @example
- * const all = readQuerySources(dir, { space: "/w/.space/space.db" });
+ * const all = await readQuerySources(dir, { space: "/w/.space/space.db" });
  */
-export function readQuerySources(dir: string, options: QuerySources): ReadEvent[] {
+export async function readQuerySources(dir: string, options: QuerySources): Promise<ReadEvent[]> {
   const found = findSources(dir, options);
   if (found.length === 0) return [];
+  // Loaded only when there is a source: SQLite, the mappings and crypto cost a query's start.
+  const { readSources } = await import("../sources/index.js");
   const note = options.onNote ?? (() => undefined);
   const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`));
   if (noSqlite) note(`${found.map((s) => s.path).join(", ")}: not read, SQLite is missing (npm install better-sqlite3@12)`);
@@ -82,10 +84,10 @@ const SOURCE_POLL_MS = 250;
  *
  * @example
  * const tail = createSourceTail(dir, {});
- * const now = tail.start();
- * const fresh = tail.poll(Date.now());
+ * const now = await tail.start();
+ * const fresh = await tail.poll(Date.now());
  */
-export function createSourceTail(dir: string, options: QuerySources): { start(): ReadEvent[]; poll(now: number): ReadEvent[] } {
+export function createSourceTail(dir: string, options: QuerySources): { start(): Promise<ReadEvent[]>; poll(now: number): Promise<ReadEvent[]> } {
   const seen = new Set<string>();
   let [signature, lastPoll] = ["", -Infinity];
   const sign = (): string =>
@@ -96,13 +98,13 @@ export function createSourceTail(dir: string, options: QuerySources): { start():
         return st ? `${p}:${st.size}:${st.mtimeMs}` : p;
       })
       .join("|");
-  const fresh = (): ReadEvent[] => readQuerySources(dir, options).filter((h) => !seen.has(h.event.id) && seen.add(h.event.id));
+  const fresh = async (): Promise<ReadEvent[]> => (await readQuerySources(dir, options)).filter((h) => !seen.has(h.event.id) && seen.add(h.event.id));
   return {
-    start() {
+    async start() {
       signature = sign();
       return fresh();
     },
-    poll(now) {
+    async poll(now) {
       if (now - lastPoll < SOURCE_POLL_MS) return [];
       lastPoll = now;
       const next = sign();

@@ -3,59 +3,19 @@
  * turned into events of the trace envelope (the trace spec's meta-layer). Found in the
  * workspace's `.space/` beside the store, or named by `--space PATH` / `TRACE_SPACE`.
  */
-import { existsSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename } from "node:path";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { serializeEvent } from "../event/serialize.js";
 import type { ReadEvent } from "../store/read.js";
 import { currentEvents } from "./current.js";
-import { LEGACY_FILES, legacyEvents } from "./legacy.js";
+import { LEGACY_FILES, type Source } from "./discover.js";
+import { legacyEvents } from "./legacy.js";
 import type { RowContext, SourceProblem } from "./rows.js";
 import { openReadOnly } from "./sqlite.js";
 import { createTimeReader } from "./times.js";
 
+export { findSources, type Source, type SourceOptions } from "./discover.js";
 export type { SourceProblem } from "./rows.js";
-
-/** One database found. */
-export interface Source {
-  path: string;
-  /** `space.db` (the unified layout) or one of the per-primitive files of 2025-10-22. */
-  layout: "unified" | "per-primitive";
-}
-
-/** Where to look. */
-export interface SourceOptions {
-  /** `--space PATH` / `TRACE_SPACE`: a `space.db`, one of the per-primitive files, or a folder holding them. */
-  space?: string | undefined;
-  /** `--no-sources`. */
-  off?: boolean | undefined;
-}
-
-/**
- * The databases a store's workspace keeps: in the `.space/` that holds the store (a
- * store at `W/.space/trace`), and at `space`.
- *
- * @example
- * findSources("/w/.space/trace"); // [{ path: "/w/.space/space.db", layout: "unified" }]
- */
-export function findSources(storeDir: string, options: SourceOptions = {}): Source[] {
-  if (options.off) return [];
-  const places: string[] = [];
-  if (basename(storeDir) === "trace" && basename(dirname(storeDir)) === ".space") places.push(dirname(storeDir));
-  if (options.space) places.push(options.space);
-  const found: Source[] = [];
-  for (const place of places) {
-    const st = statSync(place, { throwIfNoEntry: false });
-    if (!st) continue;
-    const files = st.isDirectory() ? ["space.db", ...LEGACY_FILES].map((f) => join(place, f)).filter((f) => existsSync(f)) : [place];
-    for (const path of files) {
-      if (found.some((s) => s.path === path)) continue;
-      found.push({ path, layout: (LEGACY_FILES as readonly string[]).includes(basename(path)) ? "per-primitive" : "unified" });
-    }
-  }
-  // spawn.db names the agents of the other per-primitive files: read first.
-  return found.sort((a, b) => Number(basename(b.path) === "spawn.db") - Number(basename(a.path) === "spawn.db"));
-}
 
 /** What reading the sources gave. */
 export interface SourceRead {

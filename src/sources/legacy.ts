@@ -6,11 +6,10 @@
  * memory and knowledge are epoch seconds; `TIMESTAMP DEFAULT CURRENT_TIMESTAMP` columns
  * UTC text.
  */
+import type { LEGACY_FILES } from "./discover.js";
 import { agentName, emitRow, pick, rowsOf, str, type RowContext } from "./rows.js";
 import type { Database } from "./sqlite.js";
 
-/** The files of the layout, in the order they are read (`spawn.db` first: it names the agents). */
-export const LEGACY_FILES = ["spawn.db", "events.db", "bridge.db", "memory.db", "knowledge.db"] as const;
 
 /**
  * The events of one of the layout's databases.

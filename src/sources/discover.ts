@@ -1,0 +1,51 @@
+/**
+ * Where the sources are: the space-os databases in the `.space/` that holds the store,
+ * and the one `--space` / `TRACE_SPACE` names. Only `fs` here: a query of a store
+ * without sources loads nothing more.
+ */
+import { existsSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+
+/** The files of the per-primitive layout of 2025-10-22, in the order they are read (`spawn.db` first: it names the agents). */
+export const LEGACY_FILES = ["spawn.db", "events.db", "bridge.db", "memory.db", "knowledge.db"] as const;
+
+/** One database found. */
+export interface Source {
+  path: string;
+  /** `space.db` (the unified layout) or one of the per-primitive files of 2025-10-22. */
+  layout: "unified" | "per-primitive";
+}
+
+/** Where to look. */
+export interface SourceOptions {
+  /** `--space PATH` / `TRACE_SPACE`: a `space.db`, one of the per-primitive files, or a folder holding them. */
+  space?: string | undefined;
+  /** `--no-sources`. */
+  off?: boolean | undefined;
+}
+
+/**
+ * The databases a store's workspace keeps: in the `.space/` that holds the store (a
+ * store at `W/.space/trace`), and at `space`.
+ *
+ * @example
+ * findSources("/w/.space/trace"); // [{ path: "/w/.space/space.db", layout: "unified" }]
+ */
+export function findSources(storeDir: string, options: SourceOptions = {}): Source[] {
+  if (options.off) return [];
+  const places: string[] = [];
+  if (basename(storeDir) === "trace" && basename(dirname(storeDir)) === ".space") places.push(dirname(storeDir));
+  if (options.space) places.push(options.space);
+  const found: Source[] = [];
+  for (const place of places) {
+    const st = statSync(place, { throwIfNoEntry: false });
+    if (!st) continue;
+    const files = st.isDirectory() ? ["space.db", ...LEGACY_FILES].map((f) => join(place, f)).filter((f) => existsSync(f)) : [place];
+    for (const path of files) {
+      if (found.some((s) => s.path === path)) continue;
+      found.push({ path, layout: (LEGACY_FILES as readonly string[]).includes(basename(path)) ? "per-primitive" : "unified" });
+    }
+  }
+  // spawn.db names the agents of the other per-primitive files: read first.
+  return found.sort((a, b) => Number(basename(b.path) === "spawn.db") - Number(basename(a.path) === "spawn.db"));
+}
