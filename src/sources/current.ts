@@ -4,10 +4,11 @@
  * a time with a zone is read with it. The mapping, table by table, is in the README.
  */
 import type { TraceEvent } from "../event/envelope.js";
-import { agentName, emitRow, pick, rowsOf, str, type RowContext } from "./rows.js";
+import { agentName, emitEntry, emitRow, pick, rowsOf, str, type RowContext } from "./rows.js";
 import type { Database } from "./sqlite.js";
 
 const T = "local-text" as const;
+const LOCAL = { added: T, archived: T };
 
 /**
  * Every event the database's rows record.
@@ -42,7 +43,7 @@ export function currentEvents(db: Database, ctx: RowContext): void {
     if (sent && sent.metadata.message_id === m.message_id) sent.parent_event_id = runningSpawn(wakes, agent, sent.timestamp)?.id ?? null;
   }
   for (const m of rowsOf(db, ctx, "memories", ["memory_id", "agent_id", "topic", "message", "created_at"])) {
-    const added = emitRow(ctx, "memories", m, String(m.memory_id), m.created_at, T, {
+    emitEntry(ctx, "memories", m, String(m.memory_id), LOCAL, {
       kind: "added",
       primitive: "memory",
       event_type: "add_entry",
@@ -50,18 +51,9 @@ export function currentEvents(db: Database, ctx: RowContext): void {
       target: m.memory_id,
       metadata: { title: m.message, ...pick(m, { topic: "topic", source: "source", core: "core" }) },
     });
-    emitRow(ctx, "memories", m, String(m.memory_id), m.archived_at, T, { kind: "archived", primitive: "memory", event_type: "archive_entry", agent: agentName(ctx, m.agent_id), target: m.memory_id, parent: added ?? null });
   }
   for (const k of rowsOf(db, ctx, "knowledge", ["knowledge_id", "agent_id", "domain", "content", "created_at"])) {
-    const added = emitRow(ctx, "knowledge", k, String(k.knowledge_id), k.created_at, T, {
-      kind: "added",
-      primitive: "knowledge",
-      event_type: "add_discovery",
-      agent: agentName(ctx, k.agent_id),
-      target: k.knowledge_id,
-      metadata: { domain: k.domain, text: k.content },
-    });
-    emitRow(ctx, "knowledge", k, String(k.knowledge_id), k.archived_at, T, { kind: "archived", primitive: "knowledge", event_type: "archive_entry", agent: agentName(ctx, k.agent_id), target: k.knowledge_id, parent: added ?? null });
+    emitEntry(ctx, "knowledge", k, String(k.knowledge_id), LOCAL, { kind: "added", primitive: "knowledge", event_type: "add_discovery", agent: agentName(ctx, k.agent_id), target: k.knowledge_id, metadata: { domain: k.domain, text: k.content } });
   }
   for (const t of rowsOf(db, ctx, "tasks", ["task_id", "creator_id", "content", "status", "created_at"])) taskEvents(ctx, t);
 }

@@ -7,7 +7,7 @@
  * UTC text.
  */
 import type { LEGACY_FILES } from "./discover.js";
-import { agentName, emitRow, pick, rowsOf, str, type RowContext } from "./rows.js";
+import { agentName, emitEntry, emitRow, pick, rowsOf, str, type RowContext } from "./rows.js";
 import type { Database } from "./sqlite.js";
 
 
@@ -88,7 +88,7 @@ function memory(db: Database, ctx: RowContext): void {
   const rows = rowsOf(db, ctx, "memories", ["memory_id", "agent_id", "topic", "message", "created_at"]);
   const added = new Map<string, string>();
   for (const m of rows) {
-    const id = emitRow(ctx, "memories", m, String(m.memory_id), m.created_at, "epoch-s", {
+    const id = emitEntry(ctx, "memories", m, String(m.memory_id), { added: "epoch-s", archived: "epoch-s" }, {
       kind: "added",
       primitive: "memory",
       event_type: "add_entry",
@@ -97,7 +97,6 @@ function memory(db: Database, ctx: RowContext): void {
       metadata: { title: m.message, ...pick(m, { topic: "topic", source: "source", core: "core", bridge_channel: "channel" }) },
     });
     if (id) added.set(String(m.memory_id), id);
-    emitRow(ctx, "memories", m, String(m.memory_id), m.archived_at, "epoch-s", { kind: "archived", primitive: "memory", event_type: "archive_entry", agent: agentName(ctx, m.agent_id), target: m.memory_id, parent: id ?? null });
   }
   // A memory's cause: the one it supersedes, else its first link's parent.
   const links = new Map<string, string>();
@@ -112,7 +111,7 @@ function memory(db: Database, ctx: RowContext): void {
 
 function knowledge(db: Database, ctx: RowContext): void {
   for (const k of rowsOf(db, ctx, "knowledge", ["knowledge_id", "domain", "agent_id", "content", "created_at"])) {
-    const id = emitRow(ctx, "knowledge", k, String(k.knowledge_id), k.created_at, "utc-text", {
+    emitEntry(ctx, "knowledge", k, String(k.knowledge_id), { added: "utc-text", archived: "epoch-s" }, {
       kind: "added",
       primitive: "knowledge",
       event_type: "add_discovery",
@@ -120,6 +119,5 @@ function knowledge(db: Database, ctx: RowContext): void {
       target: k.knowledge_id,
       metadata: { domain: k.domain, text: k.content, ...pick(k, { confidence: "confidence" }) },
     });
-    emitRow(ctx, "knowledge", k, String(k.knowledge_id), k.archived_at, "epoch-s", { kind: "archived", primitive: "knowledge", event_type: "archive_entry", agent: agentName(ctx, k.agent_id), target: k.knowledge_id, parent: id ?? null });
   }
 }

@@ -107,3 +107,13 @@ export function emitRow(ctx: RowContext, table: string, row: Record<string, unkn
   });
   return id;
 }
+
+/**
+ * An entry's two events: its addition at `created_at`, and at `archived_at` an
+ * `archive_entry` caused by it. Returns the addition's id.
+ */
+export function emitEntry(ctx: RowContext, table: string, row: Record<string, unknown>, key: string, rules: { added: TimeRule; archived: TimeRule }, e: RowEvent): string | undefined {
+  const added = emitRow(ctx, table, row, key, row.created_at, rules.added, e);
+  emitRow(ctx, table, row, key, row.archived_at, rules.archived, { kind: "archived", primitive: e.primitive, event_type: "archive_entry", agent: e.agent, target: e.target, parent: added ?? null });
+  return added;
+}
