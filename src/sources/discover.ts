@@ -5,6 +5,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { UsageError } from "../errors.js";
 
 /** The files of the per-primitive layout of 2025-10-22, in the order they are read (`spawn.db` first: it names the agents). */
 export const LEGACY_FILES = ["spawn.db", "events.db", "bridge.db", "memory.db", "knowledge.db"] as const;
@@ -39,6 +40,7 @@ export function findSources(storeDir: string, options: SourceOptions = {}): Sour
   const found: Source[] = [];
   for (const place of places) {
     const st = statSync(place, { throwIfNoEntry: false });
+    if (!st && place === options.space) throw new UsageError(`--space ${place}: no such database or folder`);
     if (!st) continue;
     const files = st.isDirectory() ? ["space.db", ...LEGACY_FILES].map((f) => join(place, f)).filter((f) => existsSync(f)) : [place];
     for (const path of files) {

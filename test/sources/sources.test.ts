@@ -166,6 +166,9 @@ test("a database that is not SQLite, truncated, or of another schema is one line
   });
   writeFileSync(join(space, "memory.db"), "this is not a database at all, only text long enough to look like a file\n".repeat(20));
   database(join(space, "knowledge.db"), "layout-2025-10-22/events.sql", () => undefined);
+  const missing = await trace(["--dir", join(space, "trace"), "--space", join(dir, "nowhere.db")]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /--space .*nowhere\.db: no such database or folder/);
   const before = statSync(join(space, "bridge.db"));
   const r = await trace(["--dir", join(space, "trace"), "--json"]);
   assert.equal(r.code, 0, r.stderr);
