@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, tempDir } from "./helpers/cli.js";
+import { EXAMPLE, ROOT, tempDir } from "./helpers/cli.js";
 
 /** Runs a command to completion, failing the test with what it said when it fails. */
 function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): string {
@@ -35,7 +35,7 @@ test("the tarball is the product: installed from it alone, trace runs, queries, 
   const away = { cwd: dir, env: { TRACE_DIR: "", NO_COLOR: "1" } };
   assert.equal(run(bin, ["--version"], away).trim(), JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
   const store = join(dir, "payments");
-  cpSync(join(ROOT, "logs", "payments"), store, { recursive: true });
+  cpSync(EXAMPLE, store, { recursive: true });
   assert.match(run(bin, ["--dir", store, "task-abc123", "--utc"], away), /2025-10-22 14:05:00 \| ops {7}\| task-sub1 claimed by haiku-1/);
   const id = run(bin, ["emit", "ops", "tick", "--dir", store], away).trim();
   assert.match(run(bin, ["--dir", store, "--json", "-n", "1"], away), new RegExp(id));

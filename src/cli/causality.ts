@@ -1,17 +1,16 @@
 import { causality } from "../causality/tree.js";
-import { findSources } from "../sources/discover.js";
 import { parseAge } from "../time.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { treeJsonChunks, treeLines } from "../format/tree.js";
 import { parseCount, type Parsed } from "./args.js";
-import { badLines, requireStore, type CliContext } from "./context.js";
+import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
 
 const DEFAULT_MAX_CHILDREN = 50;
 
 /** `trace --causality X`: the tree around X, drawn or as nested JSON. */
 export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> {
-  const space = p.values.space ?? ctx.env.TRACE_SPACE;
-  requireStore(ctx.dir, !p.switches["no-sources"] && findSources(ctx.dir, { space }).length > 0);
+  const sources = sourcesOf(p, ctx);
+  requireStore(ctx.dir, sources);
   const asked = p.values.causality!;
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");
@@ -22,7 +21,7 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
     infer: p.switches.infer,
     ...(window !== undefined ? { inferWindowMs: parseAge(window, "--infer-window") } : {}),
     onBad: bad.onBad,
-    sources: { space, off: p.switches["no-sources"], onNote: ctx.warn },
+    sources,
   });
   if (p.switches.json) {
     for (const chunk of treeJsonChunks(tree, { depth, maxChildren })) {

@@ -47,7 +47,7 @@ export async function runCompletion(p: Parsed, ctx: CliContext): Promise<number>
 }
 
 /** Flags that take a value, and which values the store can offer for them. */
-const VALUES: Record<string, "agents" | "targets" | "channels" | "primitives" | "shells"> = {
+const VALUES: Record<string, "agents" | "targets" | "channels" | "primitives"> = {
   agent: "agents",
   task: "targets",
   target: "targets",
@@ -95,7 +95,7 @@ function flagsOf(spec: FlagSpec): string[] {
 }
 
 /** The values the latest days of the store hold: agents, targets (agents too), channels, primitives. */
-function storeValues(words: string[], env: NodeJS.ProcessEnv): Record<"agents" | "targets" | "channels" | "primitives" | "shells", string[]> {
+function storeValues(words: string[], env: NodeJS.ProcessEnv): Record<"agents" | "targets" | "channels" | "primitives", string[]> {
   const dirAt = words.indexOf("--dir");
   const dir = resolveStoreDir({ dir: dirAt !== -1 ? words[dirAt + 1] : undefined, env });
   const [agents, targets, channels, primitives] = [new Set<string>(), new Set<string>(), new Set<string>(), new Set<string>()];
@@ -120,7 +120,7 @@ function storeValues(words: string[], env: NodeJS.ProcessEnv): Record<"agents" |
     }
   }
   const sorted = (s: Set<string>): string[] => [...s].sort();
-  return { agents: sorted(agents), targets: sorted(new Set([...targets, ...agents])), channels: sorted(channels), primitives: sorted(primitives), shells: [...SHELLS] };
+  return { agents: sorted(agents), targets: sorted(new Set([...targets, ...agents])), channels: sorted(channels), primitives: sorted(primitives) };
 }
 
 /** The whole lines of the last `TAIL_BYTES` of a file. */

@@ -2,6 +2,9 @@ import { statSync } from "node:fs";
 import type { BadReport } from "../engine/index.js";
 import { UsageError } from "../errors.js";
 import { formatBadReport } from "../format/bad-report.js";
+import type { QuerySources } from "../query/sources.js";
+import { findSources } from "../sources/discover.js";
+import type { Parsed } from "./args.js";
 import type { Output } from "./output.js";
 
 /** What a command needs from the process: the store, output streams, environment. */
@@ -35,11 +38,19 @@ export function badLines(ctx: CliContext): { onBad(report: BadReport): void; rea
   };
 }
 
-/** Fails with exit 2 when the store folder is not there, or is not a folder: most likely a wrong --dir or TRACE_DIR. */
-export function requireStore(dir: string, hasSources = false): void {
+/** The sources a command reads: `--space`, else `TRACE_SPACE`; none with `--no-sources`; their problems told on stderr. */
+export function sourcesOf(p: Parsed, ctx: CliContext): QuerySources {
+  return { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"], onNote: ctx.warn };
+}
+
+/**
+ * Fails with exit 2 when the store folder is not there, or is not a folder: most likely
+ * a wrong --dir or TRACE_DIR. A folder not made yet is fine where `sources` are found.
+ */
+export function requireStore(dir: string, sources?: QuerySources): void {
   const st = statSync(dir, { throwIfNoEntry: false });
   // A workspace whose primitives keep only their databases has no day files yet.
-  if (!st && hasSources) return;
+  if (!st && sources && !sources.off && findSources(dir, sources).length > 0) return;
   if (!st) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
   if (!st.isDirectory()) throw new UsageError(`${dir}: not a folder (--dir and TRACE_DIR name the store folder)`);
 }

@@ -3,7 +3,7 @@ import { resolveRange } from "../query/resolve.js";
 import { renderRow } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import { parseCount, type Parsed } from "./args.js";
-import { badLines, type CliContext } from "./context.js";
+import { badLines, sourcesOf, type CliContext } from "./context.js";
 import { filterFlags } from "./query.js";
 
 /** `trace -f`: the last N matching events, then each new one until Ctrl-C, a closed pipe or --until. */
@@ -29,7 +29,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       signal: stop.signal,
       onNote: ctx.warn,
       onBad: bad.onBad,
-      sources: { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"] },
+      sources: sourcesOf(p, ctx),
     })) {
       if (ctx.out.closed) break;
       await ctx.out.line(p.switches.json ? line : renderRow(event, { utc: p.switches.utc === true, view, style }));

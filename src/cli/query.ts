@@ -5,9 +5,8 @@ import { createStyle, wantsColour } from "../format/text.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
 import type { Filter } from "../query/filter.js";
 import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
-import { findSources } from "../sources/discover.js";
 import { parseCount, type Parsed } from "./args.js";
-import { badLines, requireStore, type CliContext } from "./context.js";
+import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
 
 /** The plain filters named on the command line. */
 export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
@@ -21,8 +20,8 @@ export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
 
 /** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
-  const space = p.values.space ?? ctx.env.TRACE_SPACE;
-  requireStore(ctx.dir, !p.switches["no-sources"] && findSources(ctx.dir, { space }).length > 0);
+  const sources = sourcesOf(p, ctx);
+  requireStore(ctx.dir, sources);
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const target = p.words[0];
   const filter = filterFlags(p);
@@ -40,7 +39,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     plain: p.switches.plain,
     onBad: bad.onBad,
     info,
-    sources: { space, off: p.switches["no-sources"], onNote: ctx.warn },
+    sources,
   };
   const out = ctx.out;
   if (p.switches.json) {

@@ -11,7 +11,7 @@ import { createTailer } from "../store/tail.js";
 import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
 import { createSourceTail, mergeHits, selectSources, type QuerySources } from "./sources.js";
-import { isOwnEvent, timeline } from "./timeline.js";
+import { joinsTimeline, timeline } from "./timeline.js";
 
 /** What to follow and how. */
 export interface FollowOptions {
@@ -91,7 +91,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
           options.onNote?.(`${path}: skipped a bad line (${JSON.stringify(line.slice(0, 40))}…)`);
           continue;
         }
-        const member = options.target === undefined || isOwnEvent(options.target, event.agent_id, event.target_id) || (event.parent_event_id !== null && members.has(event.parent_event_id));
+        const member = options.target === undefined || joinsTimeline(options.target, event, members);
         if (!member) continue;
         if (options.target !== undefined) members.add(event.id);
         if (matches(filter, event)) yield { event, line };

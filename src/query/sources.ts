@@ -9,7 +9,7 @@ import { statSync } from "node:fs";
 import { findSources, type SourceOptions } from "../sources/discover.js";
 import type { ReadEvent } from "../store/read.js";
 import { matches, type Filter } from "./filter.js";
-import { isOwnEvent } from "./timeline.js";
+import { joinsTimeline } from "./timeline.js";
 
 /** What a query reads of the sources. */
 export interface QuerySources extends SourceOptions {
@@ -47,7 +47,7 @@ export function selectSources(events: readonly ReadEvent[], filter: Filter, targ
   const out: ReadEvent[] = [];
   for (const hit of events) {
     const e = hit.event;
-    if (!isOwnEvent(target, e.agent_id, e.target_id) && !(e.parent_event_id !== null && members.has(e.parent_event_id))) continue;
+    if (!joinsTimeline(target, e, members)) continue;
     members.add(e.id);
     if (matches(filter, e)) out.push(hit);
   }

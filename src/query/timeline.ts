@@ -23,6 +23,17 @@ export interface TimelineOptions {
   ends?: Map<string, number>;
 }
 
+/**
+ * True when an event joins a target's timeline: it is the target's own, or its parent
+ * is a member already.
+ *
+ * @example
+ * joinsTimeline("task-1", event, members);
+ */
+export function joinsTimeline(target: string, e: { agent_id: string | null; target_id: string | null; parent_event_id: string | null }, members: ReadonlySet<string>): boolean {
+  return isOwnEvent(target, e.agent_id, e.target_id) || (e.parent_event_id !== null && members.has(e.parent_event_id));
+}
+
 /** True when an event is the target's own: it acts as or on the target. */
 export function isOwnEvent(target: string, agent: string | null | undefined, targetId: string | null | undefined): boolean {
   return agent === target || targetId === target;

@@ -11,8 +11,8 @@ import { currentEvents } from "./current.js";
 import { LEGACY_FILES, type Source } from "./discover.js";
 import { legacyEvents } from "./legacy.js";
 import type { RowContext, SourceProblem } from "./rows.js";
-import { openReadOnly } from "./sqlite.js";
-import { createTimeReader } from "./times.js";
+import { openReadOnly, type Database } from "./sqlite.js";
+import { createTimeReader, type TimeReader } from "./times.js";
 
 export { findSources, type Source, type SourceOptions } from "./discover.js";
 export type { SourceProblem } from "./rows.js";
@@ -24,6 +24,58 @@ export interface SourceRead {
   noSqlite: boolean;
 }
 
+/** Where each source's events go, and how its times and agents are read. */
+interface Reading {
+  names: Map<string, string>;
+  time: TimeReader;
+  onProblem: (p: SourceProblem) => void;
+}
+
+/**
+ * Opens each source once and gives it to `use` with the events its rows record (added
+ * to `events`); false when SQLite is missing. A database that cannot be opened is one
+ * problem, and the rest are still read.
+ */
+function eachSource(sources: readonly Source[], reading: Reading, events: TraceEvent[], use: (source: Source, db: Database) => void = () => undefined): boolean {
+  for (const source of sources) {
+    const name = basename(source.path);
+    let db: Database | undefined;
+    try {
+      db = openReadOnly(source.path);
+    } catch (err) {
+      reading.onProblem({ db: source.path, table: "-", message: `cannot open (${(err as Error).message})` });
+      continue;
+    }
+    if (!db) return false;
+    const ctx: RowContext = { name, time: reading.time, names: reading.names, events, problem: (p) => reading.onProblem({ ...p, db: source.path }) };
+    try {
+      use(source, db);
+      if (source.layout === "unified") currentEvents(db, ctx);
+      else legacyEvents(name as (typeof LEGACY_FILES)[number], db, ctx);
+    } catch (err) {
+      reading.onProblem({ db: source.path, table: "-", message: (err as Error).message });
+    } finally {
+      db.close();
+    }
+  }
+  return true;
+}
+
+function readingOf(onProblem: (p: SourceProblem) => void, env: NodeJS.ProcessEnv): Reading {
+  return { names: new Map(), time: createTimeReader(env.TRACE_SPACE_TZ || "local"), onProblem };
+}
+
+/** A source's event as a hit: its line (the writer's form) made only when asked for. */
+function hitOf(event: TraceEvent): ReadEvent {
+  let line: string | undefined;
+  return {
+    event,
+    get line() {
+      return (line ??= serializeEvent(event).slice(0, -1));
+    },
+  };
+}
+
 /**
  * Every event the sources' rows record, in (timestamp, id) order; each problem (a
  * database that cannot be opened, a table without a column, a row whose time cannot be
@@ -33,31 +85,10 @@ export interface SourceRead {
  * const { events } = readSources(findSources(dir), (p) => console.error(`${p.db}: ${p.table}: ${p.message}`));
  */
 export function readSources(sources: readonly Source[], onProblem: (p: SourceProblem) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): SourceRead {
-  const names = new Map<string, string>();
   const events: TraceEvent[] = [];
-  const time = createTimeReader(env.TRACE_SPACE_TZ || "local");
-  for (const source of sources) {
-    const name = basename(source.path);
-    let db;
-    try {
-      db = openReadOnly(source.path);
-    } catch (err) {
-      onProblem({ db: source.path, table: "-", message: `cannot open (${(err as Error).message})` });
-      continue;
-    }
-    if (!db) return { events: [], noSqlite: true };
-    const ctx: RowContext = { name, time, names, events, problem: (p) => onProblem({ ...p, db: source.path }) };
-    try {
-      if (source.layout === "unified") currentEvents(db, ctx);
-      else legacyEvents(name as (typeof LEGACY_FILES)[number], db, ctx);
-    } catch (err) {
-      onProblem({ db: source.path, table: "-", message: (err as Error).message });
-    } finally {
-      db.close();
-    }
-  }
+  if (!eachSource(sources, readingOf(onProblem, env), events)) return { events: [], noSqlite: true };
   events.sort(compareEvents);
-  return { events: events.map((event) => ({ event, line: serializeEvent(event).slice(0, -1) })), noSqlite: false };
+  return { events: events.map(hitOf), noSqlite: false };
 }
 
 /** What `trace sources` says of one database: its layout, each table's rows, the events' time span. */
@@ -75,24 +106,16 @@ export interface SourceSummary extends Source {
  * for (const s of summarizeSources(findSources(dir))) console.log(s.path, s.layout, s.events);
  */
 export function summarizeSources(sources: readonly Source[], onProblem: (p: SourceProblem) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): SourceSummary[] {
+  const reading = readingOf(onProblem, env);
   return sources.map((source) => {
     const tables: Record<string, number> = {};
     const events: TraceEvent[] = [];
-    try {
-      const db = openReadOnly(source.path);
-      if (db) {
-        try {
-          for (const { name } of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all()) {
-            tables[String(name)] = Number(db.prepare(`SELECT count(*) AS n FROM "${String(name)}"`).get()?.n ?? 0);
-          }
-        } finally {
-          db.close();
-        }
+    eachSource([source], reading, events, (_, db) => {
+      for (const { name } of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%_fts%' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all()) {
+        tables[String(name)] = Number(db.prepare(`SELECT count(*) AS n FROM "${String(name)}"`).get()?.n ?? 0);
       }
-    } catch (err) {
-      onProblem({ db: source.path, table: "-", message: `cannot open (${(err as Error).message})` });
-    }
-    events.push(...readSources([source], onProblem, env).events.map((r) => r.event));
+    });
+    events.sort(compareEvents);
     return { ...source, tables, events: events.length, ...(events.length > 0 ? { first: events[0]!.timestamp, last: events.at(-1)!.timestamp } : {}) };
   });
 }

@@ -70,9 +70,8 @@ function reopen(sink: DaySink): void {
 function tailOf(sink: DaySink): { size: number; torn: boolean } {
   const { size } = fstatSync(sink.fd);
   if (size === 0) return { size, torn: false };
-  const last = Buffer.alloc(1);
-  readSync(sink.fd, last, 0, 1, size - 1);
-  return { size, torn: last[0] !== 0x0a };
+  readSync(sink.fd, sink.probe, 0, 1, size - 1);
+  return { size, torn: sink.probe[0] !== 0x0a };
 }
 
 /**
@@ -99,7 +98,6 @@ export function appendBytes(sink: DaySink, data: string | Buffer, now: number, d
       else if (st.size < sink.wrote) sink.wrote = -1;
       sink.checkedAt = now;
     }
-    const probe = sink.probe;
     for (let out = data; ; ) {
       if (sink.gz) {
         // zlib is loaded only for a compressed day: `trace emit` would pay ~3 ms to load it.
@@ -107,14 +105,14 @@ export function appendBytes(sink: DaySink, data: string | Buffer, now: number, d
         break;
       }
       // The descriptor stands where this writer's last line ended: a byte there is someone else's.
-      let from = sink.wrote !== -1 && readSync(sink.fd, probe, 0, 1, null) === 0 ? sink.wrote : -1;
+      let from = sink.wrote !== -1 && readSync(sink.fd, sink.probe, 0, 1, null) === 0 ? sink.wrote : -1;
       if (from === -1) {
         const tail = tailOf(sink);
         from = tail.size;
         if (tail.torn) out = isolated(data);
       }
       const written = writeWhole(sink.fd, out);
-      if (readSync(sink.fd, probe, 0, 1, from + written) === 0) {
+      if (readSync(sink.fd, sink.probe, 0, 1, from + written) === 0) {
         sink.wrote = from + written;
         break;
       }

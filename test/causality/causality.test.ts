@@ -6,9 +6,8 @@ import { causality, openWriter, query, type CausalNode, type TraceEvent } from "
 import { createIdSource } from "../../src/event/id.js";
 import { dayOf } from "../../src/store/layout.js";
 import { serializeEvent } from "../../src/event/serialize.js";
-import { lines, ROOT, tempDir, trace } from "../helpers/cli.js";
+import { EXAMPLE, lines, ROOT, tempDir, trace } from "../helpers/cli.js";
 
-const EXAMPLE = join(ROOT, "logs", "payments");
 
 const USE_CASE_3 = [
   "Causality chain for task-abc123:",

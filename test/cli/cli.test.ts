@@ -6,9 +6,8 @@ import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { wantsColour } from "../../src/format/text.js";
 import { writePayments } from "../helpers/payments.js";
-import { have, lines, ROOT, tempDir, trace } from "../helpers/cli.js";
+import { EXAMPLE, have, lines, ROOT, tempDir, trace } from "../helpers/cli.js";
 
-const EXAMPLE = join(ROOT, "logs", "payments");
 
 const USE_CASE_1 = [
   "Timeline for task-abc123 (Build payment system):",

@@ -6,6 +6,8 @@ import { fileURLToPath } from "node:url";
 
 /** The repository root (tests run from build/test/). */
 export const ROOT = resolve(fileURLToPath(import.meta.url), "../../../..");
+/** The shipped example store: the seed's payment-system scenario. */
+export const EXAMPLE = join(ROOT, "logs", "payments");
 /** The real command, as a user runs it. */
 export const BIN = join(ROOT, "bin", "trace");
 
