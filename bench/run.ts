@@ -187,8 +187,16 @@ async function main(): Promise<void> {
     rmSync(imported, { recursive: true, force: true });
     spawnSync(BIN, ["import", "--dir", imported, "--space", join(spaceDir, ".space", "space.db")], { encoding: "utf8", env: { ...process.env, TRACE_SPACE_TZ: "UTC" } });
     const store = join(spaceDir, ".space", "trace");
-    const [fromDb, fromFiles] = measureAll([`TRACE_SPACE_TZ=UTC ${trace(store, "task-42 --json")}`, trace(imported, "task-42 --json")]);
-    rows.push({ case: `timeline from a ${quick ? "10,000" : "100,000"}-row space.db`, ours: fromDb!.ms, theirs: fromFiles!.ms, vs: "same events in day files", ratio: fromDb!.ms / fromFiles!.ms, rssMb: fromDb!.rssMb, note: "target ≤ 2" });
+    const size = quick ? "10,000" : "100,000";
+    const cases = [
+      ["task-42 --json", `timeline from a ${size}-row space.db`, "target ≤ 2"],
+      ["--agent agent-3 --json", `--agent from a ${size}-row space.db`, "filter in SQL"],
+      ["--json", `every event of a ${size}-row space.db`, "no filter: every row mapped"],
+    ] as const;
+    for (const [args, name, note] of cases) {
+      const [fromDb, fromFiles] = measureAll([`TRACE_SPACE_TZ=UTC ${trace(store, args)}`, trace(imported, args)]);
+      rows.push({ case: name, ours: fromDb!.ms, theirs: fromFiles!.ms, vs: "same events in day files", ratio: fromDb!.ms / fromFiles!.ms, rssMb: fromDb!.rssMb, note });
+    }
   }
   const [since300, since30] = measureAll([trace(hist300, '--since "2h ago" --json'), trace(hist30, '--since "2h ago" --json')]);
   rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300!.ms, theirs: since30!.ms, vs: "30 days", ratio: since300!.ms / since30!.ms, rssMb: since300!.rssMb, note: "target ≤ 1.2" });

@@ -10,7 +10,8 @@ import { filterFlags } from "./query.js";
 export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const filter = filterFlags(p);
   const target = p.words[0];
-  const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent ?? target };
+  const sources = sourcesOf(p, ctx);
+  const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent ?? target, sources };
   const { since, until } = await resolveRange(p.values.since, p.values.until, when);
   const stop = new AbortController();
   const bad = badLines(ctx);
@@ -29,7 +30,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       signal: stop.signal,
       onNote: ctx.warn,
       onBad: bad.onBad,
-      sources: sourcesOf(p, ctx),
+      sources,
     })) {
       if (ctx.out.closed) break;
       await ctx.out.line(p.switches.json ? line : renderRow(event, { utc: p.switches.utc === true, view, style }));

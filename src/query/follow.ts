@@ -10,7 +10,7 @@ import type { ReadEvent } from "../store/read.js";
 import { createTailer } from "../store/tail.js";
 import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
-import { createSourceTail, mergeHits, selectSources, type QuerySources } from "./sources.js";
+import { createSourceTail, mergeHits, selectionOf, selectSources, type QuerySources } from "./sources.js";
 import { joinsTimeline, timeline } from "./timeline.js";
 
 /** What to follow and how. */
@@ -56,7 +56,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
     if (!f.gz) ends.set(f.path, info.size);
     tailer.start(f.path, info.ino, info.size);
   }
-  const sourceTail = createSourceTail(options.dir, { ...options.sources, onNote: options.onNote });
+  const sourceTail = createSourceTail(options.dir, { ...options.sources, onNote: options.onNote }, selectionOf(filter, options.target));
   const backlog = await backlogOf(options, members, ends);
   // The sources' backlog joins the day files' (their last `backlog` events together).
   const fromSources = selectSources(await sourceTail.start(), filter, options.target, members);

@@ -5,7 +5,7 @@ import type { Filter } from "./filter.js";
 import { flatten } from "./reorder.js";
 import { resolveRange } from "./resolve.js";
 import { scanBatches } from "./scan.js";
-import { mergeHits, readQuerySources, selectSources, type QuerySources } from "./sources.js";
+import { mergeHits, readQuerySources, selectionOf, selectSources, type QuerySources } from "./sources.js";
 import { timelineBatches } from "./timeline.js";
 
 /** A query as the command line states it. */
@@ -51,9 +51,10 @@ export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
 
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
 export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits> {
-  const all = await readQuerySources(options.dir, options.sources ?? {});
-  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources: all };
+  const sources = options.sources ?? {};
+  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources };
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
+  const all = await readQuerySources(options.dir, sources, selectionOf(filter, options.target));
   // The sources' members seed the timeline: day-file events they caused belong to it.
   const members = new Set<string>();
   const extra = selectSources(all, filter, options.target, members);

@@ -1,16 +1,16 @@
 /** WHEN expressions resolved against the store: `last wake`, `when TARGET created`. */
 import { UsageError } from "../errors.js";
 import { parseWhen, type TimeContext, type When } from "../time.js";
-import type { ReadEvent } from "../store/read.js";
 import { findFirstOwn, findLastWake } from "./lookup.js";
+import { readQuerySources, type QuerySources } from "./sources.js";
 
 /** What resolving `last wake` and `when X created` may look at. */
 export interface ResolveContext extends TimeContext {
   dir: string;
   /** The `--agent` of the query (else its TARGET), for `last wake`. */
   agent?: string | undefined;
-  /** The sources' events, in order, looked at beside the day files. */
-  sources?: readonly ReadEvent[] | undefined;
+  /** The sources looked at beside the day files. */
+  sources?: QuerySources | undefined;
 }
 
 /**
@@ -26,13 +26,15 @@ export async function resolveWhen(text: string, ctx: ResolveContext, flag: strin
   if (when.kind === "last-wake") {
     if (ctx.agent === undefined) throw new UsageError(`${flag} "last wake" needs --agent (or an agent as TARGET): whose wake?`);
     const agent = ctx.agent;
-    const fromSources = ctx.sources?.findLast((h) => h.event.agent_id === agent && h.event.event_type === "wake")?.event.timestamp;
+    const wakes = ctx.sources ? await readQuerySources(ctx.dir, quiet(ctx.sources), { agent, primitive: "spawn" }) : [];
+    const fromSources = wakes.findLast((h) => h.event.agent_id === agent && h.event.event_type === "wake")?.event.timestamp;
     const fromFiles = (await findLastWake(ctx.dir, agent))?.timestamp;
     const ms = fromSources === undefined ? fromFiles : fromFiles === undefined ? fromSources : Math.max(fromSources, fromFiles);
     if (ms === undefined) throw new UsageError(`${flag} "last wake": no wake event of ${ctx.agent} in the store`);
     return ms;
   }
-  const fromSources = ctx.sources?.find((h) => h.event.agent_id === when.target || h.event.target_id === when.target)?.event.timestamp;
+  const own = ctx.sources ? await readQuerySources(ctx.dir, quiet(ctx.sources), { target: when.target }) : [];
+  const fromSources = own.find((h) => h.event.agent_id === when.target || h.event.target_id === when.target)?.event.timestamp;
   const fromFiles = (await findFirstOwn(ctx.dir, when.target))?.timestamp;
   const ms = fromSources === undefined ? fromFiles : fromFiles === undefined ? fromSources : Math.min(fromSources, fromFiles);
   if (ms === undefined) throw new UsageError(`${flag} "when ${when.target} created": no event of ${when.target} in the store`);
@@ -54,4 +56,9 @@ export async function resolveRange(since: string | undefined, until: string | un
     throw new UsageError(`--until ${JSON.stringify(until)} is earlier than --since ${JSON.stringify(since)}: nothing can match`);
   }
   return range;
+}
+
+/** The sources without their notes: the query's own read tells its problems once. */
+function quiet(sources: QuerySources): QuerySources {
+  return { ...sources, onNote: undefined };
 }

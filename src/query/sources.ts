@@ -7,6 +7,7 @@ import { eventsOf, type Hits } from "../engine/index.js";
 import { compareEvents } from "../event/envelope.js";
 import { statSync } from "node:fs";
 import { findSources, type SourceOptions } from "../sources/discover.js";
+import type { Selection } from "../sources/select.js";
 import type { ReadEvent } from "../store/read.js";
 import { matches, type Filter } from "./filter.js";
 import { joinsTimeline } from "./timeline.js";
@@ -18,18 +19,31 @@ export interface QuerySources extends SourceOptions {
 }
 
 /**
- * Every event of the sources of a store's workspace, in order; problems told as lines.
+ * What a query asks of the sources, for SQL: a timeline's target alone (its members
+ * are found among all its events, whatever the filters), else the filters.
+ *
+ * @example
+ * selectionOf({ agent: "zealot-1", since: Date.now() - 3_600_000 }, undefined);
+ */
+export function selectionOf(f: Filter, target: string | undefined): Selection {
+  if (target !== undefined) return { target };
+  return { target: f.own, agent: f.agent, subject: f.task ?? f.channel, primitive: f.channel !== undefined ? "bridge" : f.primitive, since: f.since, until: f.until };
+}
+
+/**
+ * The events of the sources of a store's workspace that `select` can want (all by
+ * default), in order; problems told as lines.
  *
  * @example
  * const all = await readQuerySources(dir, { space: "/w/.space/space.db" });
  */
-export async function readQuerySources(dir: string, options: QuerySources): Promise<ReadEvent[]> {
+export async function readQuerySources(dir: string, options: QuerySources, select: Selection = {}): Promise<ReadEvent[]> {
   const found = findSources(dir, options);
   if (found.length === 0) return [];
   // Loaded only when there is a source: SQLite, the mappings and crypto cost a query's start.
   const { readSources } = await import("../sources/index.js");
   const note = options.onNote ?? (() => undefined);
-  const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`));
+  const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`), process.env, select);
   if (noSqlite) note(`${found.map((s) => s.path).join(", ")}: not read, SQLite is missing (npm install better-sqlite3@12)`);
   return events;
 }
@@ -83,11 +97,11 @@ const SOURCE_POLL_MS = 250;
  * or its write-ahead log changed (size, mtime), the events not seen before, in order.
  *
  * @example
- * const tail = createSourceTail(dir, {});
+ * const tail = createSourceTail(dir, {}, { agent: "zealot-1" });
  * const now = await tail.start();
  * const fresh = await tail.poll(Date.now());
  */
-export function createSourceTail(dir: string, options: QuerySources): { start(): Promise<ReadEvent[]>; poll(now: number): Promise<ReadEvent[]> } {
+export function createSourceTail(dir: string, options: QuerySources, select: Selection = {}): { start(): Promise<ReadEvent[]>; poll(now: number): Promise<ReadEvent[]> } {
   const seen = new Set<string>();
   let [signature, lastPoll] = ["", -Infinity];
   const sign = (): string =>
@@ -98,7 +112,7 @@ export function createSourceTail(dir: string, options: QuerySources): { start():
         return st ? `${p}:${st.size}:${st.mtimeMs}` : p;
       })
       .join("|");
-  const fresh = async (): Promise<ReadEvent[]> => (await readQuerySources(dir, options)).filter((h) => !seen.has(h.event.id) && seen.add(h.event.id));
+  const fresh = async (): Promise<ReadEvent[]> => (await readQuerySources(dir, options, select)).filter((h) => !seen.has(h.event.id) && seen.add(h.event.id));
   return {
     async start() {
       signature = sign();

@@ -11,11 +11,13 @@ import { currentEvents } from "./current.js";
 import { LEGACY_FILES, type Source } from "./discover.js";
 import { legacyEvents } from "./legacy.js";
 import type { RowContext, SourceProblem } from "./rows.js";
+import type { Selection } from "./select.js";
 import { openReadOnly, type Database } from "./sqlite.js";
 import { createTimeReader, type TimeReader } from "./times.js";
 
 export { findSources, type Source, type SourceOptions } from "./discover.js";
 export type { SourceProblem } from "./rows.js";
+export type { Selection } from "./select.js";
 
 /** What reading the sources gave. */
 export interface SourceRead {
@@ -27,6 +29,7 @@ export interface SourceRead {
 /** Where each source's events go, and how its times and agents are read. */
 interface Reading {
   names: Map<string, string>;
+  select: Selection;
   time: TimeReader;
   onProblem: (p: SourceProblem) => void;
 }
@@ -47,7 +50,7 @@ function eachSource(sources: readonly Source[], reading: Reading, events: TraceE
       continue;
     }
     if (!db) return false;
-    const ctx: RowContext = { name, time: reading.time, names: reading.names, events, problem: (p) => reading.onProblem({ ...p, db: source.path }) };
+    const ctx: RowContext = { name, time: reading.time, names: reading.names, select: reading.select, events, problem: (p) => reading.onProblem({ ...p, db: source.path }) };
     try {
       use(source, db);
       if (source.layout === "unified") currentEvents(db, ctx);
@@ -61,8 +64,8 @@ function eachSource(sources: readonly Source[], reading: Reading, events: TraceE
   return true;
 }
 
-function readingOf(onProblem: (p: SourceProblem) => void, env: NodeJS.ProcessEnv): Reading {
-  return { names: new Map(), time: createTimeReader(env.TRACE_SPACE_TZ || "local"), onProblem };
+function readingOf(onProblem: (p: SourceProblem) => void, env: NodeJS.ProcessEnv, select: Selection = {}): Reading {
+  return { names: new Map(), select, time: createTimeReader(env.TRACE_SPACE_TZ || "local"), onProblem };
 }
 
 /** A source's event as a hit: its line (the writer's form) made only when asked for. */
@@ -79,14 +82,15 @@ function hitOf(event: TraceEvent): ReadEvent {
 /**
  * Every event the sources' rows record, in (timestamp, id) order; each problem (a
  * database that cannot be opened, a table without a column, a row whose time cannot be
- * read) is told once, and the rest still read.
+ * read) is told once, and the rest still read. A selection reads only the rows whose
+ * events can pass it (a superset of them: the caller tests each event).
  *
  * @example
  * const { events } = readSources(findSources(dir), (p) => console.error(`${p.db}: ${p.table}: ${p.message}`));
  */
-export function readSources(sources: readonly Source[], onProblem: (p: SourceProblem) => void = () => undefined, env: NodeJS.ProcessEnv = process.env): SourceRead {
+export function readSources(sources: readonly Source[], onProblem: (p: SourceProblem) => void = () => undefined, env: NodeJS.ProcessEnv = process.env, select: Selection = {}): SourceRead {
   const events: TraceEvent[] = [];
-  if (!eachSource(sources, readingOf(onProblem, env), events)) return { events: [], noSqlite: true };
+  if (!eachSource(sources, readingOf(onProblem, env, select), events)) return { events: [], noSqlite: true };
   events.sort(compareEvents);
   return { events: events.map(hitOf), noSqlite: false };
 }

@@ -7,9 +7,13 @@
  * UTC text.
  */
 import type { LEGACY_FILES } from "./discover.js";
-import { agentName, emitEntry, emitRow, pick, rowsOf, str, type RowContext } from "./rows.js";
-import type { Database } from "./sqlite.js";
+import type { TraceEvent } from "../event/envelope.js";
+import { agentName, emitEntry, emitRow, idOf, pick, rowsOf, runningSpawn, str, wakesByAgent, type RowContext } from "./rows.js";
+import { inColumns, whereOf, type TableShape } from "./select.js";
+import { columnsOf, type Database } from "./sqlite.js";
+import type { TimeRule } from "./times.js";
 
+const at = (...columns: [string, TimeRule][]): TableShape["times"] => columns.map(([column, rule]) => ({ column, rule }));
 
 /**
  * The events of one of the layout's databases.
@@ -23,21 +27,28 @@ export function legacyEvents(file: (typeof LEGACY_FILES)[number], db: Database, 
 
 function spawn(db: Database, ctx: RowContext): void {
   for (const a of rowsOf(db, ctx, "agents", ["id", "name"])) if (a.name !== null) ctx.names.set(String(a.id), String(a.name));
-  for (const t of rowsOf(db, ctx, "tasks", ["uuid7", "identity", "created_at"])) {
+  // A message's cause is its sender's running spawn, and bridge.db is read after: spawns
+  // are narrowed by agent or primitive only (one row a spawn, few beside the messages).
+  const sel = { agent: ctx.select.agent, primitive: ctx.select.primitive === "bridge" ? undefined : ctx.select.primitive };
+  const shape: TableShape = { primitives: ["spawn"], agents: [{ column: "identity" }], targets: [{ column: "uuid7" }], times: [] };
+  for (const t of rowsOf(db, ctx, "tasks", ["uuid7", "identity", "created_at"], { where: whereOf(sel, shape) })) {
     const started = emitRow(ctx, "tasks", t, String(t.uuid7), t.created_at, "utc-text", {
       kind: "started",
       primitive: "spawn",
       event_type: "spawn",
       agent: t.identity,
-      target: t.identity,
+      target: t.uuid7,
       metadata: pick(t, { channel: "channel", input: "text" }),
     });
-    emitRow(ctx, "tasks", t, String(t.uuid7), t.completed_at, "utc-text", { kind: "completed", primitive: "spawn", event_type: "spawn_done", agent: t.identity, target: t.identity, parent: started ?? null, metadata: pick(t, { output: "output", stderr: "stderr" }) });
+    emitRow(ctx, "tasks", t, String(t.uuid7), t.completed_at, "utc-text", { kind: "completed", primitive: "spawn", event_type: "spawn_done", agent: t.identity, target: t.uuid7, parent: started ?? null, metadata: pick(t, { output: "output", stderr: "stderr" }) });
   }
 }
 
 function events(db: Database, ctx: RowContext): void {
-  for (const e of rowsOf(db, ctx, "events", ["id", "source", "event_type", "timestamp"])) {
+  // Wakes and sleeps target their agent (other events nothing: the clause reads a superset).
+  const agent = { column: "agent_id", names: ctx.names };
+  const shape: TableShape = { primitives: [], agents: [agent], targets: [agent], times: at(["timestamp", "epoch-s"]) };
+  for (const e of rowsOf(db, ctx, "events", ["id", "source", "event_type", "timestamp"], { where: whereOf(ctx.select, shape) })) {
     const type = String(e.event_type);
     const primitive = e.source === "identity" || type === "wake" || type === "sleep" ? "spawn" : String(e.source).toLowerCase().replace(/[^a-z0-9_-]/g, "_");
     const agent = agentName(ctx, e.agent_id);
@@ -67,10 +78,20 @@ function bridge(db: Database, ctx: RowContext): void {
   const channels = new Map<string, string>();
   for (const c of rowsOf(db, ctx, "channels", ["id", "name"])) {
     channels.set(String(c.id), String(c.name));
+    if (!whereOf(ctx.select, { primitives: ["bridge"], agents: [], targets: [{ column: "name" }], times: [] })) continue;
     emitRow(ctx, "channels", c, String(c.id), c.created_at, "utc-text", { kind: "created", primitive: "bridge", event_type: "create_channel", agent: null, target: c.name, metadata: pick(c, { topic: "topic" }) });
   }
-  for (const m of rowsOf(db, ctx, "messages", ["id", "channel_id", "agent_id", "content", "created_at"])) {
-    emitRow(ctx, "messages", m, String(m.id), m.created_at, "utc-text", {
+  const agent = { column: "agent_id", names: ctx.names };
+  const shape: TableShape = { primitives: ["bridge"], agents: [agent], targets: [{ column: "channel_id", names: channels }], times: at(["created_at", "utc-text"]) };
+  // A spawn's timeline holds what its agent sent while it ran.
+  const spawns = ctx.events.filter((e) => e.event_type === "spawn" && (e.metadata.source as { db?: string }).db === "spawn.db");
+  const spawned = ctx.select.target === undefined ? [] : spawns.filter((e) => e.target_id === ctx.select.target).map((e) => e.agent_id ?? "");
+  const wakes = wakesByAgent(spawns);
+  const sent = (e: TraceEvent | undefined): void => {
+    if (e && e.primitive === "bridge") e.parent_event_id = runningSpawn(wakes, e.agent_id, e.timestamp)?.id ?? null;
+  };
+  for (const m of rowsOf(db, ctx, "messages", ["id", "channel_id", "agent_id", "content", "created_at"], { where: whereOf(ctx.select, shape, inColumns([agent], spawned)) })) {
+    const id = emitRow(ctx, "messages", m, String(m.id), m.created_at, "utc-text", {
       kind: "sent",
       primitive: "bridge",
       event_type: "send",
@@ -78,39 +99,39 @@ function bridge(db: Database, ctx: RowContext): void {
       target: channels.get(String(m.channel_id)) ?? m.channel_id,
       metadata: { text: m.content, message_id: m.id, ...pick(m, { priority: "priority" }) },
     });
+    if (id) sent(ctx.events.at(-1));
   }
-  for (const n of rowsOf(db, ctx, "notes", ["note_id", "channel_id", "agent_id", "content", "created_at"])) {
+  for (const n of rowsOf(db, ctx, "notes", ["note_id", "channel_id", "agent_id", "content", "created_at"], { where: whereOf(ctx.select, shape) })) {
     emitRow(ctx, "notes", n, String(n.note_id), n.created_at, "utc-text", { kind: "noted", primitive: "bridge", event_type: "note", agent: agentName(ctx, n.agent_id), target: channels.get(String(n.channel_id)) ?? n.channel_id, metadata: { text: n.content } });
   }
 }
 
 function memory(db: Database, ctx: RowContext): void {
-  const rows = rowsOf(db, ctx, "memories", ["memory_id", "agent_id", "topic", "message", "created_at"]);
-  const added = new Map<string, string>();
-  for (const m of rows) {
-    const id = emitEntry(ctx, "memories", m, String(m.memory_id), { added: "epoch-s", archived: "epoch-s" }, {
+  // A memory's cause: the one it supersedes, else its first link's parent; its id is made
+  // from the cause's row, so that a memory read alone names the same parent.
+  const cause = "COALESCE(t.supersedes, (SELECT l.parent_id FROM memory_links l WHERE l.memory_id = t.memory_id ORDER BY l.rowid LIMIT 1))";
+  const linked = columnsOf(db, "memory_links").has("parent_id") && columnsOf(db, "memories").has("supersedes");
+  const query = linked ? { columns: `, p.memory_id AS _cause, p.created_at AS _cause_created`, joins: `LEFT JOIN memories p ON p.memory_id = ${cause}` } : {};
+  // A timeline of a memory holds the memories that supersede it: every row is read.
+  const sel = { ...ctx.select, target: undefined };
+  const shape: TableShape = { primitives: ["memory"], agents: [{ column: "agent_id", names: ctx.names }], targets: [{ column: "memory_id" }], times: at(["created_at", "epoch-s"], ["archived_at", "epoch-s"]) };
+  for (const m of rowsOf(db, ctx, "memories", ["memory_id", "agent_id", "topic", "message", "created_at"], { where: whereOf(sel, shape), ...query })) {
+    const causeMs = m._cause ? ctx.time(m._cause_created, "epoch-s") : undefined;
+    emitEntry(ctx, "memories", m, String(m.memory_id), { added: "epoch-s", archived: "epoch-s" }, {
       kind: "added",
       primitive: "memory",
       event_type: "add_entry",
       agent: agentName(ctx, m.agent_id),
       target: m.memory_id,
+      parent: causeMs === undefined ? null : idOf(ctx, "memories", String(m._cause), "added", causeMs),
       metadata: { title: m.message, ...pick(m, { topic: "topic", source: "source", core: "core", bridge_channel: "channel" }) },
     });
-    if (id) added.set(String(m.memory_id), id);
-  }
-  // A memory's cause: the one it supersedes, else its first link's parent.
-  const links = new Map<string, string>();
-  for (const l of rowsOf(db, ctx, "memory_links", ["memory_id", "parent_id"])) if (!links.has(String(l.memory_id))) links.set(String(l.memory_id), String(l.parent_id));
-  for (const e of ctx.events) {
-    if (e.event_type !== "add_entry" || e.primitive !== "memory" || e.target_id === null || !added.has(e.target_id)) continue;
-    const row = rows.find((m) => String(m.memory_id) === e.target_id);
-    const cause = str(row?.supersedes) ?? links.get(e.target_id);
-    if (cause && added.has(cause)) e.parent_event_id = added.get(cause)!;
   }
 }
 
 function knowledge(db: Database, ctx: RowContext): void {
-  for (const k of rowsOf(db, ctx, "knowledge", ["knowledge_id", "domain", "agent_id", "content", "created_at"])) {
+  const shape: TableShape = { primitives: ["knowledge"], agents: [{ column: "agent_id", names: ctx.names }], targets: [{ column: "knowledge_id" }], times: at(["created_at", "utc-text"], ["archived_at", "epoch-s"]) };
+  for (const k of rowsOf(db, ctx, "knowledge", ["knowledge_id", "domain", "agent_id", "content", "created_at"], { where: whereOf(ctx.select, shape) })) {
     emitEntry(ctx, "knowledge", k, String(k.knowledge_id), { added: "utc-text", archived: "epoch-s" }, {
       kind: "added",
       primitive: "knowledge",

@@ -5,7 +5,8 @@
  */
 import type { TraceEvent } from "../event/envelope.js";
 import { rowEventId } from "./ids.js";
-import type { Database } from "./sqlite.js";
+import { columnsOf, type Database } from "./sqlite.js";
+import type { Selection, Where } from "./select.js";
 import type { TimeReader, TimeRule } from "./times.js";
 
 /** A problem with a database: which one, which table, which rows, what. */
@@ -23,6 +24,8 @@ export interface RowContext {
   /** Agent id → readable name. */
   names: Map<string, string>;
   events: TraceEvent[];
+  /** The query's filters, pushed into each table's WHERE. */
+  select: Selection;
   problem(p: SourceProblem): void;
 }
 
@@ -63,20 +66,31 @@ export function idOf(ctx: RowContext, table: string, key: string, kind: string, 
   return rowEventId(ms, ctx.name, table, key, kind);
 }
 
+/** What of a table to read: the rows a WHERE selects (null: none), with columns of joined tables. */
+export interface RowQuery {
+  where?: Where | null;
+  /** `, p.created_at AS _parent_created`: columns besides the table's own (the table is `t`). */
+  columns?: string;
+  /** `LEFT JOIN spawns p ON …`. */
+  joins?: string;
+}
+
 /**
  * The rows of a table, each with its rowid; a table that is missing, or lacks a column
  * the mapping needs, is one problem and no rows.
  */
-export function rowsOf(db: Database, ctx: RowContext, table: string, needs: readonly string[]): Record<string, unknown>[] {
+export function rowsOf(db: Database, ctx: RowContext, table: string, needs: readonly string[], q: RowQuery = {}): Record<string, unknown>[] {
+  if (q.where === null) return [];
   try {
-    const columns = new Set(db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table).map((r) => String(r.name)));
+    const columns = columnsOf(db, table);
     if (columns.size === 0) return [];
     const missing = needs.filter((c) => !columns.has(c));
     if (missing.length > 0) {
       ctx.problem({ db: ctx.name, table, message: `no column ${missing.join(", ")}; its rows are not read` });
       return [];
     }
-    return db.prepare(`SELECT rowid AS _rowid, * FROM "${table}"`).all();
+    const where = q.where?.sql ? ` WHERE ${q.where.sql}` : "";
+    return db.prepare(`SELECT t.rowid AS _rowid, t.*${q.columns ?? ""} FROM "${table}" t${q.joins ? ` ${q.joins}` : ""}${where}`).all(...(q.where?.params ?? []));
   } catch (err) {
     ctx.problem({ db: ctx.name, table, message: (err as Error).message });
     return [];
@@ -116,4 +130,33 @@ export function emitEntry(ctx: RowContext, table: string, row: Record<string, un
   const added = emitRow(ctx, table, row, key, row.created_at, rules.added, e);
   emitRow(ctx, table, row, key, row.archived_at, rules.archived, { kind: "archived", primitive: e.primitive, event_type: "archive_entry", agent: e.agent, target: e.target, parent: added ?? null });
   return added;
+}
+
+/** The spawns' starts (wakes) by agent, in time order: for finding a message's running spawn. */
+export function wakesByAgent(events: readonly TraceEvent[]): Map<string | null, TraceEvent[]> {
+  const by = new Map<string | null, TraceEvent[]>();
+  for (const e of events) {
+    const list = by.get(e.agent_id);
+    if (list) list.push(e);
+    else by.set(e.agent_id, [e]);
+  }
+  for (const list of by.values()) list.sort((a, b) => a.timestamp - b.timestamp);
+  return by;
+}
+
+/**
+ * The latest start of `agent` at or before `ms`: its running spawn.
+ *
+ * @example
+ * runningSpawn(wakesByAgent(wakes), "zealot-1", sent.timestamp)?.id;
+ */
+export function runningSpawn(wakes: Map<string | null, TraceEvent[]>, agent: string | null, ms: number): TraceEvent | undefined {
+  const list = wakes.get(agent) ?? [];
+  let [lo, hi] = [0, list.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.timestamp <= ms) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo - 1];
 }

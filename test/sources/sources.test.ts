@@ -1,34 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { rowEventId } from "../../src/sources/ids.js";
 import { createTimeReader } from "../../src/sources/times.js";
 import { lines, tempDir, trace } from "../helpers/cli.js";
+import { at, database, noSqlite, row } from "../helpers/space.js";
 
-const FIXTURES = join(process.cwd(), "..", "shared", "fixtures", "space-os");
-type Db = { exec(sql: string): void; prepare(sql: string): { run(...a: unknown[]): unknown }; close(): void };
-const open = ((): ((path: string) => Db) | undefined => {
-  try {
-    const D = createRequire(import.meta.url)("better-sqlite3") as new (p: string) => Db;
-    return (path) => new D(path);
-  } catch {
-    return undefined;
-  }
-})();
-const skip = !open && "better-sqlite3 is not installed";
-
-/** A database made from a fixture schema as shipped, filled by `fill`. */
-function database(path: string, schema: string, fill: (db: Db) => void): void {
-  const db = open!(path);
-  db.exec(readFileSync(join(FIXTURES, schema), "utf8"));
-  fill(db);
-  db.close();
-}
-
-const row = (db: Db, sql: string, ...values: unknown[]): void => void db.prepare(sql).run(...values);
-const at = (hms: string): string => `2025-10-22T${hms}.000000`;
+const skip = noSqlite;
 
 test("row times by their column's rule; ids derived from the row, the same every run", () => {
   const utc = createTimeReader("UTC");
@@ -111,7 +91,7 @@ test("the per-primitive databases of 2025-10-22 are read, agents named from spaw
   });
   database(join(space, "bridge.db"), "layout-2025-10-22/bridge.sql", (db) => {
     row(db, "INSERT INTO channels (id, name, created_at) VALUES ('c1', 'payments', '2025-10-22 13:58:00')");
-    row(db, "INSERT INTO messages (id, channel_id, agent_id, content, created_at) VALUES ('m1', 'c1', 'a-z', 'on it', '2025-10-22 14:00:10'), ('m2', 'c1', 'a-h', 'bad time', 'yesterday-ish')");
+    row(db, "INSERT INTO messages (id, channel_id, agent_id, content, created_at) VALUES ('m1', 'c1', 'a-z', 'on it', '2025-10-22 14:00:10'), ('m2', 'c1', 'a-z', 'bad time', 'yesterday-ish')");
   });
   database(join(space, "memory.db"), "layout-2025-10-22/memory.sql", (db) => {
     row(db, "INSERT INTO memories (memory_id, agent_id, topic, message, timestamp, created_at) VALUES ('n1', 'a-z', 'payments', 'design payment flow', 'x', ?)", sec("14:00:05"));
