@@ -9,13 +9,13 @@ const DEFAULT_MAX_CHILDREN = 50;
 
 /** `trace --causality X`: the tree around X, drawn or as nested JSON. */
 export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> {
-  const sources = sourcesOf(p, ctx);
+  const bad = badLines(ctx);
+  const sources = sourcesOf(p, ctx, bad);
   requireStore(ctx.dir, sources);
   const asked = p.values.causality!;
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");
   const window = p.values["infer-window"];
-  const bad = badLines(ctx);
   const tree = await causality(asked, {
     dir: ctx.dir,
     infer: p.switches.infer,

@@ -17,11 +17,19 @@ export interface CliContext {
   warn(message: string): void;
 }
 
+/** What a command tells of damaged input, and the exit code it makes. */
+export interface BadInput {
+  onBad(report: BadReport): void;
+  /** A problem with a source database; `unreadable` when none of it could be read. */
+  onSource(message: string, unreadable?: boolean): void;
+  readonly code: number;
+}
+
 /**
- * The reader's reports on stderr, one line per file; `code` is 1 once a file could not
- * be read (the rest still was), else 0.
+ * The reader's reports on stderr, one line per file or source problem; `code` is 1 once
+ * a file or a database could not be read (the rest still was), else 0.
  */
-export function badLines(ctx: CliContext): { onBad(report: BadReport): void; readonly code: number } {
+export function badLines(ctx: CliContext): BadInput {
   let code = 0;
   const told = new Set<string>();
   return {
@@ -32,15 +40,19 @@ export function badLines(ctx: CliContext): { onBad(report: BadReport): void; rea
       ctx.warn(formatBadReport(report));
       if (report.unreadable) code = 1;
     },
+    onSource(message, unreadable) {
+      ctx.warn(message);
+      if (unreadable) code = 1;
+    },
     get code() {
       return code;
     },
   };
 }
 
-/** The sources a command reads: `--space`, else `TRACE_SPACE`; none with `--no-sources`; their problems told on stderr. */
-export function sourcesOf(p: Parsed, ctx: CliContext): QuerySources {
-  return { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"], onNote: ctx.warn };
+/** The sources a command reads: `--space`, else `TRACE_SPACE`; none with `--no-sources`; their problems told to `bad`. */
+export function sourcesOf(p: Parsed, ctx: CliContext, bad: BadInput = badLines(ctx)): QuerySources {
+  return { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"], onNote: bad.onSource };
 }
 
 /**

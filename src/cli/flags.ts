@@ -11,7 +11,7 @@ export const QUERY_FLAGS: FlagSpec = {
 /** The subcommands' flags, by name. */
 export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
   emit: { strings: ["dir", "agent", "target", "parent", "meta"], booleans: ["fsync", "json", "help"], alias: { h: "help" } },
-  validate: { strings: ["dir"], booleans: ["json", "strict", "help"], alias: { h: "help" } },
+  validate: { strings: ["dir", "space"], booleans: ["json", "strict", "no-sources", "help"], alias: { h: "help" } },
   prune: {
     strings: ["dir", "older-than", "compress-after", "set-retention"],
     booleans: ["dry-run", "json", "auto", "show-retention", "help"],

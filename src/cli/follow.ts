@@ -10,11 +10,11 @@ import { filterFlags } from "./query.js";
 export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const filter = filterFlags(p);
   const target = p.words[0];
-  const sources = sourcesOf(p, ctx);
+  const bad = badLines(ctx);
+  const sources = sourcesOf(p, ctx, bad);
   const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent ?? target, sources };
   const { since, until } = await resolveRange(p.values.since, p.values.until, when);
   const stop = new AbortController();
-  const bad = badLines(ctx);
   const abort = (): void => stop.abort();
   process.once("SIGINT", abort);
   process.once("SIGTERM", abort);

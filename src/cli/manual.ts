@@ -114,7 +114,7 @@ export const PAGES: readonly Page[] = [
     summary: "check traces against trace schema v1",
     usage: ["trace validate [FILE…|DIR…|-] [--json] [--strict]"],
     about: [
-      "Checks tool_call, capability_check and memory_* traces against trace schema v1. Reads day files (the trace is each event's metadata), NDJSON of bare traces, a JSON object or array (streamed), and records nesting events under canonical_events / memory_events. A DIR is read as a store: its day files. With no FILE, validates the store's day files; \"-\" reads standard input. The totals line also counts the day-file events that carry no trace (ops, bridge, …), skipped.",
+      "Checks tool_call, capability_check and memory_* traces against trace schema v1. Reads day files (the trace is each event's metadata), NDJSON of bare traces, a JSON object or array (streamed), and records nesting events under canonical_events / memory_events. A DIR is read as a store: its day files. With no FILE, validates the store's day files and its sources (every row of the space-os databases read: each time that cannot be read, table without a column, unknown schema version or unreadable database a line, then a sources line); \"-\" reads standard input. The totals line also counts the day-file events that carry no trace (ops, bridge, …), skipped.",
     ],
     groups: [
       {
@@ -123,6 +123,8 @@ export const PAGES: readonly Page[] = [
           ["--json", "one JSON object per problem, then a summary object"],
           ["--strict", "unknown trace types are errors, not notes"],
           ["--dir DIR", "the store to validate when no FILE is given"],
+          ["--space PATH", "a space.db, a per-primitive file or a folder of them, validated with the store"],
+          ["--no-sources", "the day files only"],
         ],
       },
     ],

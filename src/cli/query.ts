@@ -20,13 +20,13 @@ export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
 
 /** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
-  const sources = sourcesOf(p, ctx);
+  const bad = badLines(ctx);
+  const sources = sourcesOf(p, ctx, bad);
   requireStore(ctx.dir, sources);
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const target = p.words[0];
   const filter = filterFlags(p);
   const info: { title?: string } = {};
-  const bad = badLines(ctx);
   const options: QueryOptions = {
     dir: ctx.dir,
     target,

@@ -2,26 +2,45 @@ import { escapeControl } from "../format/text.js";
 import { TRACE_SCHEMA_VERSION } from "../schema/rules.js";
 import type { Finding, ValidationSummary } from "../validate/check.js";
 import { validate } from "../validate/validate.js";
+import { validateSources, type SourcesVerdict } from "../query/validate-sources.js";
+import { findSources } from "../sources/discover.js";
+import { listDayFiles } from "../store/layout.js";
 import type { Parsed } from "./args.js";
-import type { CliContext } from "./context.js";
+import { sourcesOf, type CliContext } from "./context.js";
 
 /** `trace validate [FILE…|DIR…|-]`: schema v1 verdicts, one line per problem, then a summary. */
 export async function runValidate(p: Parsed, ctx: CliContext): Promise<number> {
   const json = p.switches.json === true;
   const pending: Promise<void>[] = [];
   const say = (s: string): void => void pending.push(ctx.out.line(s));
-  const summary = await validate({
-    paths: p.words,
-    dir: ctx.dir,
-    strict: p.switches.strict,
-    onFinding: (f) => say(json ? JSON.stringify(f) : formatFinding(f)),
-    onUnreadable: (u) => (json ? say(JSON.stringify({ where: u.where, unreadable: u.message })) : ctx.warn(`${u.where}: ${u.message}`)),
-  });
+  // The store's own check reads its sources too: their rows, each problem a line.
+  const sources = p.words.length === 0 ? sourcesOf(p, ctx) : { off: true };
+  const found = findSources(ctx.dir, sources).length > 0;
+  const summary =
+    found && listDayFiles(ctx.dir).length === 0
+      ? { counts: {}, errors: 0, unreadable: 0, skipped: 0 }
+      : await validate({
+          paths: p.words,
+          dir: ctx.dir,
+          strict: p.switches.strict,
+          onFinding: (f) => say(json ? JSON.stringify(f) : formatFinding(f)),
+          onUnreadable: (u) => (json ? say(JSON.stringify({ where: u.where, unreadable: u.message })) : ctx.warn(`${u.where}: ${u.message}`)),
+        });
+  const verdict = found
+    ? await validateSources(ctx.dir, { ...sources, onNote: (m, unreadable) => say(json ? JSON.stringify({ source: m, ...(unreadable ? { unreadable: true } : {}) }) : escapeControl(m)) })
+    : undefined;
   await Promise.all(pending);
-  if (json) await ctx.out.line(JSON.stringify({ summary: { trace_schema: TRACE_SCHEMA_VERSION, ...summary } }));
-  else for (const line of formatSummary(summary)) await ctx.out.line(line);
+  if (json) await ctx.out.line(JSON.stringify({ summary: { trace_schema: TRACE_SCHEMA_VERSION, ...summary, ...(verdict ? { sources: verdict } : {}) } }));
+  else for (const line of [...formatSummary(summary), ...(verdict ? [formatSources(verdict)] : [])]) await ctx.out.line(line);
   await ctx.out.flush();
-  return summary.unreadable > 0 ? 2 : summary.errors > 0 ? 1 : 0;
+  const unreadable = summary.unreadable + (verdict?.unreadable ?? 0);
+  return unreadable > 0 ? 2 : summary.errors + (verdict?.problems ?? 0) > 0 ? 1 : 0;
+}
+
+/** The sources' line: how many databases, events and problems. */
+function formatSources(v: SourcesVerdict): string {
+  const n = (k: number, what: string): string => `${k} ${what}${k === 1 ? "" : "s"}`;
+  return `sources: ${n(v.databases, "database")}, ${n(v.events, "event")} from their rows, ${n(v.problems, "problem")}${v.unreadable ? `, ${v.unreadable} unreadable` : ""}`;
 }
 
 /** `where: type: key message`. */

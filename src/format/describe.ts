@@ -58,7 +58,9 @@ const ACTS: Record<string, (e: TraceEvent, view: View) => string> = {
   "knowledge.archive_discovery": (e) => `archived ${e.target_id ?? "a discovery"}`,
   "spawn.wake": (e) => `woke${text(e.metadata, "session_id") ? ` (session ${text(e.metadata, "session_id")})` : ""}`,
   "spawn.sleep": () => "sleep",
-  "spawn.spawn": (e) => `spawned ${e.target_id ?? "an agent"}`,
+  // A spawn.db task (2025-10-22) is the spawn: its input is what it was spawned for.
+  "spawn.spawn": (e) => (text(e.metadata, "text") ? `spawned for "${clip(text(e.metadata, "text")!)}"` : `spawned ${e.target_id ?? "an agent"}`),
+  "spawn.spawn_done": (e) => `spawn done${text(e.metadata, "output") ? `: "${clip(text(e.metadata, "output")!)}"` : ""}`,
 };
 
 /** Descriptions of schema v1 traces, by `event_type`, from the trace object in metadata. */

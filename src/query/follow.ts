@@ -56,7 +56,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
     if (!f.gz) ends.set(f.path, info.size);
     tailer.start(f.path, info.ino, info.size);
   }
-  const sourceTail = createSourceTail(options.dir, { ...options.sources, onNote: options.onNote }, selectionOf(filter, options.target));
+  const sourceTail = createSourceTail(options.dir, { onNote: options.onNote, ...options.sources }, selectionOf(filter, options.target));
   const backlog = await backlogOf(options, members, ends);
   // The sources' backlog joins the day files' (their last `backlog` events together).
   const fromSources = selectSources(await sourceTail.start(), filter, options.target, members);

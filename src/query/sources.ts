@@ -14,8 +14,8 @@ import { joinsTimeline } from "./timeline.js";
 
 /** What a query reads of the sources. */
 export interface QuerySources extends SourceOptions {
-  /** Told of each problem with a source, as one line. */
-  onNote?: ((message: string) => void) | undefined;
+  /** Told of each problem with a source, as one line; `unreadable` when none of that database could be read. */
+  onNote?: ((message: string, unreadable?: boolean) => void) | undefined;
 }
 
 /**
@@ -43,7 +43,7 @@ export async function readQuerySources(dir: string, options: QuerySources, selec
   // Loaded only when there is a source: SQLite, the mappings and crypto cost a query's start.
   const { readSources } = await import("../sources/index.js");
   const note = options.onNote ?? (() => undefined);
-  const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`), process.env, select);
+  const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`, p.unreadable), process.env, select);
   if (noSqlite) note(`${found.map((s) => s.path).join(", ")}: not read, SQLite is missing (npm install better-sqlite3@12)`);
   return events;
 }
@@ -103,6 +103,10 @@ const SOURCE_POLL_MS = 250;
  */
 export function createSourceTail(dir: string, options: QuerySources, select: Selection = {}): { start(): Promise<ReadEvent[]>; poll(now: number): Promise<ReadEvent[]> } {
   const seen = new Set<string>();
+  // Each poll reads again: a problem is told the first time only.
+  const told = new Set<string>();
+  const onNote = options.onNote;
+  const quiet: QuerySources = { ...options, onNote: (m, unreadable) => void (!told.has(m) && told.add(m) && onNote?.(m, unreadable)) };
   let [signature, lastPoll] = ["", -Infinity];
   const sign = (): string =>
     findSources(dir, options)
@@ -112,7 +116,7 @@ export function createSourceTail(dir: string, options: QuerySources, select: Sel
         return st ? `${p}:${st.size}:${st.mtimeMs}` : p;
       })
       .join("|");
-  const fresh = async (): Promise<ReadEvent[]> => (await readQuerySources(dir, options, select)).filter((h) => !seen.has(h.event.id) && seen.add(h.event.id));
+  const fresh = async (): Promise<ReadEvent[]> => (await readQuerySources(dir, quiet, select)).filter((h) => !seen.has(h.event.id) && seen.add(h.event.id));
   return {
     async start() {
       signature = sign();

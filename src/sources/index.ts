@@ -19,6 +19,9 @@ export { findSources, type Source, type SourceOptions } from "./discover.js";
 export type { SourceProblem } from "./rows.js";
 export type { Selection } from "./select.js";
 
+/** The `PRAGMA user_version` each layout's mapping is written for: space-os `001_foundation.sql` sets 6; the files of 2025-10-22 set none. */
+const KNOWN_VERSION = { unified: 6, "per-primitive": 0 } as const;
+
 /** What reading the sources gave. */
 export interface SourceRead {
   events: ReadEvent[];
@@ -45,8 +48,14 @@ function eachSource(sources: readonly Source[], reading: Reading, events: TraceE
     let db: Database | undefined;
     try {
       db = openReadOnly(source.path);
+      // A file that is not SQLite opens; its first read fails.
+      const version = db && Number(db.prepare("PRAGMA user_version").get()?.user_version ?? 0);
+      if (db && version !== KNOWN_VERSION[source.layout]) {
+        reading.onProblem({ db: source.path, table: "-", message: `schema version ${version} is not the one the mapping knows (${KNOWN_VERSION[source.layout]}); read as that` });
+      }
     } catch (err) {
-      reading.onProblem({ db: source.path, table: "-", message: `cannot open (${(err as Error).message})` });
+      db?.close();
+      reading.onProblem({ db: source.path, table: "-", message: `cannot open (${(err as Error).message})`, unreadable: true });
       continue;
     }
     if (!db) return false;
@@ -56,7 +65,7 @@ function eachSource(sources: readonly Source[], reading: Reading, events: TraceE
       if (source.layout === "unified") currentEvents(db, ctx);
       else legacyEvents(name as (typeof LEGACY_FILES)[number], db, ctx);
     } catch (err) {
-      reading.onProblem({ db: source.path, table: "-", message: (err as Error).message });
+      reading.onProblem({ db: source.path, table: "-", message: (err as Error).message, unreadable: true });
     } finally {
       db.close();
     }

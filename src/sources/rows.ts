@@ -14,6 +14,8 @@ export interface SourceProblem {
   db: string;
   table: string;
   message: string;
+  /** Nothing of the database could be read. */
+  unreadable?: boolean;
 }
 
 /** The state of one mapping run. */
@@ -83,7 +85,10 @@ export function rowsOf(db: Database, ctx: RowContext, table: string, needs: read
   if (q.where === null) return [];
   try {
     const columns = columnsOf(db, table);
-    if (columns.size === 0) return [];
+    if (columns.size === 0) {
+      ctx.problem({ db: ctx.name, table, message: "no such table; a database of another schema?" });
+      return [];
+    }
     const missing = needs.filter((c) => !columns.has(c));
     if (missing.length > 0) {
       ctx.problem({ db: ctx.name, table, message: `no column ${missing.join(", ")}; its rows are not read` });

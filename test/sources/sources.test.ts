@@ -9,6 +9,8 @@ import { lines, tempDir, trace } from "../helpers/cli.js";
 import { at, database, noSqlite, row } from "../helpers/space.js";
 
 const skip = noSqlite;
+/** A spawn.db task's id: a uuid7, as space-os made them. */
+const SPAWN = "019a0c38-2f00-7abc-8def-0123456789ab";
 
 test("row times by their column's rule; ids derived from the row, the same every run", () => {
   const utc = createTimeReader("UTC");
@@ -84,6 +86,7 @@ test("the per-primitive databases of 2025-10-22 are read, agents named from spaw
   const sec = (hms: string): number => Date.parse(`2025-10-22T${hms}Z`) / 1000;
   database(join(space, "spawn.db"), "layout-2025-10-22/spawn.sql", (db) => {
     row(db, "INSERT INTO agents (id, name) VALUES ('a-z', 'zealot-1'), ('a-h', 'haiku-1')");
+    row(db, "INSERT INTO tasks (uuid7, identity, channel, input, output, created_at, completed_at) VALUES (?, 'zealot-1', 'payments', 'Build payment system', 'done', '2025-10-22 14:00:01', '2025-10-22 14:30:00')", SPAWN);
   });
   database(join(space, "events.db"), "layout-2025-10-22/events.sql", (db) => {
     row(db, "INSERT INTO events (id, source, agent_id, event_type, data, timestamp, session_id) VALUES ('e1', 'identity', 'a-z', 'wake', NULL, ?, '42')", sec("14:00:00"));
@@ -98,9 +101,27 @@ test("the per-primitive databases of 2025-10-22 are read, agents named from spaw
   });
   const r = await trace(["--space", space, "--dir", join(space, "trace"), "--agent", "zealot-1", "--since", "last wake", "--utc"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(lines(r.stdout).slice(1).map((l) => l.split(" | ")[2]), ["woke (session 42)", 'added "design payment flow"', "sent message to #payments"]);
+  assert.deepEqual(lines(r.stdout).slice(1).map((l) => l.split(" | ")[2]), ["woke (session 42)", 'spawned for "Build payment system"', 'added "design payment flow"', "sent message to #payments", 'spawn done: "done"']);
   assert.match(r.stderr, /bridge\.db: messages: rowid 2: cannot read the time "yesterday-ish"/);
   assert.equal(lines(r.stderr).length, 1);
+  const store = ["--space", space, "--dir", join(space, "trace"), "--utc"];
+  // No ops tasks then: a spawn.db task is the task, and what its agent sent while it ran is its doing.
+  const task = await trace([...store, SPAWN]);
+  assert.equal(task.code, 0, task.stderr);
+  assert.deepEqual(lines(task.stdout), [
+    `Timeline for ${SPAWN}:`,
+    '2025-10-22 14:00:01 | spawn     | zealot-1 spawned for "Build payment system"',
+    '2025-10-22 14:00:10 | bridge    | zealot-1 posted to #payments: "on it"',
+    '2025-10-22 14:30:00 | spawn     | zealot-1 spawn done: "done"',
+  ]);
+  const tree = await trace([...store, "--causality", SPAWN]);
+  assert.equal(tree.code, 0, tree.stderr);
+  assert.deepEqual(lines(tree.stdout), [
+    `Causality chain for ${SPAWN}:`,
+    '[root] spawn zealot-1 spawned for "Build payment system"',
+    '  ├─> bridge message #payments:m1 ("on it")',
+    '  └─> spawn zealot-1 spawn done: "done"',
+  ]);
 });
 
 test("trace -f shows rows as another process commits them, none lost or repeated", { skip, timeout: 60_000 }, async (t) => {
@@ -149,12 +170,114 @@ test("a database that is not SQLite, truncated, or of another schema is one line
   const missing = await trace(["--dir", join(space, "trace"), "--space", join(dir, "nowhere.db")]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--space .*nowhere\.db: no such database or folder/);
+  // A unified database of a later schema, one of whose tables lacks a column the mapping needs.
+  database(join(dir, "space.db"), "layout-current/001_foundation.sql", (db) => {
+    db.exec("PRAGMA user_version = 7; DROP INDEX idx_spawns_status; ALTER TABLE spawns DROP COLUMN status");
+    row(db, "INSERT INTO tasks (task_id, creator_id, content, status, created_at) VALUES ('task-1', 'u-z', 'x', 'open', ?)", at("14:00:00"));
+  });
   const before = statSync(join(space, "bridge.db"));
-  const r = await trace(["--dir", join(space, "trace"), "--json"]);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(lines(r.stdout).length, 1, "the channel of the good database");
-  assert.match(r.stderr, /memory\.db: .*(not a database|file is not a database)/);
+  const r = await trace(["--dir", join(space, "trace"), "--space", join(dir, "space.db"), "--json"]);
+  assert.equal(r.code, 1, "a database that cannot be read: exit 1, as for a day file");
+  assert.equal(lines(r.stdout).length, 2, "the channel and the task of the good databases");
+  assert.match(r.stderr, /memory\.db: -: cannot open \(file is not a database\)/);
+  assert.match(r.stderr, /knowledge\.db: knowledge: no such table; a database of another schema\?/);
+  assert.match(r.stderr, /space\.db: -: schema version 7 is not the one the mapping knows \(6\); read as that/);
+  assert.match(r.stderr, /space\.db: spawns: no column status; its rows are not read/);
+  assert.equal(lines(r.stderr).length, 4, r.stderr);
   const after = statSync(join(space, "bridge.db"));
   assert.equal(after.mtimeMs, before.mtimeMs, "a source is never written");
   assert.equal(after.size, before.size);
+});
+
+test("reading never writes a source: the database and its WAL keep their bytes and mtimes while a writer process commits", { skip, timeout: 60_000 }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(join(space, "trace"), { recursive: true });
+  const path = join(space, "space.db");
+  database(path, "layout-current/001_foundation.sql", (db) => {
+    row(db, "INSERT INTO agents (agent_id, identity, created_at) VALUES ('u-z', 'zealot-1', ?)", at("13:00:00"));
+    row(db, "INSERT INTO channels (channel_id, name, created_at) VALUES ('c1', 'payments', ?)", at("13:58:00"));
+  });
+  const { spawn } = await import("node:child_process");
+  const { createHash } = await import("node:crypto");
+  const { readFileSync, statSync } = await import("node:fs");
+  // The writer keeps its connection (so the WAL stays) and commits 10 messages on each line it reads.
+  const writer = `const D = require(${JSON.stringify(createRequire(import.meta.url).resolve("better-sqlite3"))});
+    const db = new D(process.argv[1]);
+    db.pragma("wal_autocheckpoint = 0");
+    const insert = db.prepare("INSERT INTO messages (message_id, channel_id, agent_id, content, created_at) VALUES (?, 'c1', 'u-z', 'hi', ?)");
+    let i = 0;
+    process.stdin.on("data", () => { for (let k = 0; k < 10; k++, i++) insert.run("m" + i, "2025-10-22T14:00:" + String(i % 60).padStart(2, "0")); process.stdout.write("committed\\n"); });
+    process.stdout.write("ready\\n");`;
+  const child = spawn(process.execPath, ["-e", writer, path], { stdio: ["pipe", "pipe", "inherit"] });
+  t.after(() => child.kill("SIGKILL"));
+  const said = (word: string): Promise<void> => new Promise((done, fail) => {
+    child.once("exit", (code) => fail(new Error(`the writer exited (${code})`)));
+    let got = "";
+    const on = (d: Buffer): void => {
+      got += d.toString();
+      if (got.includes(word)) (child.stdout.off("data", on), done());
+    };
+    child.stdout.on("data", on);
+  });
+  await said("ready");
+  const files = [path, `${path}-wal`];
+  const snapshot = (): string[] => files.map((f) => `${f} ${createHash("sha256").update(readFileSync(f)).digest("hex")} ${statSync(f).mtimeMs} ${statSync(f).size}`);
+  for (let round = 1; round <= 3; round++) {
+    const committed = said("committed");
+    child.stdin.write("go\n");
+    await committed;
+    const before = snapshot();
+    const r = await trace(["--dir", join(space, "trace"), "--json", "--agent", "zealot-1"], { env: { TRACE_SPACE_TZ: "UTC" } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(lines(r.stdout).length, round * 10, "what the writer committed, read from its WAL");
+    assert.equal((await trace(["sources", "--dir", join(space, "trace")])).code, 0);
+    assert.deepEqual(snapshot(), before, `round ${round}`);
+  }
+});
+
+test("a database a writer holds locked past the busy timeout is one line and exit 1; the other sources are still read", { skip, timeout: 60_000 }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(join(space, "trace"), { recursive: true });
+  database(join(space, "bridge.db"), "layout-2025-10-22/bridge.sql", (db) => row(db, "INSERT INTO channels (id, name, created_at) VALUES ('c1', 'payments', '2025-10-22 13:58:00')"));
+  database(join(space, "knowledge.db"), "layout-2025-10-22/knowledge.sql", (db) => row(db, "INSERT INTO knowledge (knowledge_id, domain, agent_id, content, created_at) VALUES ('k1', 'architecture', 'a-z', 'x', '2025-10-22 14:00:00')"));
+  const { spawn } = await import("node:child_process");
+  // bridge.db keeps a rollback journal: an exclusive transaction keeps every reader out.
+  const holder = `const D = require(${JSON.stringify(createRequire(import.meta.url).resolve("better-sqlite3"))});
+    const db = new D(process.argv[1]);
+    db.exec("BEGIN EXCLUSIVE; INSERT INTO notes (note_id, channel_id, agent_id, content) VALUES ('n1', 'c1', 'a', 'x')");
+    process.stdout.write("locked\\n");
+    setTimeout(() => {}, 60000);`;
+  const child = spawn(process.execPath, ["-e", holder, join(space, "bridge.db")], { stdio: ["ignore", "pipe", "inherit"] });
+  t.after(() => child.kill("SIGKILL"));
+  await new Promise<void>((done) => child.stdout.once("data", () => done()));
+  const r = await trace(["--dir", join(space, "trace"), "--json"]);
+  assert.equal(r.code, 1);
+  assert.deepEqual(lines(r.stdout).map((l) => JSON.parse(l).event_type), ["add_discovery"]);
+  assert.match(r.stderr, /bridge\.db: -: cannot open \(database is locked\)/);
+  assert.equal(lines(r.stderr).length, 1, r.stderr);
+});
+
+test("trace validate reads every row of the sources: each problem a line, a sources line, exit 1 (2 for a database it cannot read)", { skip }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(join(space, "trace"), { recursive: true });
+  database(join(space, "bridge.db"), "layout-2025-10-22/bridge.sql", (db) => {
+    row(db, "INSERT INTO channels (id, name, created_at) VALUES ('c1', 'payments', '2025-10-22 13:58:00')");
+    row(db, "INSERT INTO messages (id, channel_id, agent_id, content, created_at) VALUES ('m1', 'c1', 'a', 'ok', '2025-10-22 14:00:00'), ('m2', 'c1', 'a', 'bad', 'soon')");
+  });
+  const r = await trace(["validate", "--dir", join(space, "trace")]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /bridge\.db: messages: rowid 2: cannot read the time "soon" \(utc-text\)/);
+  assert.match(r.stdout, /^sources: 1 database, 2 events from their rows, 1 problem$/m);
+  const json = await trace(["validate", "--json", "--dir", join(space, "trace")]);
+  assert.deepEqual(JSON.parse(lines(json.stdout).at(-1)!).summary.sources, { databases: 1, events: 2, problems: 1, unreadable: 0 });
+  const { writeFileSync } = await import("node:fs");
+  writeFileSync(join(space, "memory.db"), "not a database\n".repeat(100));
+  assert.equal((await trace(["validate", "--dir", join(space, "trace")])).code, 2);
+  assert.equal((await trace(["validate", "--no-sources", "--dir", join(space, "trace")])).code, 2, "no day files and no sources: nothing to validate");
 });
