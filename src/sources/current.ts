@@ -21,11 +21,31 @@ export function currentEvents(db: Database, ctx: RowContext): void {
   for (const a of rowsOf(db, ctx, "agents", ["agent_id", "identity"])) ctx.names.set(String(a.agent_id), String(a.identity));
   const agents = (column: string): NamedColumn => ({ column, names: ctx.names });
   const channels = new Map<string, string>();
-  for (const c of rowsOf(db, ctx, "channels", ["channel_id", "name", "created_at"])) {
+  // A channel's causes, from the rows they name: its parent channel's creation, and the message that set its timer.
+  const linked = ["parent_channel_id", "timer_set_by_message_id"].every((c) => columnsOf(db, "channels").has(c));
+  const links = linked
+    ? {
+        columns: ", p.created_at AS _parent_created, m.created_at AS _timer_at, m.agent_id AS _timer_agent",
+        joins: "LEFT JOIN channels p ON p.channel_id = t.parent_channel_id LEFT JOIN messages m ON m.message_id = t.timer_set_by_message_id",
+      }
+    : {};
+  for (const c of rowsOf(db, ctx, "channels", ["channel_id", "name", "created_at"], links)) {
     channels.set(String(c.channel_id), String(c.name));
-    if (!whereOf(sel, { primitives: ["bridge"], agents: [], targets: [{ column: "name" }], times: [] })) continue;
-    emitRow(ctx, "channels", c, String(c.channel_id), c.created_at, T, { kind: "created", primitive: "bridge", event_type: "create_channel", agent: null, target: c.name, metadata: pick(c, { topic: "topic" }) });
-    emitRow(ctx, "channels", c, String(c.channel_id), c.archived_at, T, { kind: "archived", primitive: "bridge", event_type: "archive_channel", agent: null, target: c.name });
+    const key = String(c.channel_id);
+    const parentMs = c.parent_channel_id ? ctx.time(c._parent_created, T) : undefined;
+    const parent = parentMs === undefined ? null : idOf(ctx, "channels", String(c.parent_channel_id), "created", parentMs);
+    emitRow(ctx, "channels", c, key, c.created_at, T, { kind: "created", primitive: "bridge", event_type: "create_channel", agent: null, target: c.name, parent, metadata: pick(c, { topic: "topic" }) });
+    emitRow(ctx, "channels", c, key, c.archived_at, T, { kind: "archived", primitive: "bridge", event_type: "archive_channel", agent: null, target: c.name });
+    const timerMs = c.timer_set_by_message_id ? ctx.time(c._timer_at, T) : undefined;
+    emitRow(ctx, "channels", c, key, c._timer_at, T, {
+      kind: "timer",
+      primitive: "bridge",
+      event_type: "set_timer",
+      agent: agentName(ctx, c._timer_agent),
+      target: c.name,
+      parent: timerMs === undefined ? null : idOf(ctx, "messages", String(c.timer_set_by_message_id), "sent", timerMs),
+      metadata: pick(c, { timer_expires_at: "expires_at", timer_set_by_message_id: "message_id" }),
+    });
   }
   const sessions = new Map<string, Record<string, unknown>>();
   for (const s of rowsOf(db, ctx, "sessions", ["session_id"])) sessions.set(String(s.session_id), pick(s, { provider: "provider", model: "model", input_tokens: "input_tokens", output_tokens: "output_tokens", tool_count: "tool_count" }));

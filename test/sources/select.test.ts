@@ -42,6 +42,8 @@ function fillCurrent(db: Db, random: () => number): void {
   // An agent that only spawns: in its ancestors' timelines through the spawn tree alone.
   row(db, "INSERT INTO agents (agent_id, identity, created_at) VALUES ('u-q', 'quiet-1', ?)", text(DAY0));
   for (const [id, parent] of [["s-q1", "s0"], ["s-q2", "s-q1"], ["s-q3", "s7"]]) row(db, "INSERT INTO spawns (id, agent_id, parent_spawn_id, status, created_at) VALUES (?, 'u-q', ?, 'done', ?)", id, parent, text(DAY0 + 71 * HOUR));
+  // A sub-channel whose timer a message set: both causes come from the rows they name.
+  row(db, "INSERT INTO channels (channel_id, name, parent_channel_id, created_at, timer_expires_at, timer_set_by_message_id) VALUES ('c-sub', 'payments-eu', 'c-p', ?, ?, 'm5')", text(t()), text(DAY0 + 80 * HOUR));
   for (let i = 0; i < 150; i++) {
     const channel = random() < 0.1 ? "c-gone" : CHANNELS[Math.floor(random() * CHANNELS.length)]![0];
     row(db, "INSERT INTO messages (message_id, channel_id, agent_id, content, created_at) VALUES (?, ?, ?, ?, ?)", `m${i}`, channel, agent(), `message ${i} about task-${i % 7}`, i === 77 ? "yesterday-ish" : text(t()));
@@ -96,7 +98,7 @@ function cases(names: readonly string[]): { target?: string; filter?: Filter }[]
   const out: { target?: string; filter?: Filter }[] = [{}];
   for (const n of names) out.push({ target: n }, { filter: { agent: n } }, { filter: { own: n } }, { target: n, filter: { since: times[2] } });
   for (const p of ["spawn", "bridge", "ops", "memory", "knowledge", "cli"]) out.push({ filter: { primitive: p } });
-  for (const c of ["payments", "ops", "c-gone"]) out.push({ filter: { channel: c } }, { target: c });
+  for (const c of ["payments", "payments-eu", "ops", "c-gone"]) out.push({ filter: { channel: c } }, { target: c });
   for (const [i, since] of times.entries()) {
     out.push({ filter: { since } }, { filter: { until: since } });
     const until = times[(i + 2) % times.length]!;
@@ -123,6 +125,13 @@ for (const layout of ["unified", "per-primitive"] as const) {
       for await (const { line } of query({ dir: dirOf, target: c.target, filter: c.filter, sources: { ...sources, onNote: () => undefined } })) out.push(line);
       return out;
     };
+    if (layout === "unified") {
+      const all = (await lines(store, {}, {})).map((l) => JSON.parse(l) as { id: string; event_type: string; target_id: string; parent_event_id: string | null; metadata: Record<string, unknown> });
+      const timer = all.find((e) => e.event_type === "set_timer")!;
+      assert.equal(timer.parent_event_id, all.find((e) => e.metadata.message_id === "m5" && e.event_type === "send")!.id, "the message that set the timer");
+      const sub = all.find((e) => e.event_type === "create_channel" && e.target_id === "payments-eu")!;
+      assert.equal(sub.parent_event_id, all.find((e) => e.event_type === "create_channel" && e.target_id === "payments")!.id, "the parent channel's creation");
+    }
     let compared = 0;
     for (const c of cases(names)) {
       const fromSql = await lines(store, {}, c);

@@ -175,6 +175,15 @@ test("a database that is not SQLite, truncated, or of another schema is one line
     db.exec("PRAGMA user_version = 7; DROP INDEX idx_spawns_status; ALTER TABLE spawns DROP COLUMN status");
     row(db, "INSERT INTO tasks (task_id, creator_id, content, status, created_at) VALUES ('task-1', 'u-z', 'x', 'open', ?)", at("14:00:00"));
   });
+  // A database cut short (a copy interrupted): its header promises pages that are not there.
+  database(join(dir, "cut.db"), "layout-current/001_foundation.sql", (db) => {
+    for (let i = 0; i < 400; i++) row(db, "INSERT INTO tasks (task_id, creator_id, content, status, created_at) VALUES (?, 'u', ?, 'open', ?)", `t${i}`, "x".repeat(200), at("14:00:00"));
+  });
+  const { truncateSync } = await import("node:fs");
+  truncateSync(join(dir, "cut.db"), 100_000);
+  const cut = await trace(["--dir", join(dir, "nowhere"), "--space", join(dir, "cut.db"), "--json"]);
+  assert.equal(cut.code, 1);
+  assert.deepEqual(lines(cut.stderr), [`trace: ${join(dir, "cut.db")}: -: cannot open (database disk image is malformed)`]);
   const before = statSync(join(space, "bridge.db"));
   const r = await trace(["--dir", join(space, "trace"), "--space", join(dir, "space.db"), "--json"]);
   assert.equal(r.code, 1, "a database that cannot be read: exit 1, as for a day file");
