@@ -202,6 +202,12 @@ async function main(): Promise<void> {
   rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300!.ms, theirs: since30!.ms, vs: "30 days", ratio: since300!.ms / since30!.ms, rssMb: since300!.rssMb, note: "target ≤ 1.2" });
   const all = measure(trace(main30, "--json"), Math.min(RUNS, 3));
   rows.push({ case: "whole store, no filter (peak RSS)", ours: all.ms, rssMb: all.rssMb });
+  // Exports stream: events/s beside the scan's, and peak RSS over the whole store (flat: the size of no export).
+  const perSecond = (ms: number): number => Math.round(events / (ms / 1000));
+  const exports = measureAll(["otlp", "chrome"].map((f) => `${JSON.stringify(BIN)} export --format ${f} --dir ${JSON.stringify(main30)}`), Math.min(RUNS, 3));
+  for (const [k, format] of ["otlp", "chrome"].entries()) {
+    rows.push({ case: `export --format ${format}, whole store, events/s`, ours: perSecond(exports[k]!.ms), theirs: perSecond(all.ms), vs: "the --json scan", ratio: all.ms / exports[k]!.ms, rssMb: exports[k]!.rssMb, note: "memory flat" });
+  }
 
   const emitDir = join(WORK, "emit");
   spawnSync("sync");

@@ -26,5 +26,7 @@ export { causality, type CausalNode, type CausalTree, type CausalityOptions } fr
 export { prune, DEFAULT_RETENTION, type PruneAction, type PruneOptions } from "./retention/prune.js";
 export { validate, type ValidateOptions } from "./validate/validate.js";
 export { importSources, type ImportResult } from "./query/import.js";
+export { validateSources, type SourcesVerdict } from "./query/validate-sources.js";
 export { findSources, summarizeSources, type Source, type SourceSummary } from "./sources/index.js";
+export { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "./export/index.js";
 export type { Finding, ValidationSummary } from "./validate/check.js";

@@ -42,11 +42,11 @@ test("every export of the public entry points has a TSDoc, and every function an
   assert.deepEqual(missing, []);
 });
 
-test("the root export is what a user needs: writers, queries, causality, follow, prune, validate, WHEN", () => {
+test("the root export is what a user needs: writers, queries, causality, follow, prune, validate, WHEN, sources, export", () => {
   const names = Object.keys(root).sort();
   assert.deepEqual(names, [
-    "DEFAULT_RETENTION", "UsageError", "causality", "emit", "findSources", "follow", "importSources", "openBatchWriter", "openWriter", "parseAge",
-    "parseDuration", "parseWhen", "prune", "query", "queryNdjson", "readStoreConfig", "resolveStoreDir", "summarizeSources", "timeline", "validate",
-    "writeStoreConfig",
+    "DEFAULT_RETENTION", "EXPORT_FORMATS", "UsageError", "causality", "emit", "exportTo", "exportToFile", "findSources", "follow", "importSources",
+    "openBatchWriter", "openWriter", "parseAge", "parseDuration", "parseWhen", "prune", "query", "queryNdjson", "readStoreConfig", "resolveStoreDir",
+    "summarizeSources", "timeline", "validate", "validateSources", "writeStoreConfig",
   ]);
 });

@@ -19,14 +19,15 @@ const LAYERS: Record<string, readonly string[]> = {
   query: ["base", "event", "store", "engine", "sources"],
   causality: ["base", "event", "store", "engine", "sources", "query"],
   format: ["base", "event", "engine", "query", "causality"],
-  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format"],
-  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format", "api"],
+  export: ["base", "event", "store", "engine", "sources", "query", "causality", "format"],
+  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format", "export"],
+  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format", "export", "api"],
 };
 
 /** A source file's layer, by where it stands in src/. */
 function layerOf(file: string): string {
   const [top] = file.split("/");
-  if (file === "errors.ts" || file === "time.ts") return "base";
+  if (file === "errors.ts" || file === "time.ts" || file === "version.ts") return "base";
   if (file === "index.ts" || file === "writers.ts" || top === "api") return "api";
   if (top !== undefined && top in LAYERS && top !== file) return top;
   throw new Error(`src/${file}: in no layer; add it to test/architecture.test.ts`);

@@ -5,6 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { EXPORT_FORMATS } from "../export/formats.js";
 import { listDayFiles, resolveStoreDir } from "../store/layout.js";
 import type { FlagSpec, Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
@@ -80,6 +81,7 @@ function complete(words: string[], index: number, env: NodeJS.ProcessEnv): strin
   if (previous?.startsWith("-")) {
     const flag = previous.replace(/^--?/, "");
     if (spec.strings.includes(flag)) {
+      if (flag === "format") return [...EXPORT_FORMATS];
       const kind = VALUES[flag];
       return kind ? storeValues(words, env)[kind] : [];
     }

@@ -20,6 +20,11 @@ export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
   completion: { strings: [], booleans: ["help"], alias: { h: "help" } },
   sources: { strings: ["dir", "space"], booleans: ["json", "help"], alias: { h: "help" } },
   import: { strings: ["dir", "space"], booleans: ["dry-run", "json", "help"], alias: { h: "help" } },
+  export: {
+    strings: ["format", "out", "dir", "agent", "task", "channel", "primitive", "since", "until", "causality", "depth", "max-children", "infer-window", "space"],
+    booleans: ["utc", "infer", "no-sources", "help"],
+    alias: { h: "help" },
+  },
 };
 
 /** The shells `trace completion` writes a script for. */

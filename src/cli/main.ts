@@ -1,6 +1,7 @@
 import { isUsageError } from "../errors.js";
 import { escapeControl } from "../format/text.js";
 import { resolveStoreDir } from "../store/layout.js";
+import { VERSION } from "../version.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS } from "./flags.js";
@@ -24,6 +25,7 @@ const runFollow: Command["run"] = async (p, ctx) => (await import("./follow.js")
 const runCompletion: Command["run"] = async (p, ctx) => (await import("./completion.js")).runCompletion(p, ctx);
 const runSources: Command["run"] = async (p, ctx) => (await import("./sources.js")).runSources(p, ctx);
 const runImport: Command["run"] = async (p, ctx) => (await import("./import.js")).runImport(p, ctx);
+const runExport: Command["run"] = async (p, ctx) => (await import("./export.js")).runExport(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
   emit: { spec: COMMAND_FLAGS.emit!, help: "emit", run: runEmit },
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, Command> = {
   completion: { spec: COMMAND_FLAGS.completion!, help: "completion", run: runCompletion },
   sources: { spec: COMMAND_FLAGS.sources!, help: "sources", run: runSources },
   import: { spec: COMMAND_FLAGS.import!, help: "import", run: runImport },
+  export: { spec: COMMAND_FLAGS.export!, help: "export", run: runExport },
 };
 
 const QUERY: Command = {
@@ -74,5 +77,4 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   }
 }
 
-/** The version `--version` prints and the man page names. */
-export const VERSION = "0.1.0";
+export { VERSION };

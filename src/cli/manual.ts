@@ -41,6 +41,7 @@ export const PAGES: readonly Page[] = [
       "trace completion bash|zsh|fish",
       "trace sources [--space PATH] [--json]",
       "trace import [--space PATH] [--dry-run] [--json]",
+      "trace export --format otlp|chrome|dot|mermaid [TARGET | --causality X] [filters] [--out FILE]",
     ],
     about: [
       "Reads the event log of a workspace where many AI agents work together (NDJSON day files) and answers as a timeline, a cause → effect tree, NDJSON for jq, or a live follow like tail -f.",
@@ -82,7 +83,7 @@ export const PAGES: readonly Page[] = [
     notes: [
       'WHEN: 2h ago, 2 hours ago, -2h, 2h, 1h30m ago, yesterday, today, now, 2026-11-21, "2026-11-21 14:00", 2026-11-21T14:00:00Z, @1763733600, "last wake" (latest wake of --agent or TARGET), "when TARGET created" (first event of TARGET).',
       "Exit codes: 0 ok (also when nothing matched), 1 failure (a day file that could not be read, the rest still printed), 2 bad usage or bad input.",
-      'Run "trace emit --help", "trace validate --help", "trace prune --help" or "trace completion --help" for more.',
+      'Run "trace emit --help", "trace validate --help", "trace prune --help", "trace export --help" or "trace completion --help" for more.',
     ],
   },
   {
@@ -196,6 +197,34 @@ export const PAGES: readonly Page[] = [
       },
     ],
     notes: [],
+  },
+  {
+    name: "export",
+    summary: "the history for OpenTelemetry, Perfetto, Graphviz or Mermaid",
+    usage: ["trace export --format otlp|chrome|dot|mermaid [TARGET | --causality X] [filters] [--out FILE]"],
+    about: [
+      "Writes what a query selects (TARGET's timeline, or every filter of trace: --agent, --task, --channel, --primitive, --since, --until), or the tree around --causality X, in a format another tool opens. otlp and chrome stream any amount; dot and mermaid draw a tree (--causality X, or TARGET as its focus).",
+      "otlp: OTLP/JSON traces (resourceSpans → scopeSpans → spans). A tree is a trace, its id from the root event's; each event a span, its parent from parent_event_id; service.name is the agent (the primitive when there is none); metadata as attributes under metadata.*, dotted, types kept; an event with duration_ms is a span that long ending at its time, any other a zero-length span; an --infer edge is a link marked trace.inferred, never a parent. Send it: curl --data-binary @trace.json -H 'Content-Type: application/json' http://localhost:4318/v1/traces",
+      "chrome: Chrome trace-event JSON for Perfetto (ui.perfetto.dev, Open trace file) or chrome://tracing: a track per agent, X slices for events with a duration, instants otherwise, an arrow (flow s → f) from each cause to its effect.",
+      "dot and mermaid: the tree as the text tree draws it: the asked-about event marked, cut branches as \"… N more\" nodes, inferred edges dashed. Render: trace export --format dot --causality X | dot -Tsvg > tree.svg",
+    ],
+    groups: [
+      {
+        title: "Flags",
+        flags: [
+          ["--format F", "otlp, chrome, dot or mermaid (required)"],
+          ["--out FILE", "write FILE whole or not at all (a temporary name, then renamed); default standard output"],
+          ["--causality X", "the tree around event X or target X"],
+          ["--depth N, --max-children N", "dot and mermaid: levels and children drawn"],
+          ["--infer, --infer-window AGE", "with --causality: inferred causes, as links and dashed edges"],
+          ["--agent, --task, --channel, --primitive, --since, --until", "as for trace"],
+          ["--utc", "calendar times in --since and --until are UTC"],
+          DIR_FLAG,
+          ["--space PATH, --no-sources", "as for trace"],
+        ],
+      },
+    ],
+    notes: ["Exit: 0 ok, 1 a day file or database that could not be read (the rest exported), 2 bad usage."],
   },
   {
     name: "completion",

@@ -12,7 +12,7 @@ export interface TreeLimits {
 }
 
 /** Descendant counts per node, computed without recursion (trees can be very deep). */
-function countBelow(root: CausalNode): Map<CausalNode, number> {
+export function countBelow(root: CausalNode): Map<CausalNode, number> {
   const order: CausalNode[] = [];
   for (const stack = [root]; stack.length > 0; ) {
     const node = stack.pop()!;
@@ -30,7 +30,8 @@ function countBelow(root: CausalNode): Map<CausalNode, number> {
 /** Past this depth a line is no longer indented further: it says its level instead (a 100,000-deep chain would write gigabytes of indentation). */
 const INDENT_DEPTH = 32;
 
-function rootTag(tree: CausalTree): string {
+/** The root's tag: `[root]`, `[missing parent 01a2…]` or `[root, cycle cut]`. */
+export function rootTag(tree: CausalTree): string {
   if (tree.missingParent) return `[missing parent ${escapeControl(tree.missingParent.slice(0, 8))}…]`;
   if (tree.cycle) return "[root, cycle cut]";
   return "[root]";

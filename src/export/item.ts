@@ -1,0 +1,17 @@
+/** What an export writes of each event: the event, the root of its recorded tree, an inferred cause. */
+import type { TraceEvent } from "../event/envelope.js";
+
+/** One event on its way out. */
+export interface ExportItem {
+  event: TraceEvent;
+  /** The id of the root of its tree by recorded parents (a missing parent's id when the chain ends at one). */
+  root: string;
+  /** A cause `--infer` found: a link, never a parent. */
+  inferred?: { id: string; root: string };
+}
+
+/** How long an event lasted (ms), from its `duration_ms` (tool calls, AI calls); undefined for a point in time. */
+export function durationOf(e: TraceEvent): number | undefined {
+  const d = e.metadata.duration_ms;
+  return typeof d === "number" && Number.isFinite(d) && d > 0 ? d : undefined;
+}

@@ -1,0 +1,108 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { openBatchWriter, type TraceEvent } from "../../src/index.js";
+import { EXAMPLE, lines, tempDir, trace } from "../helpers/cli.js";
+import { rng } from "../helpers/rng.js";
+
+type ChromeEvent = { ph: string; name: string; pid: number; tid: number; ts?: number; dur?: number; id?: number; args?: Record<string, unknown> };
+
+/** The structure every Chrome trace must have: flows paired, slices timed in µs, one named track per agent. */
+function checkStructure(doc: { traceEvents: ChromeEvent[] }, events: readonly TraceEvent[]): void {
+  const byId = new Map(events.map((e) => [e.id, e]));
+  const starts = new Map<number, ChromeEvent>();
+  const finishes = new Map<number, ChromeEvent>();
+  const tracks = new Map<number, string>();
+  for (const c of doc.traceEvents) {
+    if (c.ph === "M" && c.name === "thread_name") tracks.set(c.tid, String(c.args!.name));
+    if (c.ph === "s") starts.set(c.id!, c);
+    if (c.ph === "f") finishes.set(c.id!, c);
+    if (c.ph === "X") assert.ok(typeof c.dur === "number" && c.dur >= 0, "every X has a dur");
+    if (c.ph === "X" || c.ph === "i") {
+      const e = byId.get(String(c.args!.id))!;
+      assert.ok(e, "a slice for an exported event");
+      const dur = typeof e.metadata.duration_ms === "number" ? e.metadata.duration_ms : 0;
+      assert.equal(c.ts, (e.timestamp - dur) * 1000, "times in µs");
+      assert.equal(tracks.get(c.tid), e.agent_id ?? `(${e.primitive})`, "the agent's track");
+    }
+  }
+  assert.deepEqual([...starts.keys()].sort(), [...finishes.keys()].sort(), "every flow start has its finish");
+  const edges = events.filter((e) => e.parent_event_id !== null && byId.has(e.parent_event_id));
+  assert.equal(finishes.size, edges.length, "an arrow for each cause → effect");
+  for (const [id, f] of finishes) {
+    const s = starts.get(id)!;
+    const effect = byId.get(String(f.args!.effect))!;
+    const cause = byId.get(String(f.args!.cause))!;
+    assert.equal(effect.parent_event_id, cause.id);
+    assert.equal(s.ts, (cause.timestamp - (typeof cause.metadata.duration_ms === "number" ? cause.metadata.duration_ms : 0)) * 1000);
+  }
+  assert.equal(doc.traceEvents.filter((c) => c.ph === "X" || c.ph === "i").length, events.length);
+}
+
+test("Chrome trace-event JSON of the seed's tree: tracks per agent, instants, flows from cause to effect", async () => {
+  const r = await trace(["export", "--format", "chrome", "--causality", "task-abc123", "--dir", EXAMPLE]);
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { traceEvents: ChromeEvent[] };
+  const events = lines((await trace(["--json", "--dir", EXAMPLE])).stdout).map((l) => JSON.parse(l) as TraceEvent);
+  const tree = new Set<string>();
+  for (const stack = [JSON.parse((await trace(["--causality", "task-abc123", "--json", "--dir", EXAMPLE])).stdout)]; stack.length > 0; ) {
+    const node = stack.pop();
+    tree.add(node.event.id);
+    stack.push(...node.children);
+  }
+  checkStructure(doc, events.filter((e) => tree.has(e.id)));
+  assert.equal(doc.traceEvents.filter((c) => c.ph === "f").length, 9);
+  assert.deepEqual(doc.traceEvents.find((c) => c.name === "process_name")!.args, { name: "payments" });
+});
+
+test("Chrome JSON of a generated 100,000-event store, children before and after their parents, with durations; --out writes it whole", { timeout: 120_000 }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const random = rng(5);
+  const w = openBatchWriter({ dir });
+  const events: TraceEvent[] = [];
+  const start = Date.parse("2026-11-20T00:00:00Z");
+  for (let i = 0; i < 100_000; i++) {
+    const parent = i > 0 && random() < 0.5 ? events[Math.max(0, i - 1 - Math.floor(random() * 50))]!.id : null;
+    const timed = random() < 0.2 ? { duration_ms: Math.floor(random() * 500) + 1 } : {};
+    events.push(w.emit({ primitive: ["ops", "tool", "bridge"][i % 3]!, event_type: "step", agent_id: random() < 0.05 ? null : `agent-${i % 40}`, parent_event_id: parent, metadata: { i, ...timed }, timestamp: start + i * 10 - (random() < 0.01 ? 5_000 : 0) }));
+  }
+  w.close();
+  const out = join(dir, "trace.json");
+  writeFileSync(out, "the old export");
+  const r = await trace(["export", "--format", "chrome", "--out", out, "--dir", dir]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), [], "no temporary file left");
+  checkStructure(JSON.parse(readFileSync(out, "utf8")) as { traceEvents: ChromeEvent[] }, events);
+});
+
+test("bad export flags are one line and exit 2; a failed export leaves the --out file as it was", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const cases: [string[], RegExp][] = [
+    [["export"], /^trace: export: --format is required: otlp, chrome, dot, mermaid$/],
+    [["export", "--format", "svg"], /^trace: --format "svg": expected one of otlp, chrome, dot, mermaid$/],
+    [["export", "--format", "dot"], /^trace: --format dot draws a causality tree: name it with --causality X \(or a TARGET\)$/],
+    [["export", "--format", "otlp", "--infer"], /^trace: --infer needs --causality/],
+    [["export", "--format", "otlp", "--out", join(dir, "no", "such", "t.json")], /^trace: --out .*t\.json: ENOENT/],
+    [["export", "--format", "otlp", "--depth", "x"], /^trace: --depth/],
+    [["export", "--format", "dot", "--causality", "nothing-here"], /nothing-here/],
+  ];
+  for (const [args, message] of cases) {
+    const r = await trace([...args, "--dir", EXAMPLE]);
+    assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.equal(lines(r.stderr).length, 1, r.stderr);
+    assert.match(r.stderr.trim(), message);
+  }
+  const out = join(dir, "tree.dot");
+  writeFileSync(out, "kept");
+  const r = await trace(["export", "--format", "dot", "--causality", "nothing-here", "--out", out, "--dir", EXAMPLE]);
+  assert.equal(r.code, 2);
+  assert.equal(readFileSync(out, "utf8"), "kept");
+  assert.deepEqual(readdirSync(dir), ["tree.dot"]);
+  assert.ok(!existsSync(join(dir, "no")));
+  const help = await trace(["export", "--help"]);
+  assert.match(help.stdout, /--format F/);
+});
