@@ -20,6 +20,7 @@ export { readStoreConfig, writeStoreConfig, type StoreConfig } from "./store/con
 export { parseAge, parseDuration, parseWhen, type When } from "./time.js";
 export type { Filter } from "./query/filter.js";
 export { query, queryNdjson, type QueryOptions } from "./query/query.js";
+export type { QueryCursor } from "./query/cursor.js";
 export { timeline, type TimelineOptions } from "./query/timeline.js";
 export { follow, type FollowOptions } from "./query/follow.js";
 export { causality, type CausalNode, type CausalTree, type CausalityOptions } from "./causality/tree.js";

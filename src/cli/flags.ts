@@ -3,8 +3,8 @@ import type { FlagSpec } from "./args.js";
 
 /** The query command's flags (`trace [TARGET] …`, `--causality`, `-f`). */
 export const QUERY_FLAGS: FlagSpec = {
-  strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space"],
-  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "help", "version"],
+  strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space", "cursor-file", "after-cursor"],
+  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "help", "version"],
   alias: { f: "follow", h: "help" },
 };
 

@@ -4,7 +4,9 @@ import { renderRow } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, sourcesOf, type CliContext } from "./context.js";
+import { cursorOf, saveCursor } from "./cursor.js";
 import { filterFlags } from "./query.js";
+import { writeCursorFile } from "../store/cursor.js";
 
 /** `trace -f`: the last N matching events, then each new one until Ctrl-C, a closed pipe or --until. */
 export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
@@ -21,6 +23,8 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   ctx.out.onClose(abort);
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
   const view = target !== undefined ? { target } : { agent: filter.agent };
+  const cursor = cursorOf(p);
+  const file = p.values["cursor-file"];
   try {
     for await (const { event, line } of follow({
       dir: ctx.dir,
@@ -31,12 +35,19 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       onNote: ctx.warn,
       onBad: bad.onBad,
       sources,
+      cursor,
+      // Each round's position is written once its events are out: a restart resumes there.
+      onPosition: async (position) => {
+        await ctx.out.flush();
+        if (file !== undefined && !ctx.out.closed) writeCursorFile(file, position);
+      },
     })) {
       if (ctx.out.closed) break;
       await ctx.out.line(p.switches.json ? line : renderRow(event, { utc: p.switches.utc === true, view, style }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();
+    await saveCursor(p, ctx, cursor?.next, false);
   } finally {
     process.off("SIGINT", abort);
     process.off("SIGTERM", abort);

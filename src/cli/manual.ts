@@ -35,6 +35,7 @@ export const PAGES: readonly Page[] = [
       "trace [TARGET] [--agent A] [--task T] [--channel C] [--primitive P] [--since WHEN] [--until WHEN] [-n N] [--reverse] [--json] [--utc]",
       "trace --causality ID_OR_TARGET [--depth N] [--max-children N] [--infer] [--json]",
       "trace -f [TARGET] [filters] [-n N] [--json]",
+      "trace [TARGET] [filters] --cursor-file F [--json] [-f]",
       "trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--fsync] [--json]",
       "trace validate [FILE…|DIR…|-] [--json] [--strict]",
       "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
@@ -76,6 +77,14 @@ export const PAGES: readonly Page[] = [
           ["--max-children N", 'draw N children per node at most (default 50), then "… N more"'],
           ["--infer", "link parentless events to the same agent's previous event in the same session (metadata.session_id), drawn ┄>"],
           ["--infer-window AGE", "how far back --infer looks (default 5s)"],
+        ],
+      },
+      {
+        title: "Cursors (polling: everything since the last look, exactly once)",
+        flags: [
+          ["--cursor-file F", "print only what reached the store after the position F holds (everything, when F does not exist yet), then write the new position to F (a temporary name, renamed); with -f, after each round"],
+          ["--after-cursor C", "print only what reached the store after cursor C"],
+          ["--show-cursor", 'print "-- cursor: C" after the events (on stderr with --json)'],
         ],
       },
       { title: "Other", flags: [["--help, -h", "this page; on a command, its page"], ["--version", "the version"]] },

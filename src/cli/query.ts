@@ -7,6 +7,7 @@ import type { Filter } from "../query/filter.js";
 import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { cursorOf, saveCursor } from "./cursor.js";
 
 /** The plain filters named on the command line. */
 export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
@@ -40,6 +41,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     onBad: bad.onBad,
     info,
     sources,
+    cursor: cursorOf(p),
   };
   const out = ctx.out;
   if (p.switches.json) {
@@ -48,6 +50,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       await out.bytes(chunk);
     }
     await out.flush();
+    await saveCursor(p, ctx, options.cursor?.next);
     return bad.code;
   }
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
@@ -64,6 +67,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     await out.lines(eventsOf(batch).map(({ event }) => renderRow(event, { utc: p.switches.utc === true, view, style })));
   }
   await out.flush();
-  if (rows === 0) ctx.warn("no matching events");
+  if (rows === 0 && !options.cursor) ctx.warn("no matching events");
+  await saveCursor(p, ctx, options.cursor?.next);
   return bad.code;
 }

@@ -10,6 +10,8 @@ import type { ReadEvent } from "../store/read.js";
 import { createTailer } from "../store/tail.js";
 import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
+import type { QueryCursor } from "./cursor.js";
+import { followCursor } from "./follow-cursor.js";
 import { createSourceTail, mergeHits, selectionOf, selectSources, type QuerySources } from "./sources.js";
 import { joinsTimeline, timeline } from "./timeline.js";
 
@@ -30,6 +32,9 @@ export interface FollowOptions {
   /** The space-os databases followed with the day files: new rows appear as they are committed. */
   sources?: QuerySources;
   onBad?: (report: BadReport) => void;
+  /** Follow from a cursor (`after`; none: the last `backlog` events), reading the day files only; `onPosition` gets the position after each round. */
+  cursor?: QueryCursor;
+  onPosition?: (cursor: string) => void | Promise<void>;
 }
 
 const DAY_MS = 86_400_000;
@@ -44,6 +49,7 @@ const DAY_MS = 86_400_000;
  * for await (const { line } of follow({ dir, filter: { agent: "haiku-1" }, signal })) console.log(line);
  */
 export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent> {
+  if (options.cursor) return yield* followCursor({ ...options, cursor: options.cursor, onPosition: options.onPosition });
   const filter = options.filter ?? {};
   const { signal } = options;
   const members = new Set<string>();

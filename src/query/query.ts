@@ -2,6 +2,7 @@
 import { detach, toNdjson, type BadReport, type Hits } from "../engine/index.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
+import { cursorBatches, type QueryCursor } from "./cursor.js";
 import { flatten } from "./reorder.js";
 import { resolveRange } from "./resolve.js";
 import { scanBatches } from "./scan.js";
@@ -35,6 +36,8 @@ export interface QueryOptions {
   info?: { title?: string };
   /** The space-os databases read with the day files (`space`, `off`, and where their problems are told). */
   sources?: QuerySources;
+  /** Only what reached the day files after `cursor.after`; `cursor.next` is set to where this query ends (sources are not read). */
+  cursor?: QueryCursor;
 }
 
 /**
@@ -54,7 +57,15 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
   const sources = options.sources ?? {};
   const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources };
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
-  const all = await readQuerySources(options.dir, sources, selectionOf(filter, options.target));
+  const source = options.cursor ? cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor) : await storeBatches(options, filter);
+  if (options.limit === undefined && !options.reverse) return yield* source;
+  const kept = await lastN(flatten(source), options.limit ?? Infinity, detach);
+  yield options.reverse ? kept.reverse() : kept;
+}
+
+/** The day files' timeline or scan, with the sources' events merged in. */
+async function storeBatches(options: QueryOptions, filter: Filter): Promise<AsyncGenerator<Hits>> {
+  const all = await readQuerySources(options.dir, options.sources ?? {}, selectionOf(filter, options.target));
   // The sources' members seed the timeline: day-file events they caused belong to it.
   const members = new Set<string>();
   const extra = selectSources(all, filter, options.target, members);
@@ -66,10 +77,7 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
     const titled = extra.find((h) => h.event.target_id === options.target && typeof h.event.metadata.title === "string");
     if (titled) options.info.title = titled.event.metadata.title as string;
   }
-  const source = mergeHits(files, extra);
-  if (options.limit === undefined && !options.reverse) return yield* source;
-  const kept = await lastN(flatten(source), options.limit ?? Infinity, detach);
-  yield options.reverse ? kept.reverse() : kept;
+  return mergeHits(files, extra);
 }
 
 /**

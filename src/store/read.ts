@@ -124,7 +124,7 @@ const GZ_PIECES = 16;
  * async iteration, which drops what was decompressed before an error: a damaged or
  * truncated file still gives every whole line before the damage, then throws.
  */
-async function* gzBlocks(path: string): AsyncGenerator<LineBlock> {
+export async function* gzBlocks(path: string): AsyncGenerator<LineBlock> {
   const source = gunzipFile(path) as NodeJS.ReadableStream & { destroy(): void };
   const pieces: Buffer[] = [];
   let [failure, ended] = [undefined as unknown, false];
