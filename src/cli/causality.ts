@@ -3,6 +3,8 @@ import { parseAge } from "../time.js";
 import { createStyle, escapeControl, wantsColour } from "../format/text.js";
 import { treeJsonChunks, treeLines } from "../format/tree.js";
 import { parseCount, type Parsed } from "./args.js";
+import { redactedTree } from "../causality/redacted.js";
+import { createRedactor } from "../query/redactor.js";
 import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
 
 const DEFAULT_MAX_CHILDREN = 50;
@@ -16,13 +18,14 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");
   const window = p.values["infer-window"];
-  const tree = await causality(asked, {
+  const found = await causality(asked, {
     dir: ctx.dir,
     infer: p.switches.infer,
     ...(window !== undefined ? { inferWindowMs: parseAge(window, "--infer-window") } : {}),
     onBad: bad.onBad,
     sources,
   });
+  const tree = redactedTree(found, createRedactor(ctx.dir, { off: p.switches["no-redact"] }));
   if (p.switches.json) {
     for (const chunk of treeJsonChunks(tree, { depth, maxChildren })) {
       if (ctx.out.closed) break;

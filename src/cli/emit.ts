@@ -22,6 +22,8 @@ export async function runEmit(p: Parsed, ctx: CliContext): Promise<number> {
   const [primitive, eventType, ...rest] = p.words;
   if (primitive === undefined || eventType === undefined) throw new UsageError("emit needs PRIMITIVE and EVENT_TYPE, e.g. trace emit ops create_task --target task-1");
   if (rest.length > 0) throw new UsageError(`emit: unexpected argument ${JSON.stringify(rest[0])}; pass payload with --meta JSON`);
+  if (p.values.reason !== undefined && !p.switches.private) throw new UsageError("--reason goes with --private");
+  if (p.switches.private && p.values.redact !== undefined) throw new UsageError("--private hides the whole metadata: --redact is for some keys only");
   const event = emit(
     {
       primitive,
@@ -30,10 +32,20 @@ export async function runEmit(p: Parsed, ctx: CliContext): Promise<number> {
       target_id: p.values.target ?? null,
       parent_event_id: p.values.parent ?? null,
       metadata: parseMeta(p.values.meta),
+      ...(p.switches.private ? { private: true } : {}),
+      ...(p.values.reason !== undefined ? { reason: p.values.reason } : {}),
+      ...(p.values.redact !== undefined ? { redact: redactList(p.values.redact) } : {}),
     },
     { dir: ctx.dir, fsync: p.switches.fsync },
   );
   await ctx.out.line(p.switches.json ? JSON.stringify(event) : event.id);
   await ctx.out.flush();
   return 0;
+}
+
+/** `--redact KEY,…` as its keys. */
+function redactList(text: string): string[] {
+  const keys = text.split(",").map((k) => k.trim()).filter((k) => k !== "");
+  if (keys.length === 0) throw new UsageError("--redact: name the keys, e.g. --redact api_key,prompt");
+  return keys;
 }

@@ -4,13 +4,13 @@ import type { FlagSpec } from "./args.js";
 /** The query command's flags (`trace [TARGET] …`, `--causality`, `-f`). */
 export const QUERY_FLAGS: FlagSpec = {
   strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space", "cursor-file", "after-cursor"],
-  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "help", "version"],
+  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "no-redact", "help", "version"],
   alias: { f: "follow", h: "help" },
 };
 
 /** The subcommands' flags, by name. */
 export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  emit: { strings: ["dir", "agent", "target", "parent", "meta"], booleans: ["fsync", "json", "help"], alias: { h: "help" } },
+  emit: { strings: ["dir", "agent", "target", "parent", "meta", "reason", "redact"], booleans: ["fsync", "json", "private", "help"], alias: { h: "help" } },
   validate: { strings: ["dir", "space"], booleans: ["json", "strict", "no-sources", "help"], alias: { h: "help" } },
   prune: {
     strings: ["dir", "older-than", "compress-after", "set-retention"],
@@ -20,6 +20,11 @@ export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
   completion: { strings: [], booleans: ["help"], alias: { h: "help" } },
   sources: { strings: ["dir", "space"], booleans: ["json", "help"], alias: { h: "help" } },
   import: { strings: ["dir", "space"], booleans: ["dry-run", "json", "help"], alias: { h: "help" } },
+  redact: {
+    strings: ["dir", "reason", "agent", "add-key", "add-pattern"],
+    booleans: ["show-policy", "with-defaults", "without-defaults", "on", "off", "rebuild", "json", "help"],
+    alias: { h: "help" },
+  },
   export: {
     strings: ["format", "out", "dir", "agent", "task", "channel", "primitive", "since", "until", "causality", "depth", "max-children", "infer-window", "space"],
     booleans: ["utc", "infer", "no-sources", "help"],

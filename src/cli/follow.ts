@@ -1,4 +1,5 @@
 import { follow } from "../query/follow.js";
+import { createRedactor } from "../query/redactor.js";
 import { resolveRange } from "../query/resolve.js";
 import { renderRow } from "../format/timeline.js";
 import { createStyle, wantsColour } from "../format/text.js";
@@ -24,6 +25,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
   const view = target !== undefined ? { target } : { agent: filter.agent };
   const cursor = cursorOf(p);
+  const redactor = createRedactor(ctx.dir, { off: p.switches["no-redact"] });
   const file = p.values["cursor-file"];
   try {
     for await (const { event, line } of follow({
@@ -43,7 +45,8 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       },
     })) {
       if (ctx.out.closed) break;
-      await ctx.out.line(p.switches.json ? line : renderRow(event, { utc: p.switches.utc === true, view, style }));
+      const shown = redactor.hit({ event, line });
+      await ctx.out.line(p.switches.json ? shown.line : renderRow(shown.event, { utc: p.switches.utc === true, view, style }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();

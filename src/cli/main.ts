@@ -25,6 +25,7 @@ const runFollow: Command["run"] = async (p, ctx) => (await import("./follow.js")
 const runCompletion: Command["run"] = async (p, ctx) => (await import("./completion.js")).runCompletion(p, ctx);
 const runSources: Command["run"] = async (p, ctx) => (await import("./sources.js")).runSources(p, ctx);
 const runImport: Command["run"] = async (p, ctx) => (await import("./import.js")).runImport(p, ctx);
+const runRedact: Command["run"] = async (p, ctx) => (await import("./redact.js")).runRedact(p, ctx);
 const runExport: Command["run"] = async (p, ctx) => (await import("./export.js")).runExport(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
@@ -35,6 +36,7 @@ const COMMANDS: Record<string, Command> = {
   sources: { spec: COMMAND_FLAGS.sources!, help: "sources", run: runSources },
   import: { spec: COMMAND_FLAGS.import!, help: "import", run: runImport },
   export: { spec: COMMAND_FLAGS.export!, help: "export", run: runExport },
+  redact: { spec: COMMAND_FLAGS.redact!, help: "redact", run: runRedact },
 };
 
 const QUERY: Command = {

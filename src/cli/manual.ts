@@ -36,13 +36,14 @@ export const PAGES: readonly Page[] = [
       "trace --causality ID_OR_TARGET [--depth N] [--max-children N] [--infer] [--json]",
       "trace -f [TARGET] [filters] [-n N] [--json]",
       "trace [TARGET] [filters] --cursor-file F [--json] [-f]",
-      "trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--fsync] [--json]",
+      "trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--private [--reason R] | --redact KEY,…] [--fsync] [--json]",
       "trace validate [FILE…|DIR…|-] [--json] [--strict]",
       "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
       "trace completion bash|zsh|fish",
       "trace sources [--space PATH] [--json]",
       "trace import [--space PATH] [--dry-run] [--json]",
       "trace export --format otlp|chrome|dot|mermaid [TARGET | --causality X] [filters] [--out FILE]",
+      "trace redact ID --reason TEXT | --show-policy | --add-key K,…",
     ],
     about: [
       "Reads the event log of a workspace where many AI agents work together (NDJSON day files) and answers as a timeline, a cause → effect tree, NDJSON for jq, or a live follow like tail -f.",
@@ -67,6 +68,7 @@ export const PAGES: readonly Page[] = [
           DIR_FLAG,
           ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
           ["--no-sources", "read the day files only"],
+          ["--no-redact", "show the stored bytes: no masking by the store's policy or tombstones (trace redact --help)"],
         ],
       },
       {
@@ -98,7 +100,7 @@ export const PAGES: readonly Page[] = [
   {
     name: "emit",
     summary: "append one event and print its id",
-    usage: ["trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--fsync] [--json]"],
+    usage: ["trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--private [--reason R] | --redact KEY,…] [--fsync] [--json]"],
     about: [
       "Appends one event to today's day file and prints its id, so scripts can chain causality:",
       "p=$(trace emit ops create_task --agent zealot-1 --target task-abc123 --meta '{\"title\":\"Build payment system\"}')\ntrace emit ops create_task --target task-sub1 --parent \"$p\"",
@@ -111,6 +113,9 @@ export const PAGES: readonly Page[] = [
           ["--target T", "what it affected"],
           ["--parent ID", "the id of its cause"],
           ["--meta JSON", "payload object (default {})"],
+          ["--private", 'store the metadata hidden: {"redacted":true,"reason":…,"digest":"sha256:…"} (the digest of the original, to prove it later); the event itself stays'],
+          ["--reason TEXT", "why, with --private"],
+          ["--redact KEY,…", 'store just these metadata keys (any depth) hidden, each as {"redacted":true,"digest":…}'],
           ["--fsync", "also survive power loss"],
           ["--json", "print the whole stored event"],
           DIR_FLAG,
@@ -234,6 +239,38 @@ export const PAGES: readonly Page[] = [
       },
     ],
     notes: ["Exit: 0 ok, 1 a day file or database that could not be read (the rest exported), 2 bad usage."],
+  },
+  {
+    name: "redact",
+    summary: "hide an event's payload after the fact; the store's masking policy",
+    usage: [
+      "trace redact ID --reason TEXT [--agent A] [--json]",
+      "trace redact --show-policy | --add-key K,… | --add-pattern RE | --without-defaults | --with-defaults | --off | --on [--json]",
+      "trace redact --rebuild",
+    ],
+    about: [
+      "An event is never dropped from the history: what can be hidden is its metadata, and its id, time, primitive, type, agent, target and parent always stay, so timelines, trees and counts stay true. trace redact ID appends a tombstone (primitive trace, event_type redact, parent ID) that every reader applies: ID's metadata is shown as {\"redacted\":true,\"reason\":…,\"by\":…,\"tombstone\":…}. No file is rewritten; the stored bytes go only with retention.",
+      "The policy masks, on the way out (timelines, trees, --json, every export), the values of metadata keys (at any depth, in any case and any JSON spelling) and the parts of strings that match its patterns, as \"[redacted]\". It is on by default (keys such as password, token, api_key, authorization; patterns such as Bearer tokens, sk-… keys, GitHub and Slack tokens, AWS key ids, JWTs, private key blocks); --show-policy lists it. trace --no-redact shows the stored bytes; exports always mask.",
+      "Tombstones are found through redactions.ndjson beside the day files, which this project's writers keep; --rebuild writes it anew from the day files (for tombstones written by other means).",
+    ],
+    groups: [
+      {
+        title: "Flags",
+        flags: [
+          ["--reason TEXT", "why (required with ID)"],
+          ["--agent A", "who redacts"],
+          ["--show-policy", "the keys and patterns masked"],
+          ["--add-key K,…", "mask these metadata keys too"],
+          ["--add-pattern RE", "mask what this regular expression matches in strings too"],
+          ["--without-defaults, --with-defaults", "without, or with, the default keys and patterns"],
+          ["--off, --on", "masking by the policy off (tombstones still apply), or on"],
+          ["--rebuild", "the tombstone registry anew from the day files"],
+          ["--json", "the tombstone, or the policy, as JSON"],
+          DIR_FLAG,
+        ],
+      },
+    ],
+    notes: [],
   },
   {
     name: "completion",

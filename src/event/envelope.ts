@@ -21,6 +21,12 @@ export interface EventInput {
   metadata?: Record<string, unknown>;
   /** Milliseconds since the epoch; defaults to now. For imports and tests. */
   timestamp?: number;
+  /** Store the metadata hidden: `{redacted: true, reason, digest}`, the digest of the original (`trace emit --private`). */
+  private?: boolean;
+  /** Why, with `private`. */
+  reason?: string;
+  /** Store just these metadata keys (any depth) hidden, each as `{redacted: true, digest}` (`trace emit --redact`). */
+  redact?: readonly string[];
 }
 
 /** True when `value` is a plain JSON object (not null, not an array). */

@@ -4,6 +4,7 @@ import { isSchemaType, validateTrace } from "../schema/rules.js";
 import { LATEST_MS } from "../time.js";
 import { isPlainObject, type EventInput, type TraceEvent } from "./envelope.js";
 import type { IdSource } from "./id.js";
+import { privateMetadata, redactKeys } from "./redact.js";
 
 const PRIMITIVE = /^[a-z][a-z0-9_-]*$/;
 const EVENT_TYPE = /^[A-Za-z][A-Za-z0-9_.:-]*$/;
@@ -58,6 +59,9 @@ export function makeEvent(input: EventInput, nextId: IdSource, now: number = Dat
     // The stored trace is whole, type included.
     if (metadata.type === undefined) metadata = { type: input.event_type, ...metadata };
   }
+  // Hidden after its checks: the schema holds for what was written, the store keeps its digest.
+  if (input.private === true) metadata = privateMetadata(metadata, input.reason);
+  else if (input.redact !== undefined && input.redact.length > 0) metadata = redactKeys(metadata, input.redact);
   const timestamp = input.timestamp ?? now;
   if (!Number.isSafeInteger(timestamp) || timestamp < 0 || timestamp > LATEST_MS) {
     throw new UsageError(`timestamp: expected integer milliseconds since the epoch up to the end of 9999, got ${String(timestamp)}`);

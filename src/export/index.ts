@@ -8,12 +8,14 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { redactedTree } from "../causality/redacted.js";
 import { causality, type CausalNode, type CausalTree } from "../causality/tree.js";
 import { eventsOf } from "../engine/index.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
 import type { TreeLimits } from "../format/tree.js";
 import { queryBatches, type QueryOptions } from "../query/query.js";
+import { createRedactor } from "../query/redactor.js";
 import { readQuerySources } from "../query/sources.js";
 import { chromeChunks } from "./chrome.js";
 import { EXPORT_FORMATS, type ExportFormat } from "./formats.js";
@@ -51,7 +53,8 @@ export async function* exportTo(format: ExportFormat, options: ExportOptions): A
   const focus = options.causality ?? (graph ? options.target : undefined);
   if (graph && focus === undefined) throw new UsageError(`--format ${format} draws a causality tree: name it with --causality X (or a TARGET)`);
   if (focus !== undefined) {
-    const tree = await causality(focus, { dir: options.dir, infer: options.infer, inferWindowMs: options.inferWindowMs, onBad: options.onBad, sources: options.sources });
+    // What leaves the machine fails closed: the store's policy and tombstones always apply.
+    const tree = redactedTree(await causality(focus, { dir: options.dir, infer: options.infer, inferWindowMs: options.inferWindowMs, onBad: options.onBad, sources: options.sources }), createRedactor(options.dir));
     const limits: TreeLimits = { depth: options.depth, maxChildren: options.maxChildren };
     if (format === "dot") return yield* treeToDot(tree, limits);
     if (format === "mermaid") return yield* treeToMermaid(tree, limits);
@@ -108,9 +111,10 @@ async function* queryItems(options: ExportOptions): AsyncGenerator<ExportItem[]>
   // The sources are read whole only when a walk up needs them.
   const sources = async (): Promise<ReadonlyMap<string, TraceEvent>> => new Map((await readQuerySources(options.dir, { ...options.sources, onNote: undefined })).map((h) => [h.event.id, h.event]));
   const rootOf = createRootResolver(options.dir, () => (known ??= sources()));
+  const redactor = createRedactor(options.dir);
   for await (const hits of queryBatches(options)) {
     const items: ExportItem[] = [];
-    for (const { event } of eventsOf(hits)) items.push({ event, root: await rootOf(event) });
+    for (const hit of eventsOf(hits)) items.push({ event: redactor.hit(hit).event, root: await rootOf(hit.event) });
     yield items;
   }
 }

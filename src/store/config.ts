@@ -11,6 +11,8 @@ export interface StoreConfig {
   auto?: boolean;
   /** Compress whole days older than this age. */
   compress_after?: string;
+  /** What is masked on the way out, besides the defaults (unless `defaults` is false); `off` masks nothing but tombstones. */
+  redact?: { keys?: string[]; patterns?: string[]; defaults?: boolean; off?: boolean };
 }
 
 /** The config file's name inside the store folder. */
@@ -42,6 +44,7 @@ export function readStoreConfig(dir: string): StoreConfig {
   if (typeof value.retention === "string") config.retention = value.retention;
   if (typeof value.compress_after === "string") config.compress_after = value.compress_after;
   if (value.auto === true) config.auto = true;
+  if (value.redact !== undefined) config.redact = redactOf(value.redact, path);
   return config;
 }
 
@@ -57,4 +60,26 @@ export function writeStoreConfig(dir: string, config: StoreConfig): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(config, null, 2) + "\n");
   renameSync(tmp, path);
+}
+
+/** The config's `redact`, checked: lists of strings, patterns that compile. */
+function redactOf(value: unknown, path: string): NonNullable<StoreConfig["redact"]> {
+  if (!isPlainObject(value)) throw new UsageError(`${path}: redact: expected an object`);
+  const out: NonNullable<StoreConfig["redact"]> = {};
+  for (const key of ["keys", "patterns"] as const) {
+    const list = value[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list) || !list.every((x) => typeof x === "string" && x !== "")) throw new UsageError(`${path}: redact.${key}: expected a list of strings`);
+    out[key] = list as string[];
+  }
+  for (const p of out.patterns ?? []) {
+    try {
+      new RegExp(p);
+    } catch (err) {
+      throw new UsageError(`${path}: redact.patterns: ${JSON.stringify(p)} is not a regular expression (${(err as Error).message})`);
+    }
+  }
+  if (value.defaults === false) out.defaults = false;
+  if (value.off === true) out.off = true;
+  return out;
 }

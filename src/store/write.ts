@@ -5,6 +5,7 @@ import { makeEvent } from "../event/make.js";
 import { createSerializer } from "../event/serialize.js";
 import { appendBytes, createSinks } from "./day-sink.js";
 import { createDayLookup, resolveStoreDir } from "./layout.js";
+import { isTombstone, registerTombstone } from "./tombstones.js";
 
 /** Options shared by the writers. */
 export interface WriterOptions {
@@ -53,6 +54,7 @@ export function openStoreWriter(options: WriterOptions = {}, tick?: (now: number
       const now = Date.now();
       const { event, line } = encode(input, now);
       appendBytes(sinks.get(dayOf(event.timestamp)), line, now, options.fsync === true);
+      if (isTombstone(event)) registerTombstone(dir, event);
       tick?.(now);
       return event;
     },
@@ -142,6 +144,7 @@ export function openBatchWriter(options: WriterOptions & { maxBytes?: number } =
       if (!block) pending.set(day, (block = { buf: Buffer.allocUnsafe(maxBytes), used: 0, joined: "", lines: 0 }));
       block.joined += line;
       if (++block.lines === JOIN_LINES || block.joined.length > JOIN_UNITS) commit(day, block);
+      if (isTombstone(event)) registerTombstone(dir, event);
       return event;
     },
     flush,
