@@ -200,6 +200,10 @@ async function main(): Promise<void> {
   }
   const [since300, since30] = measureAll([trace(hist300, '--since "2h ago" --json'), trace(hist30, '--since "2h ago" --json')]);
   rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300!.ms, theirs: since30!.ms, vs: "30 days", ratio: since300!.ms / since30!.ms, rssMb: since300!.rssMb, note: "target ≤ 1.2" });
+  // The masking policy (on by default) against --no-redact: the agent scan and the whole store as NDJSON.
+  const masked = measureAll([trace(main30, "--agent agent-7 --json"), trace(main30, "--agent agent-7 --json --no-redact"), trace(main30, "--json"), trace(main30, "--json --no-redact")], Math.min(RUNS, 3));
+  rows.push({ case: "--agent --json, policy on vs --no-redact", ours: masked[0]!.ms, theirs: masked[1]!.ms, vs: "--no-redact", ratio: masked[0]!.ms / masked[1]!.ms, rssMb: masked[0]!.rssMb, note: "the masking check" });
+  rows.push({ case: "whole store --json, policy on vs --no-redact", ours: masked[2]!.ms, theirs: masked[3]!.ms, vs: "--no-redact", ratio: masked[2]!.ms / masked[3]!.ms, rssMb: masked[2]!.rssMb, note: "the masking check" });
   const all = measure(trace(main30, "--json"), Math.min(RUNS, 3));
   rows.push({ case: "whole store, no filter (peak RSS)", ours: all.ms, rssMb: all.rssMb });
   // Exports stream: events/s beside the scan's, and peak RSS over the whole store (flat: the size of no export).

@@ -31,3 +31,6 @@ export { validateSources, type SourcesVerdict } from "./query/validate-sources.j
 export { findSources, summarizeSources, type Source, type SourceSummary } from "./sources/index.js";
 export { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "./export/index.js";
 export type { Finding, ValidationSummary } from "./validate/check.js";
+export { rebuildTombstones, redactEvent, updatePolicy } from "./api/redact.js";
+export { createRedactor, policyOf, type Redactor } from "./query/redactor.js";
+export { DEFAULT_POLICY, type RedactPolicy } from "./event/redact.js";

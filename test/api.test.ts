@@ -45,8 +45,9 @@ test("every export of the public entry points has a TSDoc, and every function an
 test("the root export is what a user needs: writers, queries, causality, follow, prune, validate, WHEN, sources, export", () => {
   const names = Object.keys(root).sort();
   assert.deepEqual(names, [
-    "DEFAULT_RETENTION", "EXPORT_FORMATS", "UsageError", "causality", "emit", "exportTo", "exportToFile", "findSources", "follow", "importSources",
-    "openBatchWriter", "openWriter", "parseAge", "parseDuration", "parseWhen", "prune", "query", "queryNdjson", "readStoreConfig", "resolveStoreDir",
-    "summarizeSources", "timeline", "validate", "validateSources", "writeStoreConfig",
+    "DEFAULT_POLICY", "DEFAULT_RETENTION", "EXPORT_FORMATS", "UsageError", "causality", "createRedactor", "emit", "exportTo", "exportToFile", "findSources",
+    "follow", "importSources", "openBatchWriter", "openWriter", "parseAge", "parseDuration", "parseWhen", "policyOf", "prune", "query", "queryNdjson",
+    "readStoreConfig", "rebuildTombstones", "redactEvent", "resolveStoreDir", "summarizeSources", "timeline", "updatePolicy", "validate", "validateSources",
+    "writeStoreConfig",
   ]);
 });
