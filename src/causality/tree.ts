@@ -4,30 +4,13 @@ import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { readQuerySources, type QuerySources } from "../query/sources.js";
+import { causalityAcross } from "./across.js";
 import { walkUp } from "./ancestors.js";
 import { findFocus } from "./find.js";
 import { inferParent, sessionKey } from "./infer.js";
 
-/** One event in a causality tree and the events it caused, in time order. */
-export interface CausalNode {
-  event: TraceEvent;
-  children: CausalNode[];
-  /** The edge from the parent was inferred (`--infer`), not recorded. */
-  inferred?: boolean;
-}
-
-/** A tree around the event asked about. */
-export interface CausalTree {
-  root: CausalNode;
-  /** The event asked about (the target's earliest event when given a target). */
-  focus: TraceEvent;
-  /** True when the user named an event id rather than a target. */
-  byId: boolean;
-  /** The root's recorded parent, when that event is not in the store (pruned or never written). */
-  missingParent?: string;
-  /** The root's parent chain came back round to an event already seen: cut here. */
-  cycle?: boolean;
-}
+export type { CausalNode, CausalTree } from "./model.js";
+import type { CausalNode, CausalTree } from "./model.js";
 
 /** How to build a tree. */
 export interface CausalityOptions {
@@ -39,6 +22,8 @@ export interface CausalityOptions {
   onBad?: (report: BadReport) => void;
   /** The space-os databases read with the day files. */
   sources?: QuerySources;
+  /** Several stores, one tree (`dir` is then the first): a cause in one, its effects in another. */
+  dirs?: readonly string[] | undefined;
 }
 
 /** Default `--infer-window`. */
@@ -53,6 +38,7 @@ export const INFER_WINDOW_MS = 5_000;
  * const tree = await causality("task-abc123", { dir: "logs/payments" });
  */
 export async function causality(idOrTarget: string, options: CausalityOptions): Promise<CausalTree> {
+  if ((options.dirs?.length ?? 0) > 1) return causalityAcross(idOrTarget, options.dirs!, options);
   // The walk up and the pass below may read the same files: each is reported once.
   const reported = new Set<string>();
   const onBad = (report: BadReport): void => void (reported.has(report.file) || (reported.add(report.file), options.onBad?.(report)));

@@ -6,6 +6,8 @@ export interface FlagSpec {
   strings: readonly string[];
   booleans: readonly string[];
   alias?: Record<string, string>;
+  /** Value flags that may be given more than once (`--dir A --dir B`): all are in `lists`, the first in `values`. */
+  repeatable?: readonly string[];
 }
 
 /** Parsed flags: values by long name, plus positional words. */
@@ -13,6 +15,8 @@ export interface Parsed {
   words: string[];
   values: Record<string, string | undefined>;
   switches: Record<string, boolean>;
+  /** Every value of a repeatable flag, in order. */
+  lists: Record<string, string[]>;
 }
 
 /**
@@ -38,18 +42,21 @@ export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
     },
   });
   const values: Record<string, string | undefined> = {};
+  const lists: Record<string, string[]> = {};
   for (const name of spec.strings) {
     const v: unknown = argvFlags[name];
     if (v === undefined) continue;
-    if (Array.isArray(v)) throw new UsageError(`--${name} given more than once`);
-    if (typeof v !== "string" || v === "") throw new UsageError(`--${name} needs a value`);
-    values[name] = v;
+    const all = Array.isArray(v) ? (v as unknown[]) : [v];
+    if (all.length > 1 && !spec.repeatable?.includes(name)) throw new UsageError(`--${name} given more than once`);
+    if (all.some((x) => typeof x !== "string" || x === "")) throw new UsageError(`--${name} needs a value`);
+    lists[name] = all as string[];
+    values[name] = all[0] as string;
   }
   const switches: Record<string, boolean> = {};
   // minimist reads --no-x as x = false.
   for (const name of spec.booleans) switches[name] = argvFlags[name] === true || (name.startsWith("no-") && argvFlags[name.slice(3)] === false);
   const words = (argvFlags._ as unknown[]).map(String);
-  return { words, values, switches };
+  return { words, values, switches, lists };
 }
 
 /**

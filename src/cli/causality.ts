@@ -13,7 +13,7 @@ const DEFAULT_MAX_CHILDREN = 50;
 export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> {
   const bad = badLines(ctx);
   const sources = sourcesOf(p, ctx, bad);
-  requireStore(ctx.dir, sources);
+  for (const dir of ctx.dirs) requireStore(dir, sources);
   const asked = p.values.causality!;
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");
@@ -24,6 +24,7 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
     ...(window !== undefined ? { inferWindowMs: parseAge(window, "--infer-window") } : {}),
     onBad: bad.onBad,
     sources,
+    dirs: ctx.dirs,
   });
   const tree = redactedTree(found, createRedactor(ctx.dir, { off: p.switches["no-redact"] }));
   if (p.switches.json) {

@@ -10,6 +10,8 @@ import type { Output } from "./output.js";
 /** What a command needs from the process: the store, output streams, environment. */
 export interface CliContext {
   dir: string;
+  /** Every store the command reads (`--dir` given more than once, or `TRACE_DIR` a `:` list); `dir` is the first. */
+  dirs: readonly string[];
   out: Output;
   stdout: { isTTY?: boolean };
   env: NodeJS.ProcessEnv;

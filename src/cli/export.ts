@@ -13,7 +13,7 @@ export async function runExport(p: Parsed, ctx: CliContext): Promise<number> {
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const bad = badLines(ctx);
   const sources = sourcesOf(p, ctx, bad);
-  requireStore(ctx.dir, sources);
+  for (const dir of ctx.dirs) requireStore(dir, sources);
   const window = p.values["infer-window"];
   const options: ExportOptions = {
     dir: ctx.dir,
@@ -29,6 +29,7 @@ export async function runExport(p: Parsed, ctx: CliContext): Promise<number> {
     maxChildren: parseCount(p.values["max-children"], "--max-children"),
     onBad: bad.onBad,
     sources,
+    dirs: ctx.dirs,
   };
   if (p.values.out !== undefined) {
     if (p.values.out === "") throw new UsageError("--out: name a file");

@@ -6,12 +6,13 @@ export const QUERY_FLAGS: FlagSpec = {
   strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space", "cursor-file", "after-cursor"],
   booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "no-redact", "help", "version"],
   alias: { f: "follow", h: "help" },
+  repeatable: ["dir"],
 };
 
 /** The subcommands' flags, by name. */
 export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
   emit: { strings: ["dir", "agent", "target", "parent", "meta", "reason", "redact"], booleans: ["fsync", "json", "private", "help"], alias: { h: "help" } },
-  validate: { strings: ["dir", "space"], booleans: ["json", "strict", "no-sources", "help"], alias: { h: "help" } },
+  validate: { strings: ["dir", "space"], booleans: ["json", "strict", "no-sources", "help"], alias: { h: "help" }, repeatable: ["dir"] },
   prune: {
     strings: ["dir", "older-than", "compress-after", "set-retention"],
     booleans: ["dry-run", "json", "auto", "show-retention", "help"],
@@ -29,6 +30,7 @@ export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
     strings: ["format", "out", "dir", "agent", "task", "channel", "primitive", "since", "until", "causality", "depth", "max-children", "infer-window", "space"],
     booleans: ["utc", "infer", "no-sources", "help"],
     alias: { h: "help" },
+    repeatable: ["dir"],
   },
 };
 

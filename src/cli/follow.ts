@@ -28,7 +28,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const redactor = createRedactor(ctx.dir, { off: p.switches["no-redact"] });
   const file = p.values["cursor-file"];
   try {
-    for await (const { event, line } of follow({
+    for await (const { event, line, store } of follow({
       dir: ctx.dir,
       target,
       filter: { ...filter, since, until },
@@ -37,6 +37,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       onNote: ctx.warn,
       onBad: bad.onBad,
       sources,
+      dirs: ctx.dirs,
       cursor,
       // Each round's position is written once its events are out: a restart resumes there.
       onPosition: async (position) => {
@@ -46,7 +47,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
     })) {
       if (ctx.out.closed) break;
       const shown = redactor.hit({ event, line });
-      await ctx.out.line(p.switches.json ? shown.line : renderRow(shown.event, { utc: p.switches.utc === true, view, style }));
+      await ctx.out.line(p.switches.json ? shown.line : renderRow(shown.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? store : undefined }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();

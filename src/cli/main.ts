@@ -1,6 +1,6 @@
 import { isUsageError } from "../errors.js";
 import { escapeControl } from "../format/text.js";
-import { resolveStoreDir } from "../store/layout.js";
+import { resolveStoreDirs } from "../store/layout.js";
 import { VERSION } from "../version.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
@@ -67,7 +67,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       io.stdout.write(`${VERSION}\n`);
       return 0;
     }
-    const ctx: CliContext = { dir: resolveStoreDir({ dir: p.values.dir, env: io.env }), out: createOutput(io.stdout), stdout: io.stdout, env: io.env, warn };
+    const stores = resolveStoreDirs({ dirs: p.lists.dir, env: io.env });
+    const ctx: CliContext = { dir: stores[0]!, dirs: stores, out: createOutput(io.stdout), stdout: io.stdout, env: io.env, warn };
     return await chosen.run(p, ctx);
   } catch (err) {
     if (isUsageError(err)) {

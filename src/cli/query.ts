@@ -24,7 +24,7 @@ export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const bad = badLines(ctx);
   const sources = sourcesOf(p, ctx, bad);
-  requireStore(ctx.dir, sources);
+  for (const dir of ctx.dirs) requireStore(dir, sources);
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const target = p.words[0];
   const filter = filterFlags(p);
@@ -43,6 +43,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     info,
     sources,
     cursor: cursorOf(p),
+    dirs: ctx.dirs,
   };
   const out = ctx.out;
   const redactor = createRedactor(ctx.dir, { off: p.switches["no-redact"] });
@@ -58,6 +59,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
   const view: View = target !== undefined ? { target } : filter.task !== undefined ? { target: filter.task } : { agent: filter.agent };
   let rows = 0;
+  const many = ctx.dirs.length > 1;
   for await (const batch of queryBatches(options)) {
     if (out.closed) break;
     if (batch.length === 0) continue;
@@ -66,7 +68,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       if (header) await out.line(style.bold(header));
     }
     rows += batch.length;
-    await out.lines(eventsOf(batch).map((hit) => renderRow(redactor.hit(hit).event, { utc: p.switches.utc === true, view, style })));
+    await out.lines(eventsOf(batch).map((hit) => renderRow(redactor.hit(hit).event, { utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
   }
   await out.flush();
   if (rows === 0 && !options.cursor) ctx.warn("no matching events");

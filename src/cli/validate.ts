@@ -20,7 +20,8 @@ export async function runValidate(p: Parsed, ctx: CliContext): Promise<number> {
     found && listDayFiles(ctx.dir).length === 0
       ? { counts: {}, errors: 0, unreadable: 0, skipped: 0 }
       : await validate({
-          paths: p.words,
+          // Several --dir: each store's day files.
+          paths: p.words.length > 0 || ctx.dirs.length === 1 ? p.words : [...ctx.dirs],
           dir: ctx.dir,
           strict: p.switches.strict,
           onFinding: (f) => say(json ? JSON.stringify(f) : formatFinding(f)),

@@ -26,6 +26,8 @@ export class CheckedLine implements ReadEvent {
   #event: TraceEvent | undefined;
   /** Set while a reorder window holds it: lines held past their block are given their own bytes. */
   held = false;
+  /** The store it was read from, when a query reads several. */
+  store: string | undefined = undefined;
   constructor(
     public bytes: Buffer,
     public start: number,

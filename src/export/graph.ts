@@ -5,9 +5,8 @@
  * its language: quotes, backslashes, brackets, newlines and control characters.
  */
 import type { CausalNode, CausalTree } from "../causality/tree.js";
-import { label } from "../format/describe.js";
 import { escapeControl } from "../format/text.js";
-import { countBelow, rootTag, type TreeLimits } from "../format/tree.js";
+import { countBelow, labelOf, rootTag, type TreeLimits } from "../format/tree.js";
 
 /** One thing to draw: a node, an edge, or the stand-in for a cut branch. */
 type Item = { kind: "node"; id: string; text: string; focus: boolean } | { kind: "more"; id: string; text: string } | { kind: "edge"; from: string; to: string; inferred: boolean };
@@ -17,7 +16,7 @@ function* items(tree: CausalTree, limits: TreeLimits): Generator<Item> {
   const below = countBelow(tree.root);
   let next = 0;
   const stack: { node: CausalNode; id: string; depth: number }[] = [{ node: tree.root, id: "n0", depth: 0 }];
-  yield { kind: "node", id: "n0", text: `${rootTag(tree)} ${label(tree.root.event)}`, focus: tree.byId && tree.root.event.id === tree.focus.id };
+  yield { kind: "node", id: "n0", text: `${rootTag(tree)} ${labelOf(tree.root)}`, focus: tree.byId && tree.root.event.id === tree.focus.id };
   while (stack.length > 0) {
     const { node, id, depth } = stack.pop()!;
     if (node.children.length === 0) continue;
@@ -25,7 +24,7 @@ function* items(tree: CausalTree, limits: TreeLimits): Generator<Item> {
     const shown = cut ? [] : limits.maxChildren === undefined ? node.children : node.children.slice(0, limits.maxChildren);
     for (const child of shown) {
       const childId = `n${++next}`;
-      yield { kind: "node", id: childId, text: label(child.event), focus: tree.byId && child.event.id === tree.focus.id };
+      yield { kind: "node", id: childId, text: labelOf(child), focus: tree.byId && child.event.id === tree.focus.id };
       yield { kind: "edge", from: id, to: childId, inferred: child.inferred === true };
       stack.push({ node: child, id: childId, depth: depth + 1 });
     }

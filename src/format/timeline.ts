@@ -7,6 +7,8 @@ export interface RowOptions {
   utc: boolean;
   view: View;
   style: Style;
+  /** The event's store, shown after the time when a query reads several. */
+  store?: string | undefined;
 }
 
 const PRIMITIVE_WIDTH = 9;
@@ -19,7 +21,8 @@ const PRIMITIVE_WIDTH = 9;
  */
 export function renderRow(e: TraceEvent, o: RowOptions): string {
   const primitive = escapeControl(e.primitive);
-  return `${o.style.dim(formatTime(e.timestamp, o.utc))} | ${o.style.primitive(e.primitive, primitive.padEnd(PRIMITIVE_WIDTH))} | ${escapeControl(describe(e, o.view))}`;
+  const store = o.store === undefined ? "" : `${escapeControl(o.store)} | `;
+  return `${o.style.dim(formatTime(e.timestamp, o.utc))} | ${store}${o.style.primitive(e.primitive, primitive.padEnd(PRIMITIVE_WIDTH))} | ${escapeControl(describe(e, o.view))}`;
 }
 
 /** What the header line can name. */

@@ -30,6 +30,11 @@ export function countBelow(root: CausalNode): Map<CausalNode, number> {
 /** Past this depth a line is no longer indented further: it says its level instead (a 100,000-deep chain would write gigabytes of indentation). */
 const INDENT_DEPTH = 32;
 
+/** A node's label, after its store's name when the tree spans several stores. */
+export function labelOf(node: CausalNode): string {
+  return node.store === undefined ? label(node.event) : `${node.store}: ${label(node.event)}`;
+}
+
 /** The root's tag: `[root]`, `[missing parent 01a2…]` or `[root, cycle cut]`. */
 export function rootTag(tree: CausalTree): string {
   if (tree.missingParent) return `[missing parent ${escapeControl(tree.missingParent.slice(0, 8))}…]`;
@@ -58,7 +63,7 @@ export function* treeLines(tree: CausalTree, limits: TreeLimits, style: Style): 
   const below = countBelow(tree.root);
   const text = (node: CausalNode): string => {
     const mark = tree.byId && node.event.id === tree.focus.id;
-    const s = escapeControl(label(node.event));
+    const s = escapeControl(labelOf(node));
     return mark ? `${style.bold(s)}  ◀` : s;
   };
   // Depth-first without recursion: an entry prints its line, then its children go on
@@ -124,6 +129,7 @@ export function* treeJsonChunks(tree: CausalTree, limits: TreeLimits): Generator
     const { node, depth } = entry;
     let head = `{"event":${toJson(node.event)}`;
     if (node.inferred) head += ',"inferred":true';
+    if (node.store !== undefined) head += `,"store":${JSON.stringify(node.store)}`;
     if (node.event.id === tree.focus.id) head += ',"focus":true';
     if (node === tree.root) head += rootExtra;
     const cut = limits.depth !== undefined && depth >= limits.depth;

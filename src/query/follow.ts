@@ -12,6 +12,8 @@ import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
 import type { QueryCursor } from "./cursor.js";
 import { followCursor } from "./follow-cursor.js";
+import { storeNames } from "./stores.js";
+import { UsageError } from "../errors.js";
 import { createSourceTail, mergeHits, selectionOf, selectSources, type QuerySources } from "./sources.js";
 import { joinsTimeline, timeline } from "./timeline.js";
 
@@ -32,6 +34,8 @@ export interface FollowOptions {
   /** The space-os databases followed with the day files: new rows appear as they are committed. */
   sources?: QuerySources;
   onBad?: (report: BadReport) => void;
+  /** Several stores followed as one (`dir` is then the first): each event tagged with its store's name. */
+  dirs?: readonly string[] | undefined;
   /** Follow from a cursor (`after`; none: the last `backlog` events), reading the day files only; `onPosition` gets the position after each round. */
   cursor?: QueryCursor;
   onPosition?: (cursor: string) => void | Promise<void>;
@@ -49,7 +53,11 @@ const DAY_MS = 86_400_000;
  * for await (const { line } of follow({ dir, filter: { agent: "haiku-1" }, signal })) console.log(line);
  */
 export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent> {
-  if (options.cursor) return yield* followCursor({ ...options, cursor: options.cursor, onPosition: options.onPosition });
+  if (options.cursor) {
+    if ((options.dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
+    return yield* followCursor({ ...options, cursor: options.cursor, onPosition: options.onPosition });
+  }
+  if ((options.dirs?.length ?? 0) > 1) return yield* followAcross(options);
   const filter = options.filter ?? {};
   const { signal } = options;
   const members = new Set<string>();
@@ -139,6 +147,32 @@ async function backlogOf(options: FollowOptions, members: Set<string>, ends: Map
     kept.unshift(...inFile.slice(Math.max(0, inFile.length - (n - kept.length))));
   }
   return n === 0 ? [] : kept.slice(-n);
+}
+
+/**
+ * Several stores followed at once: each store's follower, their events as they come,
+ * tagged with the store's name (a follower shows arrival, not a merged order).
+ */
+async function* followAcross(options: FollowOptions): AsyncGenerator<ReadEvent> {
+  const names = storeNames(options.dirs!);
+  const its = options.dirs!.map((dir, i) => ({ store: names[i]!, it: follow({ ...options, dir, dirs: undefined }) }));
+  const next = (k: number) => its[k]!.it.next().then((r) => ({ k, r }));
+  const pending = new Map(its.map((_, k) => [k, next(k)]));
+  try {
+    while (pending.size > 0) {
+      const { k, r } = await Promise.race(pending.values());
+      if (r.done) {
+        pending.delete(k);
+        continue;
+      }
+      const hit = r.value;
+      hit.store = its[k]!.store;
+      yield hit;
+      pending.set(k, next(k));
+    }
+  } finally {
+    await Promise.all(its.map((x) => x.it.return(undefined)));
+  }
 }
 
 /** One batch of hits, as a stream. */

@@ -2,7 +2,9 @@
 import { detach, toNdjson, type BadReport, type Hits } from "../engine/index.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
+import { UsageError } from "../errors.js";
 import { cursorBatches, type QueryCursor } from "./cursor.js";
+import { mergeStores, storeNames } from "./stores.js";
 import { flatten } from "./reorder.js";
 import { resolveRange } from "./resolve.js";
 import { scanBatches } from "./scan.js";
@@ -38,6 +40,8 @@ export interface QueryOptions {
   sources?: QuerySources;
   /** Only what reached the day files after `cursor.after`; `cursor.next` is set to where this query ends (sources are not read). */
   cursor?: QueryCursor;
+  /** Several stores read as one history (`dir` is then the first): each event tagged with its store's name. */
+  dirs?: readonly string[] | undefined;
 }
 
 /**
@@ -57,17 +61,42 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
   const sources = options.sources ?? {};
   const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources };
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
-  const source = options.cursor ? cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor) : await storeBatches(options, filter);
+  if (options.cursor && (options.dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
+  const source = options.cursor
+    ? cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor)
+    : (options.dirs?.length ?? 0) > 1
+      ? await acrossStores(options, filter)
+      : await storeBatches(options, filter);
   if (options.limit === undefined && !options.reverse) return yield* source;
   const kept = await lastN(flatten(source), options.limit ?? Infinity, detach);
   yield options.reverse ? kept.reverse() : kept;
 }
 
-/** The day files' timeline or scan, with the sources' events merged in. */
-async function storeBatches(options: QueryOptions, filter: Filter): Promise<AsyncGenerator<Hits>> {
+/**
+ * Several stores merged (stores.ts). A timeline's members are found first, over all the
+ * stores until they grow no more (a cause in one store, its effect in another), then
+ * each store's members go out merged.
+ */
+async function acrossStores(options: QueryOptions, filter: Filter): Promise<AsyncGenerator<Hits>> {
+  const dirs = options.dirs!;
+  const names = storeNames(dirs);
+  let members: Set<string> | undefined;
+  if (options.target !== undefined) {
+    members = new Set<string>();
+    for (let size = -1; members.size !== size; ) {
+      size = members.size;
+      for (const dir of dirs) for await (const hits of timelineBatches({ dir, target: options.target, members, onBad: () => undefined })) void hits;
+    }
+  }
+  const streams = await Promise.all(dirs.map(async (dir, i) => ({ store: names[i]!, batches: await storeBatches({ ...options, dir }, filter, members && new Set(members)) })));
+  return mergeStores(streams);
+}
+
+/** The day files' timeline or scan, with the sources' events merged in; `seed` starts a timeline's members. */
+async function storeBatches(options: QueryOptions, filter: Filter, seed?: Set<string>): Promise<AsyncGenerator<Hits>> {
   const all = await readQuerySources(options.dir, options.sources ?? {}, selectionOf(filter, options.target));
   // The sources' members seed the timeline: day-file events they caused belong to it.
-  const members = new Set<string>();
+  const members = seed ?? new Set<string>();
   const extra = selectSources(all, filter, options.target, members);
   const files =
     options.target === undefined

@@ -28,13 +28,28 @@ const DAY_MS = 86_400_000;
 export function resolveStoreDir(opts: { dir?: string | undefined; env?: NodeJS.ProcessEnv; cwd?: string } = {}): string {
   const cwd = opts.cwd ?? process.cwd();
   if (opts.dir) return resolve(cwd, opts.dir);
-  const fromEnv = (opts.env ?? process.env).TRACE_DIR;
+  // A `:` list names several stores to read; one store is its first (where a writer writes).
+  const fromEnv = (opts.env ?? process.env).TRACE_DIR?.split(":").find((d) => d !== "");
   if (fromEnv) return resolve(cwd, fromEnv);
   for (let at = resolve(cwd); ; at = dirname(at)) {
     if (existsSync(join(at, ".space"))) return join(at, ".space", "trace");
     if (dirname(at) === at) break;
   }
   return resolve(cwd, ".space", "trace");
+}
+
+/**
+ * The stores a read names: each `--dir`, else each of `TRACE_DIR`'s `:`-separated
+ * folders, else the one `resolveStoreDir` finds. Duplicates once.
+ *
+ * @example
+ * resolveStoreDirs({ dirs: ["host-a/.space/trace", "host-b/.space/trace"] });
+ */
+export function resolveStoreDirs(opts: { dirs?: readonly string[] | undefined; env?: NodeJS.ProcessEnv; cwd?: string } = {}): string[] {
+  const cwd = opts.cwd ?? process.cwd();
+  const given = opts.dirs?.length ? opts.dirs : ((opts.env ?? process.env).TRACE_DIR ?? "").split(":").filter((d) => d !== "");
+  if (given.length === 0) return [resolveStoreDir({ ...opts, dir: undefined })];
+  return [...new Set(given.map((d) => resolve(cwd, d)))];
 }
 
 /** The UTC day (`YYYY-MM-DD`) of a timestamp in milliseconds. */

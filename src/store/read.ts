@@ -184,6 +184,8 @@ export interface ReadEvent {
   line: string;
   /** The stored bytes, when the line's text is not them (bytes that are not UTF-8 read as U+FFFD): what `--json` writes. */
   bytes?: Buffer;
+  /** The store it was read from, when a query reads several. */
+  store?: string;
 }
 
 /** A read line as a hit: its bytes kept beside it when its text could not hold them. */

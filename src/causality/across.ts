@@ -1,0 +1,89 @@
+/**
+ * A causality tree across several stores: a cause in one, its effects in another. The
+ * focus is looked for in each store, the walk up finds each parent in whichever store
+ * holds it, and the tree below is the root's descendants found over all the stores
+ * until they grow no more (as a timeline's members are), then put together.
+ */
+import type { BadReport } from "../engine/index.js";
+import { compareEvents, type TraceEvent } from "../event/envelope.js";
+import { UsageError } from "../errors.js";
+import { findById } from "../query/lookup.js";
+import { storeNames } from "../query/stores.js";
+import { timelineBatches } from "../query/timeline.js";
+import { eventsOf } from "../engine/index.js";
+import { findFocus } from "./find.js";
+import type { CausalNode, CausalTree } from "./model.js";
+
+/** A target no event has: the timeline then holds only the descendants of its seeded members. */
+const NOBODY = "00000000-0000-0000-0000-000000000000";
+
+/** Where an event was found. */
+type Found = { event: TraceEvent; store: string };
+
+/**
+ * The tree around `idOrTarget` over the stores `dirs`.
+ *
+ * @example
+ * const tree = await causalityAcross("task-1", ["/a/.space/trace", "/b/.space/trace"], {});
+ */
+export async function causalityAcross(idOrTarget: string, dirs: readonly string[], options: { infer?: boolean | undefined; onBad?: ((r: BadReport) => void) | undefined }): Promise<CausalTree> {
+  if (options.infer) throw new UsageError("--infer reads one store: name one --dir");
+  const names = storeNames(dirs);
+  const focusIn: (Found & { byId: boolean })[] = [];
+  for (const [i, dir] of dirs.entries()) {
+    try {
+      const { event, byId } = await findFocus(dir, idOrTarget, { onBad: options.onBad });
+      focusIn.push({ event, byId, store: names[i]! });
+    } catch (err) {
+      if (!(err instanceof UsageError) || !/no event with that id/.test(err.message)) throw err;
+    }
+  }
+  if (focusIn.length === 0) throw new UsageError(`--causality ${idOrTarget}: no event with that id and no events of that target in ${dirs.length} stores`);
+  const focus = focusIn.find((f) => f.byId) ?? focusIn.sort((a, b) => compareEvents(a.event, b.event))[0]!;
+  // The walk up: each parent in whichever store holds it.
+  let top: Found = focus;
+  const seen = new Set([focus.event.id]);
+  let missingParent: string | undefined;
+  let cycle = false;
+  for (let parentId = top.event.parent_event_id; parentId !== null; parentId = top.event.parent_event_id) {
+    if (seen.has(parentId)) {
+      cycle = true;
+      break;
+    }
+    const parent = await findIn(dirs, names, parentId);
+    if (!parent) {
+      missingParent = parentId;
+      break;
+    }
+    seen.add(parentId);
+    top = parent;
+  }
+  // The tree below: descendants over all the stores until they grow no more.
+  const members = new Set([top.event.id]);
+  const below = new Map<string, Found>();
+  for (let size = -1; below.size !== size; ) {
+    size = below.size;
+    for (const [i, dir] of dirs.entries()) {
+      for await (const hits of timelineBatches({ dir, target: NOBODY, members, onBad: options.onBad })) {
+        for (const { event } of eventsOf(hits)) if (event.id !== top.event.id && !below.has(event.id)) below.set(event.id, { event, store: names[i]! });
+      }
+    }
+  }
+  const nodes = new Map<string, CausalNode>([[top.event.id, { event: top.event, children: [], store: top.store }]]);
+  for (const { event, store } of below.values()) nodes.set(event.id, { event, children: [], store });
+  for (const node of nodes.values()) {
+    const parent = node === nodes.get(top.event.id) || node.event.parent_event_id === null ? undefined : nodes.get(node.event.parent_event_id);
+    parent?.children.push(node);
+  }
+  for (const node of nodes.values()) node.children.sort((a, b) => compareEvents(a.event, b.event));
+  return { root: nodes.get(top.event.id)!, focus: focus.event, byId: focus.byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
+}
+
+/** An event by id in the first store that holds it. */
+async function findIn(dirs: readonly string[], names: readonly string[], id: string): Promise<Found | undefined> {
+  for (const [i, dir] of dirs.entries()) {
+    const event = await findById(dir, id);
+    if (event) return { event, store: names[i]! };
+  }
+  return undefined;
+}
