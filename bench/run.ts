@@ -200,6 +200,11 @@ async function main(): Promise<void> {
   }
   const [since300, since30] = measureAll([trace(hist300, '--since "2h ago" --json'), trace(hist30, '--since "2h ago" --json')]);
   rows.push({ case: '--since "2h ago", 300 vs 30 days', ours: since300!.ms, theirs: since30!.ms, vs: "30 days", ratio: since300!.ms / since30!.ms, rssMb: since300!.rssMb, note: "target ≤ 1.2" });
+  // Several stores: three stores of a third each (same days, same total) against the one store.
+  const thirds = [1, 2, 3].map((k) => join(WORK, `store-third-${k}`));
+  for (const [k, dir] of thirds.entries()) generateStore({ dir, days: DAYS, perDay: Math.round(PER_DAY / 3), end: END, seed: 100 + k });
+  const [threeStores, oneStore] = measureAll([`${JSON.stringify(BIN)} ${thirds.map((d) => `--dir ${JSON.stringify(d)}`).join(" ")} --agent agent-7 --json`, trace(main30, "--agent agent-7 --json")]);
+  rows.push({ case: "--agent --json over 3 stores vs 1 store of the same size", ours: threeStores!.ms, theirs: oneStore!.ms, vs: "one store", ratio: threeStores!.ms / oneStore!.ms, rssMb: threeStores!.rssMb, note: "target ≤ 1.2" });
   // The masking policy (on by default) against --no-redact: the agent scan and the whole store as NDJSON.
   const masked = measureAll([trace(main30, "--agent agent-7 --json"), trace(main30, "--agent agent-7 --json --no-redact"), trace(main30, "--json"), trace(main30, "--json --no-redact")], Math.min(RUNS, 3));
   rows.push({ case: "--agent --json, policy on vs --no-redact", ours: masked[0]!.ms, theirs: masked[1]!.ms, vs: "--no-redact", ratio: masked[0]!.ms / masked[1]!.ms, rssMb: masked[0]!.rssMb, note: "the masking check" });

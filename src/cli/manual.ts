@@ -25,6 +25,8 @@ export interface Page {
 }
 
 const DIR_FLAG = ["--dir DIR", "the store folder (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
+/** Where a reading command can take several stores. */
+const DIRS_FLAG = ["--dir DIR …", "the store folder; give it more than once (or TRACE_DIR as a : list) to read several stores as one history, each event shown with its store's name (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
 
 /** Every page, the main one first. */
 export const PAGES: readonly Page[] = [
@@ -65,7 +67,7 @@ export const PAGES: readonly Page[] = [
           ["--utc", "show times in UTC (default: local time)"],
           ["--plain", "parse every line (the slow reference path the fast one must equal)"],
           ["-f, --follow", "print the last N matching events (default 10), then each new one, until Ctrl-C"],
-          DIR_FLAG,
+          DIRS_FLAG,
           ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
           ["--no-sources", "read the day files only"],
           ["--no-redact", "show the stored bytes: no masking by the store's policy or tombstones (trace redact --help)"],
@@ -137,7 +139,7 @@ export const PAGES: readonly Page[] = [
         flags: [
           ["--json", "one JSON object per problem, then a summary object"],
           ["--strict", "unknown trace types are errors, not notes"],
-          ["--dir DIR", "the store to validate when no FILE is given"],
+          ["--dir DIR …", "the store to validate when no FILE is given; more than once for several"],
           ["--space PATH", "a space.db, a per-primitive file or a folder of them, validated with the store"],
           ["--no-sources", "the day files only"],
         ],
@@ -233,7 +235,7 @@ export const PAGES: readonly Page[] = [
           ["--infer, --infer-window AGE", "with --causality: inferred causes, as links and dashed edges"],
           ["--agent, --task, --channel, --primitive, --since, --until", "as for trace"],
           ["--utc", "calendar times in --since and --until are UTC"],
-          DIR_FLAG,
+          DIRS_FLAG,
           ["--space PATH, --no-sources", "as for trace"],
         ],
       },
