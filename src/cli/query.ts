@@ -5,7 +5,6 @@ import { createStyle, wantsColour } from "../format/text.js";
 import { renderRow, timelineHeader } from "../format/timeline.js";
 import type { Filter } from "../query/filter.js";
 import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
-import { createRedactor } from "../query/redactor.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
@@ -44,13 +43,13 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     sources,
     cursor: cursorOf(p),
     dirs: ctx.dirs,
+    redact: !p.switches["no-redact"],
   };
   const out = ctx.out;
-  const redactor = createRedactor(ctx.dir, { off: p.switches["no-redact"] });
   if (p.switches.json) {
     for await (const chunk of queryNdjson(options)) {
       if (out.closed) break;
-      await out.bytes(redactor.ndjson(chunk));
+      await out.bytes(chunk);
     }
     await out.flush();
     await saveCursor(p, ctx, options.cursor?.next);
@@ -68,7 +67,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       if (header) await out.line(style.bold(header));
     }
     rows += batch.length;
-    await out.lines(eventsOf(batch).map((hit) => renderRow(redactor.hit(hit).event, { utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
+    await out.lines(eventsOf(batch).map((hit) => renderRow(hit.event, { utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
   }
   await out.flush();
   if (rows === 0 && !options.cursor) ctx.warn("no matching events");

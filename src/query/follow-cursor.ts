@@ -10,17 +10,23 @@ import type { ReadEvent } from "../store/read.js";
 import { cursorBatches, type QueryCursor } from "./cursor.js";
 import type { Filter } from "./filter.js";
 
-/** What a cursor follower reads, and where its position goes. */
-export interface CursorFollow {
+/** What any follower reads and how. */
+export interface FollowBase {
   dir: string;
+  /** Follow a target's timeline (its events and what they cause). */
   target?: string | undefined;
   filter?: Filter;
-  /** Events printed first when there is no position yet; default 10. */
+  /** Matching events printed from before the start (with a cursor: when there is no position yet); default 10. */
   backlog?: number;
+  /** Abort to stop following. */
   signal?: AbortSignal;
-  /** How often the store's files are looked at (ms); default 100. */
+  /** How often the store is looked at besides the watcher's word (ms); default 25 (100 with a cursor). */
   pollMs?: number;
   onBad?: (report: BadReport) => void;
+}
+
+/** What a cursor follower reads, and where its position goes. */
+export interface CursorFollow extends FollowBase {
   cursor: QueryCursor;
   /** Called after each round's events were taken, with the position after them (awaited: write the file here). */
   onPosition?: ((cursor: string) => void | Promise<void>) | undefined;

@@ -11,29 +11,18 @@ import { createTailer } from "../store/tail.js";
 import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
 import type { QueryCursor } from "./cursor.js";
-import { followCursor } from "./follow-cursor.js";
+import { followCursor, type FollowBase } from "./follow-cursor.js";
 import { storeNames } from "./stores.js";
 import { UsageError } from "../errors.js";
 import { createSourceTail, mergeHits, selectionOf, selectSources, type QuerySources } from "./sources.js";
 import { joinsTimeline, timeline } from "./timeline.js";
 
 /** What to follow and how. */
-export interface FollowOptions {
-  dir: string;
-  /** Follow a target's timeline (its events and what they cause). */
-  target?: string | undefined;
-  filter?: Filter;
-  /** Matching events printed from before the start; default 10. */
-  backlog?: number;
-  /** Abort to stop following. */
-  signal?: AbortSignal;
-  /** The fallback re-read interval (ms) for when the watcher drops a change; default 25. */
-  pollMs?: number;
+export interface FollowOptions extends FollowBase {
   /** Notes for stderr: truncation, replaced files. */
   onNote?: (message: string) => void;
   /** The space-os databases followed with the day files: new rows appear as they are committed. */
   sources?: QuerySources;
-  onBad?: (report: BadReport) => void;
   /** Several stores followed as one (`dir` is then the first): each event tagged with its store's name. */
   dirs?: readonly string[] | undefined;
   /** Follow from a cursor (`after`; none: the last `backlog` events), reading the day files only; `onPosition` gets the position after each round. */

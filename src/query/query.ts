@@ -4,6 +4,7 @@ import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
 import { UsageError } from "../errors.js";
 import { cursorBatches, type QueryCursor } from "./cursor.js";
+import { createRedactor } from "./redactor.js";
 import { mergeStores, storeNames } from "./stores.js";
 import { flatten } from "./reorder.js";
 import { resolveRange } from "./resolve.js";
@@ -42,6 +43,8 @@ export interface QueryOptions {
   cursor?: QueryCursor;
   /** Several stores read as one history (`dir` is then the first): each event tagged with its store's name. */
   dirs?: readonly string[] | undefined;
+  /** Events as they may be shown: each store's masking policy and tombstones applied (trace redact --help); default: as stored. */
+  redact?: boolean | undefined;
 }
 
 /**
@@ -63,7 +66,7 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
   if (options.cursor && (options.dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
   const source = options.cursor
-    ? cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor)
+    ? masked(cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor), options)
     : (options.dirs?.length ?? 0) > 1
       ? await acrossStores(options, filter)
       : await storeBatches(options, filter);
@@ -98,15 +101,25 @@ async function storeBatches(options: QueryOptions, filter: Filter, seed?: Set<st
   // The sources' members seed the timeline: day-file events they caused belong to it.
   const members = seed ?? new Set<string>();
   const extra = selectSources(all, filter, options.target, members);
+  const redactor = options.redact ? createRedactor(options.dir) : undefined;
   const files =
     options.target === undefined
-      ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead })
-      : timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info, members });
+      ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead, redactor })
+      : masked(timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info, members }), options);
   if (options.info && options.info.title === undefined) {
     const titled = extra.find((h) => h.event.target_id === options.target && typeof h.event.metadata.title === "string");
     if (titled) options.info.title = titled.event.metadata.title as string;
   }
-  return mergeHits(files, extra);
+  return mergeHits(files, redactor ? extra.map((h) => redactor.hit(h)) : extra);
+}
+
+/** Batches as the query's store lets them be shown, when `redact` asks (a timeline's few lines, looked at batch by batch). */
+function masked(batches: AsyncGenerator<Hits>, options: QueryOptions): AsyncGenerator<Hits> {
+  if (!options.redact) return batches;
+  const redactor = createRedactor(options.dir);
+  return (async function* () {
+    for await (const hits of batches) yield redactor.hits(hits);
+  })();
 }
 
 /**

@@ -8,7 +8,10 @@ import { createMasker, DEFAULT_POLICY, type Masker, type RedactPolicy } from "..
 import type { TraceEvent } from "../event/envelope.js";
 import { serializeEvent } from "../event/serialize.js";
 import { readStoreConfig } from "../store/config.js";
+import { createCleanDays } from "../store/clean-days.js";
+import type { DayFile } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
+import { eventsOf, toNdjson, type Hits } from "../engine/index.js";
 import { readTombstones } from "../store/tombstones.js";
 
 /** What a command shows of each event. */
@@ -17,6 +20,13 @@ export interface Redactor {
   hit(h: ReadEvent): ReadEvent;
   /** NDJSON as stored, with the lines that need it masked. */
   ndjson(chunk: Buffer): Buffer;
+  /** A batch as shown: as it is when none of its lines can need masking (one look at its bytes). */
+  hits(h: Hits): Hits;
+  /**
+   * The batches of one day file as shown. A sealed day known clean under this policy
+   * goes out untouched; a sealed day read whole (`whole`) and found clean is noted so.
+   */
+  file(file: DayFile, whole: boolean): { hits(h: Hits): Hits; end(): void };
 }
 
 /**
@@ -43,11 +53,11 @@ const ID = /"id"\s*:\s*"([^"\\]+)"/;
  * process.stdout.write(r.ndjson(chunk));
  */
 export function createRedactor(dir: string, options: { off?: boolean | undefined } = {}): Redactor {
-  if (options.off) return { event: (e) => e, hit: (h) => h, ndjson: (c) => c };
+  if (options.off) return { event: (e) => e, hit: (h) => h, ndjson: (c) => c, hits: (h) => h, file: () => ({ hits: (h) => h, end: () => undefined }) };
   // Made on first use: a command checks its store before anything reads the store's config.
   let made: Redactor | undefined;
   const ready = (): Redactor => (made ??= redactorOf(dir));
-  return { event: (e) => ready().event(e), hit: (h) => ready().hit(h), ndjson: (c) => ready().ndjson(c) };
+  return { event: (e) => ready().event(e), hit: (h) => ready().hit(h), ndjson: (c) => ready().ndjson(c), hits: (h) => ready().hits(h), file: (f, whole) => ready().file(f, whole) };
 }
 
 function redactorOf(dir: string): Redactor {
@@ -58,13 +68,34 @@ function redactorOf(dir: string): Redactor {
   const event = (e: TraceEvent): TraceEvent => masker.event(e, tombstones.get(e.id));
   // A line needs a look when it might hold what the policy masks, or is an event with a tombstone.
   const needsLook = (text: string): boolean => (!noPolicy && masker.mayHold(text)) || (tombstones.size > 0 && tombstones.has(ID.exec(text)?.[1] ?? ""));
+  const hits = (h: Hits): Hits => {
+    if (h.length === 0 || !needsLook(toNdjson(h).toString("latin1"))) return h;
+    const lines = eventsOf(h);
+    const shown = lines.map(hit);
+    return shown.some((x, i) => x !== lines[i]) ? shown : h;
+  };
+  const verdicts = createCleanDays(dir, policy);
+  function hit(h: ReadEvent): ReadEvent {
+    if (!needsLook(h.line)) return h;
+    const shown = event(h.event);
+    return shown === h.event ? h : { event: shown, line: serializeEvent(shown).slice(0, -1) };
+  }
   return {
     event,
-    hit(h) {
-      if (!needsLook(h.line)) return h;
-      const shown = event(h.event);
-      return shown === h.event ? h : { event: shown, line: serializeEvent(shown).slice(0, -1) };
+    hits,
+    file(file, whole) {
+      if (tombstones.size === 0 && verdicts.clean(file)) return { hits: (h) => h, end: () => undefined };
+      let clean = true;
+      return {
+        hits(h) {
+          const shown = hits(h);
+          if (shown !== h) clean = false;
+          return shown;
+        },
+        end: () => void (whole && clean && verdicts.note(file)),
+      };
     },
+    hit,
     ndjson(chunk) {
       if (!needsLook(chunk.toString("latin1"))) return chunk;
       const out: Buffer[] = [];

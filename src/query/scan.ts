@@ -7,6 +7,7 @@ import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";
 import { describeFailure, readEvents, type LineBlock, type OnFail, type ReadEvent } from "../store/read.js";
 import { seekTime } from "../store/seek.js";
 import { matches, toByteFilter, type Filter } from "./filter.js";
+import type { Redactor } from "./redactor.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 
 /** Where and how to scan. */
@@ -25,6 +26,8 @@ export interface ScanOptions {
    * that parses every line gains nothing from it: its reads are a tenth of its time.
    */
   readAhead?: number | undefined;
+  /** What is shown of each hit: the store's masking policy and tombstones, a day file at a time. */
+  redactor?: Redactor | undefined;
 }
 
 const READ_AHEAD_BYTES = 64 << 20;
@@ -52,9 +55,16 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   const from = filter.since !== undefined ? 1 : 0;
   const ahead = options.plain || !bytes.needle ? undefined : readAheadFor(files.slice(from), pool, options.readAhead ?? READ_AHEAD_BYTES);
   try {
+    // A scan without a filter reads each day whole: what it finds clean is noted so.
+    const whole = Object.values(filter).every((v) => v === undefined);
     for (const [i, file] of files.entries()) {
-      if (options.plain) yield* reorderBatches(plainFile(file, (e) => matches(filter, e), options.onBad));
-      else yield* reorderBatches(fastFile(file, filter, { onBad: options.onBad, pool, blocks: i >= from ? ahead?.blocks(i - from) : undefined }));
+      const shown = options.redactor?.file(file, whole);
+      const batches = options.plain ? reorderBatches(plainFile(file, (e) => matches(filter, e), options.onBad)) : reorderBatches(fastFile(file, filter, { onBad: options.onBad, pool, blocks: i >= from ? ahead?.blocks(i - from) : undefined }));
+      if (!shown) yield* batches;
+      else {
+        for await (const hits of batches) yield shown.hits(hits);
+        shown.end();
+      }
     }
   } finally {
     ahead?.close();

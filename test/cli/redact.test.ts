@@ -137,3 +137,19 @@ test("trace redact ID: a tombstone every reader applies, in every output; the ev
   assert.match(missing.stderr, /^trace: redact 0123456789ab: no event with that id/);
   assert.equal((await trace(["redact", leaky.id, "--dir", dir])).code, 2, "a reason is required");
 });
+
+test("a sealed day read whole and found clean goes out untouched after; a late secret in it, or another policy, makes the note void", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const old = Date.now() - 3 * 86_400_000;
+  const w = openWriter({ dir });
+  for (let i = 0; i < 5; i++) w.emit({ primitive: "ops", event_type: "x", metadata: { i }, timestamp: old + i });
+  w.close();
+  await trace(["--json", "--dir", dir]);
+  const note = JSON.parse(readFileSync(join(dir, "redaction-clean.json"), "utf8"));
+  assert.deepEqual(Object.keys(note.files), [`${new Date(old).toISOString().slice(0, 10)}.ndjson`]);
+  openWriter({ dir }).emit({ primitive: "ops", event_type: "late", metadata: { token: "t0k" }, timestamp: old + 10 });
+  assert.doesNotMatch((await trace(["--json", "--dir", dir])).stdout, /t0k/, "the day changed: its note is void");
+  await trace(["redact", "--add-key", "i", "--dir", dir]);
+  assert.match((await trace(["--json", "--dir", dir])).stdout, /"i":"\[redacted\]"/, "another policy: every note void");
+});

@@ -12,6 +12,20 @@ const skip = noSqlite;
 /** A spawn.db task's id: a uuid7, as space-os made them. */
 const SPAWN = "019a0c38-2f00-7abc-8def-0123456789ab";
 
+/** A workspace whose space.db knows zealot-1 and #payments, removed after the test. */
+function zealotSpace(t: { after(fn: () => void): void }): { space: string; path: string } {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, ".space");
+  mkdirSync(join(space, "trace"), { recursive: true });
+  const path = join(space, "space.db");
+  database(path, "layout-current/001_foundation.sql", (db) => {
+    row(db, "INSERT INTO agents (agent_id, identity, created_at) VALUES ('u-z', 'zealot-1', ?)", at("13:00:00"));
+    row(db, "INSERT INTO channels (channel_id, name, created_at) VALUES ('c1', 'payments', ?)", at("13:58:00"));
+  });
+  return { space, path };
+}
+
 test("row times by their column's rule; ids derived from the row, the same every run", () => {
   const utc = createTimeReader("UTC");
   assert.equal(utc("2025-10-22 14:00:00", "utc-text"), Date.parse("2025-10-22T14:00:00Z"));
@@ -125,15 +139,7 @@ test("the per-primitive databases of 2025-10-22 are read, agents named from spaw
 });
 
 test("trace -f shows rows as another process commits them, none lost or repeated", { skip, timeout: 60_000 }, async (t) => {
-  const { dir, cleanup } = tempDir();
-  t.after(cleanup);
-  const space = join(dir, ".space");
-  mkdirSync(join(space, "trace"), { recursive: true });
-  const path = join(space, "space.db");
-  database(path, "layout-current/001_foundation.sql", (db) => {
-    row(db, "INSERT INTO agents (agent_id, identity, created_at) VALUES ('u-z', 'zealot-1', ?)", at("13:00:00"));
-    row(db, "INSERT INTO channels (channel_id, name, created_at) VALUES ('c1', 'payments', ?)", at("13:58:00"));
-  });
+  const { space, path } = zealotSpace(t);
   const { spawn } = await import("node:child_process");
   const { BIN } = await import("../helpers/cli.js");
   const child = spawn(BIN, ["-f", "--json", "-n", "0", "--channel", "payments", "--dir", join(space, "trace")], { env: { ...process.env, TRACE_SPACE_TZ: "UTC" } });
@@ -199,15 +205,7 @@ test("a database that is not SQLite, truncated, or of another schema is one line
 });
 
 test("reading never writes a source: the database and its WAL keep their bytes and mtimes while a writer process commits", { skip, timeout: 60_000 }, async (t) => {
-  const { dir, cleanup } = tempDir();
-  t.after(cleanup);
-  const space = join(dir, ".space");
-  mkdirSync(join(space, "trace"), { recursive: true });
-  const path = join(space, "space.db");
-  database(path, "layout-current/001_foundation.sql", (db) => {
-    row(db, "INSERT INTO agents (agent_id, identity, created_at) VALUES ('u-z', 'zealot-1', ?)", at("13:00:00"));
-    row(db, "INSERT INTO channels (channel_id, name, created_at) VALUES ('c1', 'payments', ?)", at("13:58:00"));
-  });
+  const { space, path } = zealotSpace(t);
   const { spawn } = await import("node:child_process");
   const { createHash } = await import("node:crypto");
   const { readFileSync, statSync } = await import("node:fs");

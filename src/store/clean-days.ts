@@ -1,0 +1,77 @@
+/**
+ * Sealed days known to hold nothing a masking policy masks, so that their lines go out
+ * as stored without a look. A day is noted once a read of all of it found it so; the
+ * note names the file (inode, size) and the policy (a hash of it), and any change to
+ * either makes it void. Kept in `redaction-clean.json` beside the day files: derived,
+ * never needed (deleting it costs speed only).
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { isPlainObject } from "../event/envelope.js";
+import type { RedactPolicy } from "../event/redact.js";
+import { dayOf, type DayFile } from "./layout.js";
+
+/** The note's name in the store folder. */
+export const CLEAN_DAYS_FILE = "redaction-clean.json";
+
+/** What is known of a store's sealed days under one policy. */
+export interface CleanDays {
+  /** True when the file is a sealed day noted clean under this policy, unchanged since. */
+  clean(file: DayFile): boolean;
+  /** Notes a sealed day read whole and found clean (a day still being written is not noted). */
+  note(file: DayFile): void;
+}
+
+/** A file's identity: inode and size. */
+function identity(path: string): [number, number] | undefined {
+  const st = statSync(path, { throwIfNoEntry: false });
+  return st ? [st.ino, st.size] : undefined;
+}
+
+/**
+ * The clean days of the store `dir` under `policy`.
+ *
+ * @example
+ * const days = createCleanDays(dir, policy);
+ * if (days.clean(file)) …
+ */
+export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
+  const hash = createHash("sha256").update(JSON.stringify(["v1", policy.keys, policy.patterns])).digest("hex").slice(0, 16);
+  const path = join(dir, CLEAN_DAYS_FILE);
+  let files: Record<string, [number, number]> | undefined;
+  const load = (): Record<string, [number, number]> => {
+    if (files) return files;
+    files = {};
+    try {
+      const value: unknown = JSON.parse(readFileSync(path, "utf8"));
+      // Another policy's note, or a damaged one, is void.
+      if (isPlainObject(value) && value.policy === hash && isPlainObject(value.files)) files = value.files as Record<string, [number, number]>;
+    } catch {
+      // none yet
+    }
+    return files;
+  };
+  const sealed = (file: DayFile): boolean => file.day < dayOf(Date.now());
+  return {
+    clean(file) {
+      if (!sealed(file)) return false;
+      const known = load()[basename(file.path)];
+      const now = known && identity(file.path);
+      return now !== undefined && known![0] === now[0] && known![1] === now[1];
+    },
+    note(file) {
+      const id = identity(file.path);
+      if (!sealed(file) || !id) return;
+      const next = { ...load(), [basename(file.path)]: id };
+      files = next;
+      try {
+        const temporary = `${path}.${process.pid}.tmp`;
+        writeFileSync(temporary, JSON.stringify({ policy: hash, files: next }) + "\n");
+        renameSync(temporary, path);
+      } catch {
+        // A store we may not write to is read as before, only slower.
+      }
+    },
+  };
+}
