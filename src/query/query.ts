@@ -91,7 +91,8 @@ async function acrossStores(options: QueryOptions, filter: Filter): Promise<Asyn
       for (const dir of dirs) for await (const hits of timelineBatches({ dir, target: options.target, members, onBad: () => undefined })) void hits;
     }
   }
-  const streams = await Promise.all(dirs.map(async (dir, i) => ({ store: names[i]!, batches: await storeBatches({ ...options, dir }, filter, members && new Set(members)) })));
+  // The stores are read at once, interleaved: a read-ahead thread each would crowd the cores.
+  const streams = await Promise.all(dirs.map(async (dir, i) => ({ store: names[i]!, batches: await storeBatches({ ...options, dir, readAhead: Infinity }, filter, members && new Set(members)) })));
   return mergeStores(streams);
 }
 
