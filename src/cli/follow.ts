@@ -1,3 +1,4 @@
+import { toNdjson } from "../engine/index.js";
 import { follow } from "../query/follow.js";
 import { createRedactor } from "../query/redactor.js";
 import { resolveRange } from "../query/resolve.js";
@@ -28,7 +29,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const redactor = createRedactor(ctx.dir, { off: p.switches["no-redact"] });
   const file = p.values["cursor-file"];
   try {
-    for await (const { event, line, store } of follow({
+    for await (const hit of follow({
       dir: ctx.dir,
       target,
       filter: { ...filter, since, until },
@@ -46,8 +47,10 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       },
     })) {
       if (ctx.out.closed) break;
-      const shown = redactor.hit({ event, line });
-      await ctx.out.line(p.switches.json ? shown.line : renderRow(shown.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? store : undefined }));
+      const shown = redactor.hit(hit);
+      // --json writes the stored bytes, even those that are not UTF-8.
+      if (p.switches.json) await ctx.out.bytes(toNdjson([shown]));
+      else await ctx.out.line(renderRow(shown.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();

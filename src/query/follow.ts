@@ -88,7 +88,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
       // Recent days, plus any older day the watcher saw change (a backfill), read from where it was.
       const recent = all.filter((f) => f.day >= firstDay || dirty.has(f.path));
       dirty.clear();
-      for (const { path, line } of await tailer.read(recent)) {
+      for (const { path, line, bytes } of await tailer.read(recent)) {
         const event = parseEventLine(line);
         if (!event) {
           options.onNote?.(`${path}: skipped a bad line (${JSON.stringify(line.slice(0, 40))}…)`);
@@ -97,7 +97,7 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
         const member = options.target === undefined || joinsTimeline(options.target, event, members);
         if (!member) continue;
         if (options.target !== undefined) members.add(event.id);
-        if (matches(filter, event)) yield { event, line };
+        if (matches(filter, event)) yield bytes ? { event, line, bytes } : { event, line };
       }
       for (const hit of selectSources(await sourceTail.poll(Date.now()), filter, options.target, members)) yield hit;
       if (filter.until !== undefined && Date.now() > filter.until) return;

@@ -15,7 +15,7 @@ export interface Tailer {
   /** Starts a file at `offset` (its size when the backlog was read). */
   start(path: string, ino: number, offset: number): void;
   /** Whole new lines of each file, in file order, files in the order given. */
-  read(files: DayFile[]): Promise<{ path: string; line: string }[]>;
+  read(files: DayFile[]): Promise<({ path: string } & TailLine)[]>;
   /** Drops what it knows of files that no longer exist (deleted by retention). */
   keepOnly(existing: DayFile[]): void;
   /** Closes the files it holds open. */
@@ -44,7 +44,7 @@ export function createTailer(note: (message: string) => void): Tailer {
     await states.get(path)?.handle?.close().catch(() => undefined);
     states.delete(path);
   };
-  const readFile = async (path: string, gz: boolean): Promise<string[]> => {
+  const readFile = async (path: string, gz: boolean): Promise<TailLine[]> => {
     const info = await stat(path).catch(() => undefined);
     if (!info) {
       await drop(path);
@@ -85,8 +85,8 @@ export function createTailer(note: (message: string) => void): Tailer {
       for (const path of states.keys()) if (!seen.has(path)) void drop(path);
     },
     async read(files) {
-      const out: { path: string; line: string }[] = [];
-      for (const file of files) for (const line of await readFile(file.path, file.gz)) out.push({ path: file.path, line });
+      const out: ({ path: string } & TailLine)[] = [];
+      for (const file of files) for (const line of await readFile(file.path, file.gz)) out.push({ path: file.path, ...line });
       return out;
     },
     async close() {
@@ -95,9 +95,32 @@ export function createTailer(note: (message: string) => void): Tailer {
   };
 }
 
+/** One line read: its text, and its bytes when they are not UTF-8 (the text then holds U+FFFD): what `--json` writes. */
+export interface TailLine {
+  line: string;
+  bytes?: Buffer;
+}
+
+/** The lines of `buf[0, end)` (whole lines), empty ones and a `\r` before the newline dropped. */
+function splitLines(buf: Buffer, end: number): TailLine[] {
+  const out: TailLine[] = [];
+  for (let from = 0; from < end; ) {
+    let nl = buf.indexOf(0x0a, from);
+    if (nl === -1 || nl >= end) nl = end;
+    let stop = nl;
+    if (stop > from && buf[stop - 1] === 0x0d) stop--;
+    if (stop > from) {
+      const line = buf.toString("utf8", from, stop);
+      out.push(line.includes("\uFFFD") ? { line, bytes: Buffer.from(buf.subarray(from, stop)) } : { line });
+    }
+    from = nl + 1;
+  }
+  return out;
+}
+
 /** The whole new lines of a plain file from the state's offset to `size`. */
-async function readLines(state: FileState, size: number): Promise<string[]> {
-  const lines: string[] = [];
+async function readLines(state: FileState, size: number): Promise<TailLine[]> {
+  const lines: TailLine[] = [];
   while (state.offset < size) {
     const want = Math.min(MAX_READ, size - state.offset);
     const chunk = Buffer.allocUnsafe(state.partial.length + want);
@@ -107,29 +130,24 @@ async function readLines(state: FileState, size: number): Promise<string[]> {
     state.offset += bytesRead;
     const filled = state.partial.length + bytesRead;
     const cut = chunk.lastIndexOf(0x0a, filled - 1) + 1;
-    if (cut > 0) {
-      for (const line of chunk.toString("utf8", 0, cut - 1).split("\n")) {
-        const trimmed = line.endsWith("\r") ? line.slice(0, -1) : line;
-        if (trimmed.length > 0) lines.push(trimmed);
-      }
-    }
+    if (cut > 0) lines.push(...splitLines(chunk, cut - 1));
     state.partial = Buffer.from(chunk.subarray(cut, filled));
   }
   return lines;
 }
 
 /** The lines of the gzip members appended to a `.gz` since the state's offset; a member still being written waits. */
-async function readMembers(state: FileState, size: number): Promise<string[]> {
+async function readMembers(state: FileState, size: number): Promise<TailLine[]> {
   const bytes = Buffer.allocUnsafe(size - state.offset);
   const { bytesRead } = await state.handle!.read(bytes, 0, bytes.length, state.offset);
-  let text: string;
+  let text: Buffer;
   try {
-    text = process.getBuiltinModule("node:zlib").gunzipSync(bytes.subarray(0, bytesRead)).toString("utf8");
+    text = process.getBuiltinModule("node:zlib").gunzipSync(bytes.subarray(0, bytesRead));
   } catch {
     return [];
   }
   state.offset += bytesRead;
-  return text.split("\n").map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l)).filter((l) => l.length > 0);
+  return splitLines(text, text.length);
 }
 
 /** True when two files hold the same first `length` bytes. */

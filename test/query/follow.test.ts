@@ -182,3 +182,20 @@ test("an append to an older day (a backfill) is printed once, not the whole day 
   await done;
   assert.deepEqual([...seen].sort(), ["backfill", "now"]);
 });
+
+test("trace -f --json writes a line's stored bytes, even those that are not UTF-8", { timeout: 30_000 }, async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const a = emit({ primitive: "ops", event_type: "a" }, { dir });
+  const child = spawn(BIN, ["-f", "--json", "-n", "0", "--dir", dir]);
+  t.after(() => child.kill("SIGKILL"));
+  const chunks: Buffer[] = [];
+  child.stdout.on("data", (d: Buffer) => chunks.push(d));
+  await new Promise((r) => setTimeout(r, 700));
+  // Latin-1 "café" from another writer: not UTF-8.
+  const line = Buffer.concat([Buffer.from(`{"id":"0190aaaa-0000-7000-8000-0000000000ff","timestamp":${a.timestamp + 1},"primitive":"ops","event_type":"b","agent_id":null,"target_id":null,"parent_event_id":null,"metadata":{"text":"caf`), Buffer.from([0xe9]), Buffer.from('"}}\n')]);
+  const { appendFileSync } = await import("node:fs");
+  appendFileSync(join(dir, `${dayOf(a.timestamp)}.ndjson`), line);
+  await until("the line", () => Buffer.concat(chunks).length >= line.length);
+  assert.deepEqual(Buffer.concat(chunks), line, "the bytes as stored, not U+FFFD");
+});
