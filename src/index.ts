@@ -16,7 +16,7 @@ export { emit, openWriter } from "./writers.js";
 export { openBatchWriter, type BatchWriter, type Writer, type WriterOptions } from "./store/write.js";
 export { resolveStoreDir } from "./store/layout.js";
 export type { ReadEvent } from "./store/read.js";
-export { readStoreConfig, writeStoreConfig, type StoreConfig } from "./store/config.js";
+export { policyOf, readStoreConfig, writeStoreConfig, type StoreConfig } from "./store/config.js";
 export { parseAge, parseDuration, parseWhen, type When } from "./time.js";
 export type { Filter } from "./query/filter.js";
 export { query, queryNdjson, type QueryOptions } from "./query/query.js";
@@ -32,5 +32,5 @@ export { findSources, summarizeSources, type Source, type SourceSummary } from "
 export { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "./export/index.js";
 export type { Finding, ValidationSummary } from "./validate/check.js";
 export { rebuildTombstones, redactEvent, updatePolicy } from "./api/redact.js";
-export { createRedactor, policyOf, type Redactor } from "./query/redactor.js";
+export { createRedactor, type Redactor } from "./query/redactor.js";
 export { DEFAULT_POLICY, type RedactPolicy } from "./event/redact.js";

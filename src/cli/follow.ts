@@ -25,7 +25,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   ctx.out.onClose(abort);
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
   const view = target !== undefined ? { target } : { agent: filter.agent };
-  const cursor = cursorOf(p);
+  const cursor = cursorOf(p, ctx, sources);
   const redactor = createRedactor(ctx.dir, { off: p.switches["no-redact"] });
   const file = p.values["cursor-file"];
   try {
@@ -48,9 +48,9 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
     })) {
       if (ctx.out.closed) break;
       const shown = redactor.hit(hit);
-      // --json writes the stored bytes, even those that are not UTF-8.
-      if (p.switches.json) await ctx.out.bytes(toNdjson([shown]));
-      else await ctx.out.line(renderRow(shown.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
+      // --json writes the stored bytes, even those that are not UTF-8 (their text then holds U+FFFD).
+      if (p.switches.json && shown.line.includes("\uFFFD")) await ctx.out.bytes(toNdjson([shown]));
+      else await ctx.out.line(p.switches.json ? shown.line : renderRow(shown.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();

@@ -42,14 +42,17 @@ export function createOutput(stream: Writable): Output {
   });
   const send = async (chunk: string | Buffer): Promise<void> => {
     if (closed || chunk.length === 0) return;
-    if (!stream.write(chunk) && !closed) await new Promise<void>((resolve) => {
+    if (!stream.write(chunk) && !closed && !stream.destroyed) await new Promise<void>((resolve) => {
+      // A reader gone (EPIPE) ends the wait too: no drain comes then.
       const done = (): void => {
         stream.off("drain", done);
         stream.off("close", done);
+        stream.off("error", done);
         resolve();
       };
       stream.once("drain", done);
       stream.once("close", done);
+      stream.once("error", done);
     });
   };
   const flush = async (): Promise<void> => {

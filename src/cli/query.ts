@@ -41,7 +41,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     onBad: bad.onBad,
     info,
     sources,
-    cursor: cursorOf(p),
+    cursor: cursorOf(p, ctx, sources),
     dirs: ctx.dirs,
     redact: !p.switches["no-redact"],
   };

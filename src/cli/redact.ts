@@ -1,7 +1,6 @@
 import { rebuildTombstones, redactEvent, updatePolicy } from "../api/redact.js";
 import { UsageError } from "../errors.js";
-import { policyOf } from "../query/redactor.js";
-import { readStoreConfig } from "../store/config.js";
+import { policyOf, readStoreConfig } from "../store/config.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 

@@ -4,10 +4,10 @@
  * shows, as text, as NDJSON, in a tree or in an export. A line that can hold nothing to
  * mask goes out as its stored bytes; only lines that might are parsed.
  */
-import { createMasker, DEFAULT_POLICY, type Masker, type RedactPolicy } from "../event/redact.js";
+import { createMasker, type Masker } from "../event/redact.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { serializeEvent } from "../event/serialize.js";
-import { readStoreConfig } from "../store/config.js";
+import { policyOf } from "../store/config.js";
 import { createCleanDays } from "../store/clean-days.js";
 import type { DayFile } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
@@ -27,20 +27,6 @@ export interface Redactor {
    * goes out untouched; a sealed day read whole (`whole`) and found clean is noted so.
    */
   file(file: DayFile, whole: boolean): { hits(h: Hits): Hits; end(): void };
-}
-
-/**
- * The store's policy: the defaults (unless its config says `defaults: false`) with the
- * config's keys and patterns; none when the config says `off`.
- *
- * @example
- * policyOf(".space/trace").keys.includes("api_key"); // true
- */
-export function policyOf(dir: string): RedactPolicy {
-  const r = readStoreConfig(dir).redact ?? {};
-  if (r.off) return { keys: [], patterns: [] };
-  const base = r.defaults === false ? { keys: [], patterns: [] } : DEFAULT_POLICY;
-  return { keys: [...base.keys, ...(r.keys ?? [])], patterns: [...base.patterns, ...(r.patterns ?? [])] };
 }
 
 const ID = /"id"\s*:\s*"([^"\\]+)"/;

@@ -4,6 +4,7 @@ import { UsageError } from "../errors.js";
 import { readStoreConfig } from "../store/config.js";
 import { dayOf, dayStart, nextDay, parseDayFileName } from "../store/layout.js";
 import { parseAge } from "../time.js";
+import { noteIfClean } from "../store/clean-days.js";
 import { compressDay } from "./compact.js";
 
 /** What `prune` may do. */
@@ -67,6 +68,8 @@ export async function prune(options: PruneOptions): Promise<PruneAction[]> {
       actions.push(await act("delete", parsed.day, file, options.dryRun, () => removeFile(file)));
     } else if (!parsed.gz && options.compressAfter !== undefined && ended <= now - options.compressAfter) {
       actions.push(await act("compress", parsed.day, file, options.dryRun, () => compressDay(file)));
+      // The day is read whole once more, now: what holds nothing to mask is noted so for every later query.
+      if (!options.dryRun) await noteIfClean(options.dir, { day: parsed.day, path: `${file}.gz`, gz: true });
     }
   }
   return actions.filter((a): a is PruneAction => a !== undefined);

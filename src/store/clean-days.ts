@@ -8,9 +8,11 @@
 import { createHash } from "node:crypto";
 import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { isPlainObject } from "../event/envelope.js";
-import type { RedactPolicy } from "../event/redact.js";
+import { isPlainObject, parseEventLine } from "../event/envelope.js";
+import { createMasker, type RedactPolicy } from "../event/redact.js";
+import { policyOf } from "./config.js";
 import { dayOf, type DayFile } from "./layout.js";
+import { lineBlocks } from "./read.js";
 
 /** The note's name in the store folder. */
 export const CLEAN_DAYS_FILE = "redaction-clean.json";
@@ -74,4 +76,31 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
       }
     },
   };
+}
+
+/**
+ * Reads a sealed day whole and notes it clean when nothing in it is masked by the
+ * store's policy: what compaction does after compressing a day, so that even the first
+ * query of it sends its lines out untouched. A day that cannot be read is not noted.
+ *
+ * @example
+ * await noteIfClean(dir, { day: "2026-11-20", path: "/store/2026-11-20.ndjson.gz", gz: true });
+ */
+export async function noteIfClean(dir: string, file: DayFile): Promise<boolean> {
+  const policy = policyOf(dir);
+  if (policy.keys.length === 0 && policy.patterns.length === 0) return false;
+  const masker = createMasker(policy);
+  try {
+    for await (const { buf, end } of lineBlocks(file)) {
+      if (!masker.mayHold(buf.toString("latin1", 0, end))) continue;
+      for (const line of buf.toString("utf8", 0, end).split("\n")) {
+        const e = line === "" ? undefined : parseEventLine(line);
+        if (e && masker.event(e) !== e) return false;
+      }
+    }
+  } catch {
+    return false;
+  }
+  createCleanDays(dir, policy).note(file);
+  return true;
 }

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { isPlainObject } from "../event/envelope.js";
+import { DEFAULT_POLICY, type RedactPolicy } from "../event/redact.js";
 
 /** The store's own settings, kept beside the day files (not a day file, so never read as one). */
 export interface StoreConfig {
@@ -82,4 +83,18 @@ function redactOf(value: unknown, path: string): NonNullable<StoreConfig["redact
   if (value.defaults === false) out.defaults = false;
   if (value.off === true) out.off = true;
   return out;
+}
+
+/**
+ * The store's policy: the defaults (unless its config says `defaults: false`) with the
+ * config's keys and patterns; none when the config says `off`.
+ *
+ * @example
+ * policyOf(".space/trace").keys.includes("api_key"); // true
+ */
+export function policyOf(dir: string): RedactPolicy {
+  const r = readStoreConfig(dir).redact ?? {};
+  if (r.off) return { keys: [], patterns: [] };
+  const base = r.defaults === false ? { keys: [], patterns: [] } : DEFAULT_POLICY;
+  return { keys: [...base.keys, ...(r.keys ?? [])], patterns: [...base.patterns, ...(r.patterns ?? [])] };
 }

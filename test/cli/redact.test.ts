@@ -153,3 +153,19 @@ test("a sealed day read whole and found clean goes out untouched after; a late s
   await trace(["redact", "--add-key", "i", "--dir", dir]);
   assert.match((await trace(["--json", "--dir", dir])).stdout, /"i":"\[redacted\]"/, "another policy: every note void");
 });
+
+test("compaction notes a compressed day clean, so the first query of it sends its lines out untouched; a day with a secret is not noted", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const day = (n: number): number => Date.now() - n * 86_400_000;
+  const w = openWriter({ dir });
+  w.emit({ primitive: "ops", event_type: "x", metadata: { n: 1 }, timestamp: day(3) });
+  w.emit({ primitive: "ops", event_type: "x", metadata: { password: "p4ss" }, timestamp: day(2) });
+  w.close();
+  assert.equal((await trace(["prune", "--compress-after", "1d", "--dir", dir])).code, 0);
+  const note = JSON.parse(readFileSync(join(dir, "redaction-clean.json"), "utf8"));
+  assert.deepEqual(Object.keys(note.files), [`${new Date(day(3)).toISOString().slice(0, 10)}.ndjson.gz`]);
+  const out = (await trace(["--json", "--dir", dir])).stdout;
+  assert.doesNotMatch(out, /p4ss/);
+  assert.match(out, /"n":1/);
+});
