@@ -17,7 +17,10 @@ export function cursorOf(p: Parsed, ctx: CliContext, sources: QuerySources): Que
   if (file === "") throw new UsageError("--cursor-file: name a file");
   const asked = file !== undefined || given !== undefined || p.switches["show-cursor"];
   if (asked && findSources(ctx.dir, sources).length > 0) ctx.warn("a cursor reads the day files only: the space-os sources are left out (trace import copies them in)");
-  if (given !== undefined) return { after: decodeCursor(given, "--after-cursor") && given, where: "--after-cursor" };
+  if (given !== undefined) {
+    decodeCursor(given, "--after-cursor");
+    return { after: given, where: "--after-cursor" };
+  }
   if (file !== undefined) return { after: readCursorFile(file), where: `--cursor-file ${file}` };
   return p.switches["show-cursor"] ? { where: "cursor" } : undefined;
 }

@@ -111,10 +111,10 @@ async function* queryItems(options: ExportOptions): AsyncGenerator<ExportItem[]>
   // The sources are read whole only when a walk up needs them.
   const sources = async (): Promise<ReadonlyMap<string, TraceEvent>> => new Map((await readQuerySources(options.dir, { ...options.sources, onNote: undefined })).map((h) => [h.event.id, h.event]));
   const rootOf = createRootResolver(options.dir, () => (known ??= sources()));
-  const redactor = createRedactor(options.dir);
-  for await (const hits of queryBatches(options)) {
+  // What leaves the machine fails closed: the query masks by each store's policy and tombstones.
+  for await (const hits of queryBatches({ ...options, redact: true })) {
     const items: ExportItem[] = [];
-    for (const hit of eventsOf(hits)) items.push({ event: redactor.hit(hit).event, root: await rootOf(hit.event) });
+    for (const { event } of eventsOf(hits)) items.push({ event, root: await rootOf(event) });
     yield items;
   }
 }

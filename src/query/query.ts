@@ -4,7 +4,7 @@ import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
 import { UsageError } from "../errors.js";
 import { cursorBatches, type QueryCursor } from "./cursor.js";
-import { createRedactor } from "./redactor.js";
+import { createRedactor, type Redactor } from "./redactor.js";
 import { mergeStores, storeNames } from "./stores.js";
 import { flatten } from "./reorder.js";
 import { resolveRange } from "./resolve.js";
@@ -66,7 +66,7 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
   if (options.cursor && (options.dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
   const source = options.cursor
-    ? masked(cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor), options)
+    ? masked(cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor), options.redact ? createRedactor(options.dir) : undefined)
     : (options.dirs?.length ?? 0) > 1
       ? await acrossStores(options, filter)
       : await storeBatches(options, filter);
@@ -106,7 +106,7 @@ async function storeBatches(options: QueryOptions, filter: Filter, seed?: Set<st
   const files =
     options.target === undefined
       ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead, redactor })
-      : masked(timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info, members }), options);
+      : masked(timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info, members }), redactor);
   if (options.info && options.info.title === undefined) {
     const titled = extra.find((h) => h.event.target_id === options.target && typeof h.event.metadata.title === "string");
     if (titled) options.info.title = titled.event.metadata.title as string;
@@ -114,10 +114,9 @@ async function storeBatches(options: QueryOptions, filter: Filter, seed?: Set<st
   return mergeHits(files, redactor ? extra.map((h) => redactor.hit(h)) : extra);
 }
 
-/** Batches as the query's store lets them be shown, when `redact` asks (a timeline's few lines, looked at batch by batch). */
-function masked(batches: AsyncGenerator<Hits>, options: QueryOptions): AsyncGenerator<Hits> {
-  if (!options.redact) return batches;
-  const redactor = createRedactor(options.dir);
+/** Batches as the store's redactor lets them be shown (a timeline's few lines, looked at batch by batch); as they are without one. */
+function masked(batches: AsyncGenerator<Hits>, redactor: Redactor | undefined): AsyncGenerator<Hits> {
+  if (!redactor) return batches;
   return (async function* () {
     for await (const hits of batches) yield redactor.hits(hits);
   })();

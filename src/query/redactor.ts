@@ -18,8 +18,6 @@ import { readTombstones } from "../store/tombstones.js";
 export interface Redactor {
   event(e: TraceEvent): TraceEvent;
   hit(h: ReadEvent): ReadEvent;
-  /** NDJSON as stored, with the lines that need it masked. */
-  ndjson(chunk: Buffer): Buffer;
   /** A batch as shown: as it is when none of its lines can need masking (one look at its bytes). */
   hits(h: Hits): Hits;
   /**
@@ -36,14 +34,14 @@ const ID = /"id"\s*:\s*"([^"\\]+)"/;
  *
  * @example
  * const r = createRedactor(dir);
- * process.stdout.write(r.ndjson(chunk));
+ * for await (const hits of batches) yield r.hits(hits);
  */
 export function createRedactor(dir: string, options: { off?: boolean | undefined } = {}): Redactor {
-  if (options.off) return { event: (e) => e, hit: (h) => h, ndjson: (c) => c, hits: (h) => h, file: () => ({ hits: (h) => h, end: () => undefined }) };
+  if (options.off) return { event: (e) => e, hit: (h) => h, hits: (h) => h, file: () => ({ hits: (h) => h, end: () => undefined }) };
   // Made on first use: a command checks its store before anything reads the store's config.
   let made: Redactor | undefined;
   const ready = (): Redactor => (made ??= redactorOf(dir));
-  return { event: (e) => ready().event(e), hit: (h) => ready().hit(h), ndjson: (c) => ready().ndjson(c), hits: (h) => ready().hits(h), file: (f, whole) => ready().file(f, whole) };
+  return { event: (e) => ready().event(e), hit: (h) => ready().hit(h), hits: (h) => ready().hits(h), file: (f, whole) => ready().file(f, whole) };
 }
 
 function redactorOf(dir: string): Redactor {
@@ -82,28 +80,5 @@ function redactorOf(dir: string): Redactor {
       };
     },
     hit,
-    ndjson(chunk) {
-      if (!needsLook(chunk.toString("latin1"))) return chunk;
-      const out: Buffer[] = [];
-      let from = 0;
-      for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
-        out.push(lineOut(chunk.subarray(from, nl + 1)));
-        from = nl + 1;
-      }
-      if (from < chunk.length) out.push(lineOut(chunk.subarray(from)));
-      return Buffer.concat(out);
-    },
   };
-  function lineOut(line: Buffer): Buffer {
-    const text = line.toString("utf8");
-    if (!needsLook(text)) return line;
-    let e: TraceEvent;
-    try {
-      e = JSON.parse(text) as TraceEvent;
-    } catch {
-      return line;
-    }
-    const shown = event(e);
-    return shown === e ? line : Buffer.from(serializeEvent(shown));
-  }
 }

@@ -130,8 +130,3 @@ export function whereOf(sel: Selection, shape: TableShape, also?: Where): Where 
   const sql = and.join(" AND ");
   return also ? { sql: `(${sql}) OR (${also.sql})`, params: [...params, ...also.params] } : { sql, params };
 }
-
-/** True when a selection narrows nothing: every row is read. */
-export function selectsAll(sel: Selection): boolean {
-  return Object.values(sel).every((v) => v === undefined);
-}
