@@ -15,13 +15,14 @@ const LAYERS: Record<string, readonly string[]> = {
   retention: ["base", "event", "store"],
   validate: ["base", "schema", "event", "store"],
   engine: ["base", "event", "store"],
+  index: ["base", "event", "store", "engine"],
   sources: ["base", "schema", "event", "store"],
-  query: ["base", "event", "store", "engine", "sources"],
-  causality: ["base", "event", "store", "engine", "sources", "query"],
+  query: ["base", "event", "store", "engine", "index", "sources"],
+  causality: ["base", "event", "store", "engine", "index", "sources", "query"],
   format: ["base", "event", "engine", "query", "causality"],
-  export: ["base", "event", "store", "engine", "sources", "query", "causality", "format"],
-  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format", "export"],
-  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "sources", "query", "causality", "format", "export", "api"],
+  export: ["base", "event", "store", "engine", "index", "sources", "query", "causality", "format"],
+  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "index", "sources", "query", "causality", "format", "export"],
+  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "index", "sources", "query", "causality", "format", "export", "api"],
 };
 
 /** A source file's layer, by where it stands in src/. */

@@ -8,6 +8,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { createBadLines, eachLine, parseAt, type BadReport, type SearchPool } from "../engine/index.js";
 import { parseEventLine, type TraceEvent } from "../event/envelope.js";
+import type { IndexOption } from "../query/indexed.js";
 import { findById } from "../query/lookup.js";
 import { createDayLookup, listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
@@ -31,6 +32,8 @@ export interface WalkOptions {
   guess?: (e: TraceEvent) => Promise<TraceEvent | undefined>;
   /** Events of the sources, by id: looked at before the day files. */
   known?: ReadonlyMap<string, TraceEvent>;
+  /** The indexes of sealed days: used unless `false`. */
+  index?: IndexOption;
 }
 
 /**

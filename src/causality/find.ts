@@ -2,6 +2,7 @@ import { UsageError } from "../errors.js";
 /** What `--causality` names: a full id, a unique id suffix, or a target. */
 import { createSearchPool, eachCandidate, parseAt, toNeedle } from "../engine/index.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
+import { selectionSource, type IndexOption } from "../query/indexed.js";
 import { findById, findFirstOwn, type LookupOptions } from "../query/lookup.js";
 import { listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
@@ -10,13 +11,15 @@ const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const ID_SUFFIX = /^[0-9a-f-]{8,}$/;
 
 /** Every distinct event whose id ends with `suffix`. */
-async function findBySuffix(dir: string, suffix: string): Promise<TraceEvent[]> {
+async function findBySuffix(dir: string, suffix: string, index: IndexOption): Promise<TraceEvent[]> {
   const found = new Map<string, TraceEvent>();
   const needle = toNeedle(Buffer.from(`${suffix}"`));
   const pool = createSearchPool();
   for (const file of listDayFiles(dir)) {
     // Damage is reported by the tree's own pass over the store.
-    for await (const { buf, end } of lineBlocks(file, 0, Infinity, pool, () => undefined)) {
+    const source = selectionSource(file, [[["id", suffix]]], index, pool);
+    if (source === "none") continue;
+    for await (const { buf, end } of source?.(() => undefined) ?? lineBlocks(file, 0, Infinity, pool, () => undefined)) {
       eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, (s, e) => {
         const hit = parseAt(buf, s, e);
         if (hit && hit.event.id.endsWith(suffix)) found.set(hit.event.id, hit.event);
@@ -42,7 +45,7 @@ export async function findFocus(dir: string, idOrTarget: string, options: Lookup
     const event = extra.find((e) => e.id === key) ?? (await findById(dir, key, undefined, options));
     if (event) return { event, byId: true };
   } else if (ID_SUFFIX.test(key)) {
-    const matches = [...(await findBySuffix(dir, key)), ...extra.filter((e) => e.id.endsWith(key))].sort(compareEvents);
+    const matches = [...(await findBySuffix(dir, key, options.index)), ...extra.filter((e) => e.id.endsWith(key))].sort(compareEvents);
     if (matches.length > 1) {
       throw new UsageError(`--causality ${idOrTarget}: ambiguous, ${matches.length} events end so: ${matches.map((e) => e.id).join(", ")}`);
     }

@@ -4,6 +4,7 @@ import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { readQuerySources, type QuerySources } from "../query/sources.js";
+import { membersSource, type IndexOption } from "../query/indexed.js";
 import { causalityAcross } from "./across.js";
 import { walkUp } from "./ancestors.js";
 import { findFocus } from "./find.js";
@@ -24,6 +25,8 @@ export interface CausalityOptions {
   sources?: QuerySources;
   /** Several stores, one tree (`dir` is then the first): a cause in one, its effects in another. */
   dirs?: readonly string[] | undefined;
+  /** The indexes of sealed days: used unless `false`. */
+  index?: IndexOption;
 }
 
 /** Default `--infer-window`. */
@@ -45,10 +48,10 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
   const pool = createSearchPool();
   const extra = (await readQuerySources(options.dir, options.sources ?? {})).map((h) => h.event);
   const known = new Map(extra.map((e) => [e.id, e]));
-  const { event: focus, byId } = await findFocus(options.dir, idOrTarget, { pool, onBad }, extra);
+  const { event: focus, byId } = await findFocus(options.dir, idOrTarget, { pool, onBad, index: options.index }, extra);
   const windowMs = options.inferWindowMs ?? INFER_WINDOW_MS;
   const guess = options.infer ? (e: TraceEvent) => inferParent(options.dir, e, windowMs) : undefined;
-  const { top, missingParent, cycle } = await walkUp(options.dir, focus, { pool, onBad, known, ...(guess ? { guess } : {}) });
+  const { top, missingParent, cycle } = await walkUp(options.dir, focus, { pool, onBad, known, index: options.index, ...(guess ? { guess } : {}) });
   const root = await collectBelow(top, { ...options, onBad }, windowMs, pool, extra);
   return { root, focus, byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
 }
@@ -82,8 +85,11 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
   for (const file of listDayFiles(options.dir)) {
     if (file.day < rootDay) continue;
     attach(file.day);
+    // Without --infer only children join: a day's index names their blocks, and more as they join.
+    const source = options.infer ? undefined : membersSource(file, { [Symbol.iterator]: () => nodes.keys() }, undefined, options.index, pool);
+    if (source?.blocks === "none") continue;
     const bad = createBadLines(file);
-    for await (const { buf, end, base } of lineBlocks(file, 0, Infinity, pool, bad.fail)) {
+    for await (const { buf, end, base } of source ? source.blocks(bad.fail) : lineBlocks(file, 0, Infinity, pool, bad.fail)) {
       const visit = (s: number, e: number): void => {
         const hit = parseAt(buf, s, e);
         if (!hit) return bad.add(base + s);
@@ -100,6 +106,7 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
         parent.children.push(node);
         nodes.set(ev.id, node);
         hashes.add(ev.id);
+        source?.fresh.push(ev.id);
       };
       // Inferring links needs every event of a session, not only the children.
       if (options.infer) eachLine(buf, end, visit);

@@ -6,6 +6,7 @@ import { parseCount, type Parsed } from "./args.js";
 import { redactedTree } from "../causality/redacted.js";
 import { createRedactor } from "../query/redactor.js";
 import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { indexUseOf } from "./index-background.js";
 
 const DEFAULT_MAX_CHILDREN = 50;
 
@@ -18,6 +19,7 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
   const depth = parseCount(p.values.depth, "--depth");
   const maxChildren = parseCount(p.values["max-children"], "--max-children");
   const window = p.values["infer-window"];
+  const indexUse = indexUseOf(p, ctx);
   const found = await causality(asked, {
     dir: ctx.dir,
     infer: p.switches.infer,
@@ -25,6 +27,7 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
     onBad: bad.onBad,
     sources,
     dirs: ctx.dirs,
+    index: indexUse.option,
   });
   const tree = redactedTree(found, createRedactor(ctx.dir, { off: p.switches["no-redact"] }));
   if (p.switches.json) {
@@ -42,5 +45,6 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
     }
   }
   await ctx.out.flush();
+  indexUse.done();
   return bad.code;
 }

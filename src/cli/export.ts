@@ -3,6 +3,7 @@ import { UsageError } from "../errors.js";
 import { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "../export/index.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { indexUseOf } from "./index-background.js";
 import { filterFlags } from "./query.js";
 
 /** `trace export --format F [TARGET | --causality X] [filters] [--out FILE]`: the history for another tool. */
@@ -15,6 +16,7 @@ export async function runExport(p: Parsed, ctx: CliContext): Promise<number> {
   const sources = sourcesOf(p, ctx, bad);
   for (const dir of ctx.dirs) requireStore(dir, sources);
   const window = p.values["infer-window"];
+  const indexUse = indexUseOf(p, ctx);
   const options: ExportOptions = {
     dir: ctx.dir,
     target: p.words[0],
@@ -30,10 +32,12 @@ export async function runExport(p: Parsed, ctx: CliContext): Promise<number> {
     onBad: bad.onBad,
     sources,
     dirs: ctx.dirs,
+    index: indexUse.option,
   };
   if (p.values.out !== undefined) {
     if (p.values.out === "") throw new UsageError("--out: name a file");
     await exportToFile(format as ExportFormat, options, p.values.out);
+    indexUse.done();
     return bad.code;
   }
   for await (const chunk of exportTo(format as ExportFormat, options)) {
@@ -41,5 +45,6 @@ export async function runExport(p: Parsed, ctx: CliContext): Promise<number> {
     await ctx.out.text(chunk);
   }
   await ctx.out.flush();
+  indexUse.done();
   return bad.code;
 }

@@ -4,7 +4,7 @@ import type { FlagSpec } from "./args.js";
 /** The query command's flags (`trace [TARGET] …`, `--causality`, `-f`). */
 export const QUERY_FLAGS: FlagSpec = {
   strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space", "cursor-file", "after-cursor"],
-  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "no-redact", "help", "version"],
+  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "no-redact", "no-index", "help", "version"],
   alias: { f: "follow", h: "help" },
   repeatable: ["dir"],
 };
@@ -26,9 +26,10 @@ export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
     booleans: ["show-policy", "with-defaults", "without-defaults", "on", "off", "rebuild", "json", "help"],
     alias: { h: "help" },
   },
+  index: { strings: ["dir"], booleans: ["rebuild", "auto", "json", "help"], alias: { h: "help" }, repeatable: ["dir"] },
   export: {
     strings: ["format", "out", "dir", "agent", "task", "channel", "primitive", "since", "until", "causality", "depth", "max-children", "infer-window", "space"],
-    booleans: ["utc", "infer", "no-sources", "help"],
+    booleans: ["utc", "infer", "no-sources", "no-index", "help"],
     alias: { h: "help" },
     repeatable: ["dir"],
   },

@@ -27,6 +27,7 @@ const runSources: Command["run"] = async (p, ctx) => (await import("./sources.js
 const runImport: Command["run"] = async (p, ctx) => (await import("./import.js")).runImport(p, ctx);
 const runRedact: Command["run"] = async (p, ctx) => (await import("./redact.js")).runRedact(p, ctx);
 const runExport: Command["run"] = async (p, ctx) => (await import("./export.js")).runExport(p, ctx);
+const runIndex: Command["run"] = async (p, ctx) => (await import("./index-build.js")).runIndex(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
   emit: { spec: COMMAND_FLAGS.emit!, help: "emit", run: runEmit },
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
   import: { spec: COMMAND_FLAGS.import!, help: "import", run: runImport },
   export: { spec: COMMAND_FLAGS.export!, help: "export", run: runExport },
   redact: { spec: COMMAND_FLAGS.redact!, help: "redact", run: runRedact },
+  index: { spec: COMMAND_FLAGS.index!, help: "index", run: runIndex },
 };
 
 const QUERY: Command = {

@@ -4,6 +4,8 @@
  * page `trace.1` (man.ts), so the two never disagree; a test holds them together.
  */
 
+import { INDEX_PAGE } from "./manual-index.js";
+
 /** A group of flags under a heading. */
 export interface FlagGroup {
   title: string;
@@ -46,6 +48,7 @@ export const PAGES: readonly Page[] = [
       "trace import [--space PATH] [--dry-run] [--json]",
       "trace export --format otlp|chrome|dot|mermaid [TARGET | --causality X] [filters] [--out FILE]",
       "trace redact ID --reason TEXT | --show-policy | --add-key K,…",
+      "trace index [--rebuild] [--json]",
     ],
     about: [
       "Reads the event log of a workspace where many AI agents work together (NDJSON day files) and answers as a timeline, a cause → effect tree, NDJSON for jq, or a live follow like tail -f.",
@@ -71,6 +74,7 @@ export const PAGES: readonly Page[] = [
           ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
           ["--no-sources", "read the day files only"],
           ["--no-redact", "show the stored bytes: no masking by the store's policy or tombstones (trace redact --help)"],
+          ["--no-index", "read every day whole, without the indexes of old days (trace index --help)"],
         ],
       },
       {
@@ -96,7 +100,7 @@ export const PAGES: readonly Page[] = [
     notes: [
       'WHEN: 2h ago, 2 hours ago, -2h, 2h, 1h30m ago, yesterday, today, now, 2026-11-21, "2026-11-21 14:00", 2026-11-21T14:00:00Z, @1763733600, "last wake" (latest wake of --agent or TARGET), "when TARGET created" (first event of TARGET).',
       "Exit codes: 0 ok (also when nothing matched), 1 failure (a day file that could not be read, the rest still printed), 2 bad usage or bad input.",
-      'Run "trace emit --help", "trace validate --help", "trace prune --help", "trace export --help" or "trace completion --help" for more.',
+      'Run "trace emit --help", "trace validate --help", "trace prune --help", "trace export --help", "trace index --help" or "trace completion --help" for more.',
     ],
   },
   {
@@ -236,7 +240,7 @@ export const PAGES: readonly Page[] = [
           ["--agent, --task, --channel, --primitive, --since, --until", "as for trace"],
           ["--utc", "calendar times in --since and --until are UTC"],
           DIRS_FLAG,
-          ["--space PATH, --no-sources", "as for trace"],
+          ["--space PATH, --no-sources, --no-index", "as for trace"],
         ],
       },
     ],
@@ -284,6 +288,7 @@ export const PAGES: readonly Page[] = [
     groups: [],
     notes: [],
   },
+  INDEX_PAGE,
 ];
 
 /**

@@ -8,6 +8,7 @@ import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js"
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
+import { indexUseOf } from "./index-background.js";
 
 /** The plain filters named on the command line. */
 export function filterFlags(p: Parsed): Omit<Filter, "since" | "until"> {
@@ -28,6 +29,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const target = p.words[0];
   const filter = filterFlags(p);
   const info: { title?: string } = {};
+  const indexUse = indexUseOf(p, ctx);
   const options: QueryOptions = {
     dir: ctx.dir,
     target,
@@ -44,6 +46,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     cursor: cursorOf(p, ctx, sources),
     dirs: ctx.dirs,
     redact: !p.switches["no-redact"],
+    index: indexUse.option,
   };
   const out = ctx.out;
   if (p.switches.json) {
@@ -53,6 +56,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     }
     await out.flush();
     await saveCursor(p, ctx, options.cursor?.next);
+    indexUse.done();
     return bad.code;
   }
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
@@ -72,5 +76,6 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   await out.flush();
   if (rows === 0 && !options.cursor) ctx.warn("no matching events");
   await saveCursor(p, ctx, options.cursor?.next);
+  indexUse.done();
   return bad.code;
 }

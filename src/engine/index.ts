@@ -32,6 +32,7 @@ export { createByteFilter, valueNeedle, type ByteFilter, type ByteFilterSpec } f
 export type { EventField } from "./wasm/layout.js";
 export { candidateLines, eachCandidate } from "./cursors.js";
 export { CheckedLine, CheckedRun, detach, eventsOf, type Hits } from "./hits.js";
+export { createFieldReader, INDEXED_FIELDS, type IndexedField, type OnField } from "./fields.js";
 export { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
 export { toNeedle, type Needle } from "./needle.js";
 export { toNdjson } from "./ndjson.js";

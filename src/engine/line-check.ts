@@ -62,7 +62,7 @@ export function createLineMatcher(filter: ByteFilter, check: CheckFn, memory: Ar
 }
 
 /** isEvent (event/envelope.ts) on the record: ids and types non-empty strings, links strings or null, metadata an object. */
-function isEventShape(rec: Int32Array): boolean {
+export function isEventShape(rec: Int32Array): boolean {
   const kind = (f: number): number => rec[f * ENTRY]!;
   const nonEmpty = (f: number): boolean => kind(f) === STRING && rec[f * ENTRY + (REC.end >> 2)]! > rec[f * ENTRY + (REC.start >> 2)]!;
   const link = (f: number): boolean => kind(f) === STRING || kind(f) === NULL;

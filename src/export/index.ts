@@ -54,7 +54,7 @@ export async function* exportTo(format: ExportFormat, options: ExportOptions): A
   if (graph && focus === undefined) throw new UsageError(`--format ${format} draws a causality tree: name it with --causality X (or a TARGET)`);
   if (focus !== undefined) {
     // What leaves the machine fails closed: the store's policy and tombstones always apply.
-    const tree = redactedTree(await causality(focus, { dir: options.dir, dirs: options.dirs, infer: options.infer, inferWindowMs: options.inferWindowMs, onBad: options.onBad, sources: options.sources }), createRedactor(options.dir));
+    const tree = redactedTree(await causality(focus, { dir: options.dir, dirs: options.dirs, infer: options.infer, inferWindowMs: options.inferWindowMs, onBad: options.onBad, sources: options.sources, index: options.index }), createRedactor(options.dir));
     const limits: TreeLimits = { depth: options.depth, maxChildren: options.maxChildren };
     if (format === "dot") return yield* treeToDot(tree, limits);
     if (format === "mermaid") return yield* treeToMermaid(tree, limits);

@@ -3,12 +3,15 @@ import { createSearchPool, type BadReport, type SearchPool } from "../engine/ind
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import type { Filter } from "./filter.js";
+import type { IndexOption } from "./indexed.js";
 import { fastFile } from "./scan.js";
 
 /** How a lookup reads: one pool for many lookups, and where damage it meets is told. */
 export interface LookupOptions {
   pool?: SearchPool;
   onBad?: ((report: BadReport) => void) | undefined;
+  /** The indexes of sealed days: used unless `false`. */
+  index?: IndexOption;
 }
 
 /** The earliest (or, with `latest`, the latest) event of one file that passes the filter and `accept`. */
@@ -51,8 +54,8 @@ export async function findFirstOwn(dir: string, target: string, options: LookupO
 }
 
 /** The agent's latest `wake` event (`last wake`), newest day first. */
-export async function findLastWake(dir: string, agent: string): Promise<TraceEvent | undefined> {
-  const o = { pool: createSearchPool() };
+export async function findLastWake(dir: string, agent: string, options: LookupOptions = {}): Promise<TraceEvent | undefined> {
+  const o = { ...options, pool: options.pool ?? createSearchPool() };
   for (const file of listDayFiles(dir).reverse()) {
     const hit = await pickIn(file, { agent }, o, (e) => e.event_type === "wake", true);
     if (hit) return hit;

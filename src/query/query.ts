@@ -6,6 +6,7 @@ import { UsageError } from "../errors.js";
 import { cursorBatches, type QueryCursor } from "./cursor.js";
 import { createRedactor, type Redactor } from "./redactor.js";
 import { mergeStores, storeNames } from "./stores.js";
+import type { IndexOption } from "./indexed.js";
 import { flatten } from "./reorder.js";
 import { resolveRange } from "./resolve.js";
 import { scanBatches } from "./scan.js";
@@ -45,6 +46,8 @@ export interface QueryOptions {
   dirs?: readonly string[] | undefined;
   /** Events as they may be shown: each store's masking policy and tombstones applied (trace redact --help); default: as stored. */
   redact?: boolean | undefined;
+  /** The indexes of sealed days (docs/format.md): used unless `false`, which reads every day whole (`--no-index`). */
+  index?: IndexOption;
 }
 
 /**
@@ -62,7 +65,7 @@ export async function* query(options: QueryOptions): AsyncGenerator<ReadEvent> {
 /** `query` a batch at a time: what the CLI reads, one await per block of the file. */
 export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits> {
   const sources = options.sources ?? {};
-  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources };
+  const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources, index: options.index };
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
   if (options.cursor && (options.dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
   const source = options.cursor
@@ -88,7 +91,7 @@ async function acrossStores(options: QueryOptions, filter: Filter): Promise<Asyn
     members = new Set<string>();
     for (let size = -1; members.size !== size; ) {
       size = members.size;
-      for (const dir of dirs) for await (const hits of timelineBatches({ dir, target: options.target, members, onBad: () => undefined })) void hits;
+      for (const dir of dirs) for await (const hits of timelineBatches({ dir, target: options.target, members, onBad: () => undefined, index: options.index })) void hits;
     }
   }
   // The stores are read at once, interleaved: a read-ahead thread each would crowd the cores.
@@ -105,8 +108,8 @@ async function storeBatches(options: QueryOptions, filter: Filter, seed?: Set<st
   const redactor = options.redact ? createRedactor(options.dir) : undefined;
   const files =
     options.target === undefined
-      ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead, redactor })
-      : masked(timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info, members }), redactor);
+      ? scanBatches({ dir: options.dir, filter, plain: options.plain, onBad: options.onBad, readAhead: options.readAhead, redactor, index: options.index })
+      : masked(timelineBatches({ dir: options.dir, target: options.target, filter, plain: options.plain, onBad: options.onBad, info: options.info, members, index: options.index }), redactor);
   if (options.info && options.info.title === undefined) {
     const titled = extra.find((h) => h.event.target_id === options.target && typeof h.event.metadata.title === "string");
     if (titled) options.info.title = titled.event.metadata.title as string;

@@ -1,6 +1,7 @@
 /** WHEN expressions resolved against the store: `last wake`, `when TARGET created`. */
 import { UsageError } from "../errors.js";
 import { parseWhen, type TimeContext, type When } from "../time.js";
+import type { IndexOption } from "./indexed.js";
 import { findFirstOwn, findLastWake } from "./lookup.js";
 import { readQuerySources, type QuerySources } from "./sources.js";
 
@@ -11,6 +12,8 @@ export interface ResolveContext extends TimeContext {
   agent?: string | undefined;
   /** The sources looked at beside the day files. */
   sources?: QuerySources | undefined;
+  /** The indexes of sealed days: used unless `false`. */
+  index?: IndexOption;
 }
 
 /**
@@ -28,14 +31,14 @@ export async function resolveWhen(text: string, ctx: ResolveContext, flag: strin
     const agent = ctx.agent;
     const wakes = ctx.sources ? await readQuerySources(ctx.dir, quiet(ctx.sources), { agent, primitive: "spawn" }) : [];
     const fromSources = wakes.findLast((h) => h.event.agent_id === agent && h.event.event_type === "wake")?.event.timestamp;
-    const fromFiles = (await findLastWake(ctx.dir, agent))?.timestamp;
+    const fromFiles = (await findLastWake(ctx.dir, agent, { index: ctx.index }))?.timestamp;
     const ms = fromSources === undefined ? fromFiles : fromFiles === undefined ? fromSources : Math.max(fromSources, fromFiles);
     if (ms === undefined) throw new UsageError(`${flag} "last wake": no wake event of ${ctx.agent} in the store`);
     return ms;
   }
   const own = ctx.sources ? await readQuerySources(ctx.dir, quiet(ctx.sources), { target: when.target }) : [];
   const fromSources = own.find((h) => h.event.agent_id === when.target || h.event.target_id === when.target)?.event.timestamp;
-  const fromFiles = (await findFirstOwn(ctx.dir, when.target))?.timestamp;
+  const fromFiles = (await findFirstOwn(ctx.dir, when.target, { index: ctx.index }))?.timestamp;
   const ms = fromSources === undefined ? fromFiles : fromFiles === undefined ? fromSources : Math.min(fromSources, fromFiles);
   if (ms === undefined) throw new UsageError(`${flag} "when ${when.target} created": no event of ${when.target} in the store`);
   return ms;

@@ -7,6 +7,7 @@ import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";
 import { describeFailure, readEvents, type LineBlock, type OnFail, type ReadEvent } from "../store/read.js";
 import { seekTime } from "../store/seek.js";
 import { matches, toByteFilter, type Filter } from "./filter.js";
+import { filterSource, type IndexOption, type IndexedSource } from "./indexed.js";
 import type { Redactor } from "./redactor.js";
 import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
 
@@ -28,6 +29,8 @@ export interface ScanOptions {
   readAhead?: number | undefined;
   /** What is shown of each hit: the store's masking policy and tombstones, a day file at a time. */
   redactor?: Redactor | undefined;
+  /** The indexes of sealed days: used unless `false` (indexed.ts). */
+  index?: IndexOption;
 }
 
 const READ_AHEAD_BYTES = 64 << 20;
@@ -53,13 +56,19 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   const bytes = toByteFilter(filter);
   // With `since`, the first file is sought into, by this thread: the helper reads the rest.
   const from = filter.since !== undefined ? 1 : 0;
-  const ahead = options.plain || !bytes.needle ? undefined : readAheadFor(files.slice(from), pool, options.readAhead ?? READ_AHEAD_BYTES);
+  // Days an index answers for are read here, a few blocks each; the helper reads the rest.
+  const indexed = files.map((f) => (options.plain ? undefined : filterSource(f, filter, options.index, pool)));
+  const whole = files.filter((_, i) => i >= from && indexed[i] === undefined);
+  const ahead = options.plain || !bytes.needle ? undefined : readAheadFor(whole, pool, options.readAhead ?? READ_AHEAD_BYTES);
   try {
     // A scan without a filter reads each day whole: what it finds clean is noted so.
-    const whole = Object.values(filter).every((v) => v === undefined);
+    const unfiltered = Object.values(filter).every((v) => v === undefined);
     for (const [i, file] of files.entries()) {
-      const shown = options.redactor?.file(file, whole);
-      const batches = options.plain ? reorderBatches(plainFile(file, (e) => matches(filter, e), options.onBad)) : reorderBatches(fastFile(file, filter, { onBad: options.onBad, pool, blocks: i >= from ? ahead?.blocks(i - from) : undefined }));
+      const source = indexed[i];
+      if (source === "none") continue;
+      const shown = options.redactor?.file(file, unfiltered);
+      const blocks = source ?? (i >= from ? ahead?.blocks(whole.indexOf(file)) : undefined);
+      const batches = options.plain ? reorderBatches(plainFile(file, (e) => matches(filter, e), options.onBad)) : reorderBatches(fastFile(file, filter, { onBad: options.onBad, pool, blocks, index: false }));
       if (!shown) yield* batches;
       else {
         for await (const hits of batches) yield shown.hits(hits);
@@ -105,12 +114,17 @@ export interface FileScanOptions {
   end?: number;
   /** Buffers shared by the files of one scan. */
   pool?: SearchPool;
-  /** The file's blocks from a read-ahead helper, instead of reading them here. */
+  /** The file's blocks from a read-ahead helper or an index, instead of reading them here. */
   blocks?: ((onFail: OnFail) => AsyncIterable<LineBlock>) | undefined;
+  /** The day's index, looked up unless `false` or `blocks` is given. */
+  index?: IndexOption;
 }
 
-/** The fast reader of one file: the engine's search for `filter`, sought to `since` in a plain file read here. */
+/** The fast reader of one file: the engine's search for `filter` over the blocks its index names, or the whole file sought to `since`. */
 export function fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<Hits> {
+  const source: IndexedSource | undefined = options.blocks || options.index === false ? undefined : filterSource(file, filter, options.index, options.pool ?? createSearchPool());
+  if (source === "none") return (async function* () {})();
+  if (source) return searchFile(file, toByteFilter(filter), { ...options, blocks: source });
   // The helper reads from the file's start: `since` is still applied line by line.
   const seek = filter.since !== undefined && !file.gz && !options.blocks;
   // A file the seek cannot read is read from the start, where the search reports it.

@@ -4,6 +4,7 @@ import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
 import { matches, type Filter } from "./filter.js";
 import { flatten, reorderBatches } from "./reorder.js";
+import { membersSource, type IndexOption } from "./indexed.js";
 import { plainFile, type FileScanOptions } from "./scan.js";
 
 /** A target's timeline: its own events and everything they caused. */
@@ -21,6 +22,8 @@ export interface TimelineOptions {
   members?: Set<string>;
   /** Read each plain file only up to this byte, by path (follow's snapshot). */
   ends?: Map<string, number>;
+  /** The indexes of sealed days: used unless `false`. */
+  index?: IndexOption;
 }
 
 /**
@@ -73,9 +76,12 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   const needle = valueNeedle(options.target);
   // Membership needs every day (a cause may be older than the range); output does not.
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
+    // A day's index names the blocks with the target's own lines and the children of members so far, and more as members join.
+    const source = options.plain || !needle || options.ends ? undefined : membersSource(file, members, options.target, options.index, pool);
+    if (source?.blocks === "none") continue;
     const hits = options.plain || !needle
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
-      : fastMembers(file, needle, isMember, hashes, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}) });
+      : fastMembers(file, needle, isMember, hashes, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}), ...(source ? { blocks: source.blocks, fresh: source.fresh } : {}) });
     yield* reorderBatches(hits, keep);
   }
 }
@@ -89,13 +95,13 @@ type IsMember = (agent: string | null | undefined, target: string | null | undef
  * the caller updates membership before the next block; within a block, the block's own
  * ids count too.
  */
-async function* fastMembers(file: DayFile, needle: Needle, isMember: IsMember, hashes: IdHashes, options: FileScanOptions & { pool: SearchPool }): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, needle: Needle, isMember: IsMember, hashes: IdHashes, options: FileScanOptions & { pool: SearchPool; fresh?: string[] }): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
   const pool = options.pool;
-  for await (const { buf, end, base } of lineBlocks(file, 0, options.end, pool, bad.fail)) {
+  for await (const { buf, end, base } of options.blocks?.(bad.fail) ?? lineBlocks(file, 0, options.end, pool, bad.fail)) {
     const out: ReadEvent[] = [];
     blockIds.clear();
     const visit = (s: number, e: number): void => {
@@ -104,6 +110,7 @@ async function* fastMembers(file: DayFile, needle: Needle, isMember: IsMember, h
       if (!inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
       blockIds.add(hit.event.id);
       hashes.add(hit.event.id);
+      options.fresh?.push(hit.event.id);
       out.push(hit);
     };
     // The lines that hold the target are read where they stand, between stretches of

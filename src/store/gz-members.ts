@@ -53,6 +53,33 @@ export function recoverMembers(path: string, from: number): Buffer | undefined {
   return Buffer.concat(out);
 }
 
+/** One whole gzip member: where it stands in the compressed file, and what it holds. */
+export interface GzMember {
+  start: number;
+  end: number;
+  data: Buffer;
+}
+
+/**
+ * The members of a gzip file's bytes, in order; throws at the first that is not a
+ * whole member (damage, truncation, garbage after the last).
+ *
+ * @example
+ * for (const { start, end, data } of gzMembers(readFileSync(path))) …
+ */
+export function* gzMembers(bytes: Buffer): Generator<GzMember> {
+  const zlib = process.getBuiltinModule("node:zlib");
+  for (let at = 0; at < bytes.length; ) {
+    const body = headerEnd(bytes, at);
+    if (body === undefined) throw new Error(`no gzip member at byte ${at}`);
+    const { buffer, engine } = zlib.inflateRawSync(bytes.subarray(body), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    const end = body + engine.bytesWritten + 8;
+    if (end > bytes.length) throw new Error(`truncated gzip member at byte ${at}`);
+    yield { start: at, end, data: buffer };
+    at = end;
+  }
+}
+
 /** Where the deflate data of a gzip member whose header starts at `at` begins, or undefined when none starts there. */
 function headerEnd(b: Buffer, at: number): number | undefined {
   if (at + 10 > b.length || b[at] !== 0x1f || b[at + 1] !== 0x8b || b[at + 2] !== 8) return undefined;

@@ -1,0 +1,28 @@
+/** The manual's page of `trace index` (manual.ts holds the rest). */
+import type { Page } from "./manual.js";
+
+const DIRS = ["--dir DIR …", "the store folder, more than once for several (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
+
+/** `trace index --help`. */
+export const INDEX_PAGE: Page = {
+  name: "index",
+  summary: "build the indexes that let queries read only the blocks of old days that hold their answer",
+  usage: ["trace index [--rebuild] [--json]"],
+  about: [
+    "Each sealed day file (any day before today, UTC; plain or .gz) may have an index in the store's .index/ folder: for the values queries select on (agent_id, target_id, parent_event_id, id, primitive) the blocks of the day that hold them. Filtered queries, timelines, --causality, \"last wake\", \"when X created\" and id suffixes then read those blocks only; today's file, and any day without a fresh index, is read whole as before. Answers are the same with and without: deleting .index/ costs only speed.",
+    "Nobody has to run this. A query that wanted an index it did not find starts a builder in the background, at low priority, for days of 1 MiB and more (set TRACE_INDEX=off to stop that); trace prune indexes what it compressed. trace index builds every sealed day that lacks a fresh index, whatever its size.",
+    "An index names its day file's inode, size and modification time: a day that grew (a late event), was replaced, truncated or compressed is read whole until its index is rebuilt. A damaged or foreign index file is ignored with one note on stderr.",
+  ],
+  groups: [
+    {
+      title: "Flags",
+      flags: [
+        ["--rebuild", "build every sealed day's index again, fresh or not"],
+        ["--json", "one JSON object per day: file, state (built, fresh, skipped, failed), bytes, indexBytes, ms"],
+        ["--no-index", "(on queries, --causality and export) read every day whole"],
+        DIRS,
+      ],
+    },
+  ],
+  notes: ["Exit codes: 0 ok, 1 a day could not be indexed (it is read whole), 2 bad usage."],
+};

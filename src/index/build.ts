@@ -1,0 +1,139 @@
+/**
+ * Building a day's index: one pass over the day, each line's indexed fields read as the
+ * search reads them (the line check where it is sure, JSON.parse elsewhere), each value's
+ * key noted with the block it is in. A plain day is cut into blocks of about
+ * `BLOCK_BYTES` of whole lines; a `.gz` day into runs of its gzip members that end at a
+ * line's end, so that a block is read by inflating its members alone.
+ */
+import { readFileSync, statSync } from "node:fs";
+import { createFieldReader, createSearchPool, eachLine, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/index.js";
+import { gzMembers } from "../store/gz-members.js";
+import type { DayFile } from "../store/layout.js";
+import { lineBlocks } from "../store/read.js";
+import { identityOf, sameFile } from "./files.js";
+import { BLOCK_SPACE, encodeIndex, type IndexParts } from "./format.js";
+import { keyOfBytes } from "./hash.js";
+
+/** A plain day's blocks hold about this many bytes: a lookup reads a few of them. */
+export const BLOCK_BYTES = 16 << 10;
+/** A compressed file read whole to find its members; larger ones get no index. */
+const MAX_GZ_BYTES = 64 << 20;
+
+/** A growable array of (key, block) pairs. */
+function createPairs(): { push(n: number): void; sorted(): Float64Array } {
+  let buf = new Float64Array(1024);
+  let length = 0;
+  return {
+    push(n) {
+      if (length === buf.length) {
+        const bigger = new Float64Array(buf.length * 2);
+        bigger.set(buf);
+        buf = bigger;
+      }
+      buf[length++] = n;
+    },
+    sorted: () => buf.subarray(0, length).sort(),
+  };
+}
+
+/** What the lines of a day add up to, block by block. */
+function createCollector(pool: SearchPool) {
+  const read = createFieldReader(pool);
+  const pairs = Object.fromEntries(INDEXED_FIELDS.map((f) => [f, createPairs()])) as Record<IndexedField, ReturnType<typeof createPairs>>;
+  const bad: number[] = [];
+  let block = 0;
+  let lines = 0;
+  const onField = (field: IndexedField, b: Buffer, s: number, e: number): void => pairs[field].push(keyOfBytes(field, b, s, e) * BLOCK_SPACE + block);
+  return {
+    set block(n: number) {
+      block = n;
+    },
+    line(buf: Buffer, s: number, e: number): void {
+      lines++;
+      if (read(buf, s, e, onField) === undefined && bad[bad.length - 1] !== block) bad.push(block);
+    },
+    parts(file: IndexParts["file"], starts: number[], compressed?: number[]): IndexParts {
+      const sorted = Object.fromEntries(INDEXED_FIELDS.map((f) => [f, pairs[f].sorted()])) as Record<IndexedField, Float64Array>;
+      return { file, lines, starts, ...(compressed ? { compressed } : {}), bad, pairs: sorted };
+    },
+  };
+}
+
+/**
+ * The index of a day file as bytes, or undefined when the day cannot be indexed: it
+ * cannot be read whole (damage, a `.gz` too large), or it changed while being read.
+ *
+ * @example
+ * const bytes = await buildDayIndex({ day: "2026-11-20", path, gz: false });
+ */
+export async function buildDayIndex(file: DayFile, pool: SearchPool = createSearchPool()): Promise<Buffer | undefined> {
+  const before = statSync(file.path, { throwIfNoEntry: false });
+  if (!before || (file.start ?? 0) > 0) return undefined;
+  const identity = identityOf(file, before);
+  const parts = file.gz ? gzParts(file, identity, pool) : await plainParts(file, identity, before.size, pool);
+  if (!parts) return undefined;
+  const after = statSync(file.path, { throwIfNoEntry: false });
+  if (!after || !sameFile(identity, identityOf(file, after))) return undefined;
+  return encodeIndex(parts, INDEXED_FIELDS);
+}
+
+async function plainParts(file: DayFile, identity: IndexParts["file"], size: number, pool: SearchPool): Promise<IndexParts | undefined> {
+  const collect = createCollector(pool);
+  const starts = [0];
+  let failed = false;
+  for await (const { buf, end, base } of lineBlocks(file, 0, size, pool, () => void (failed = true))) {
+    eachLine(buf, end, (s, e) => {
+      const at = base + s;
+      if (at - starts[starts.length - 1]! >= BLOCK_BYTES) {
+        starts.push(at);
+        collect.block = starts.length - 1;
+      }
+      collect.line(buf, s, e);
+    });
+  }
+  if (failed) return undefined;
+  starts.push(size);
+  return collect.parts(identity, starts);
+}
+
+function gzParts(file: DayFile, identity: IndexParts["file"], pool: SearchPool): IndexParts | undefined {
+  if (identity.size > MAX_GZ_BYTES) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file.path);
+  } catch {
+    return undefined;
+  }
+  // An empty `.gz` is damage the scan reports: left to it.
+  if (bytes.length !== identity.size || bytes.length === 0) return undefined;
+  const collect = createCollector(pool);
+  const [starts, compressed] = [[0], [0]];
+  // A block is whole members that end at a line's end: pieces wait in `held` until one does.
+  let held: Buffer[] = [];
+  let at = 0;
+  const slot = pool.take();
+  const flush = (end: number): void => {
+    const data = held.length === 1 ? held[0]! : Buffer.concat(held);
+    held = [];
+    // Copied into the pool's memory when it fits, where the line check can read it.
+    const buf = data.length <= slot.length ? slot.subarray(0, data.copy(slot)) : data;
+    collect.block = starts.length - 1;
+    eachLine(buf, buf.length, (s, e) => collect.line(buf, s, e));
+    at += data.length;
+    starts.push(at);
+    compressed.push(end);
+  };
+  try {
+    for (const member of gzMembers(bytes)) {
+      held.push(member.data);
+      const last = member.data.length > 0 ? member.data[member.data.length - 1] : 0x0a;
+      if (last === 0x0a) flush(member.end);
+    }
+    if (held.length > 0) flush(bytes.length);
+  } catch {
+    return undefined;
+  } finally {
+    pool.give(slot);
+  }
+  return collect.parts(identity, starts, compressed);
+}

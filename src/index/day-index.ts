@@ -1,0 +1,158 @@
+/**
+ * A day's index opened for lookups: checked against the day file as it is now (a stale
+ * one is not used), then read a few bytes at a time — a field's bucket offsets once,
+ * a bucket per key — so a query reads kilobytes of an index, not all of it.
+ */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import type { IndexedField } from "../engine/index.js";
+import type { DayFile } from "../store/layout.js";
+import { currentIdentity, indexPathOf, sameFile } from "./files.js";
+import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage, type IndexHeader } from "./format.js";
+import { keyOf } from "./hash.js";
+
+/** Where a day's blocks stand: `starts` in the uncompressed stream, `compressed` in a `.gz`. */
+export interface BlockTable {
+  starts: Float64Array;
+  compressed?: Float64Array;
+}
+
+/** An open, fresh index of one day file. */
+export interface DayIndex {
+  readonly blocks: number;
+  /** Blocks holding a line with one of `values` in `field` (a superset: keys are hashes), ascending, no repeats. */
+  lookup(field: IndexedField, values: Iterable<string>): number[];
+  /** Blocks with lines the index cannot speak for: read by every query. */
+  bad(): number[];
+  table(): BlockTable;
+  close(): void;
+}
+
+/** How a day's index is opened: told (one line each) of an index that is there but cannot be used. */
+export interface IndexUse {
+  onNote?: ((message: string) => void) | undefined;
+  /** Told of each sealed day a query wanted an index of and found none fresh: what a builder may make next. */
+  onMissing?: ((file: DayFile) => void) | undefined;
+  /** A filter whose blocks are more than this share of a day reads the day whole (default 0.25; 1 always uses the index). */
+  wholeDayShare?: number | undefined;
+}
+
+const HEAD_BYTES = 4096;
+/** Above this many keys a lookup reads a field's whole table once. */
+const MANY_KEYS = 256;
+
+/**
+ * The fresh index of `file`, or undefined: none, stale (the day grew, was replaced or
+ * compressed), or damaged (told to `onNote`). Never throws.
+ *
+ * @example
+ * const index = openDayIndex(file);
+ * const blocks = index?.lookup("agent_id", ["haiku-1"]);
+ */
+export function openDayIndex(file: DayFile, use: IndexUse = {}): DayIndex | undefined {
+  const path = indexPathOf(file);
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const index = readIndex(fd, file);
+    if (index) return index;
+  } catch (err) {
+    if (!(err instanceof IndexDamage)) throw err;
+    use.onNote?.(`${path}: ${err.message}; ignored (trace index rebuilds it)`);
+  }
+  closeSync(fd);
+  return undefined;
+}
+
+function readIndex(fd: number, file: DayFile): DayIndex | undefined {
+  const size = fstatSync(fd).size;
+  let head = pread(fd, 0, Math.min(size, HEAD_BYTES));
+  let decoded = decodeHeader(head, size);
+  if ("need" in decoded) decoded = decodeHeader((head = pread(fd, 0, decoded.need)), size) as IndexHeader;
+  const header = decoded as IndexHeader;
+  const now = currentIdentity(file);
+  if (!now || !sameFile(header.file, now)) return undefined;
+  // A field's bucket offsets and checksums, read once: `buckets + 1` offsets, then `buckets` sums.
+  const offsets = new Map<IndexedField, Uint32Array>();
+  const offsetsOf = (field: IndexedField): Uint32Array => {
+    let o = offsets.get(field);
+    if (!o) {
+      const s = header.sections[field];
+      if (!s) throw new IndexDamage(`no ${field} table`);
+      const bytes = pread(fd, s.at, 4 * (2 * 2 ** s.bucketsLog2 + 1));
+      o = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      offsets.set(field, o);
+    }
+    return o;
+  };
+  return {
+    blocks: header.blocks,
+    lookup(field, values) {
+      const s = header.sections[field]!;
+      const o = offsetsOf(field);
+      const buckets = 2 ** s.bucketsLog2;
+      const body = s.at + o.byteLength;
+      const out: number[] = [];
+      const keys = new Set<number>();
+      for (const value of values) keys.add(keyOf(field, value));
+      const bucket = (entries: Buffer, b: number, from: number): Buffer => {
+        const to = o[b + 1]!;
+        if (to < o[b]! || body + to > s.at + s.bytes) throw new IndexDamage(`${field} table: damaged bucket offsets`);
+        const bytes = entries.subarray(o[b]! - from, to - from);
+        checkSum(bytes, o[buckets + 1 + b]!, `${field} table`);
+        return bytes;
+      };
+      // Many keys: one read of the whole table beats a read per bucket.
+      if (keys.size > MANY_KEYS) {
+        const all = pread(fd, body, s.bytes - o.byteLength);
+        for (let b = 0; b < buckets; b++) bucket(all, b, 0);
+        blocksOfKeys(all, keys, header.blocks, out);
+        return sortedUnique(out);
+      }
+      for (const key of keys) {
+        const b = bucketOf(key, s.bucketsLog2);
+        const [from, to] = [o[b]!, o[b + 1]!];
+        if (to > from && body + to <= s.at + s.bytes) blocksInBucket(bucket(pread(fd, body + from, to - from), b, from), key, header.blocks, out);
+        else bucket(Buffer.alloc(0), b, from);
+      }
+      return sortedUnique(out);
+    },
+    bad() {
+      const [at, count] = header.bad;
+      const bytes = pread(fd, at, 4 * count);
+      checkSum(bytes, header.sums[1], "bad-block list");
+      const out: number[] = [];
+      for (let k = 0; k < count; k++) out.push(bytes.readUInt32LE(4 * k));
+      if (out.some((b) => b >= header.blocks)) throw new IndexDamage("damaged bad-block list");
+      return out;
+    },
+    table() {
+      const n = header.blocks + 1;
+      const bytes = pread(fd, header.table, 8 * n * (file.gz ? 2 : 1));
+      checkSum(bytes, header.sums[0], "block table");
+      const all = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+      const table: BlockTable = { starts: all.subarray(0, n), ...(file.gz ? { compressed: all.subarray(n) } : {}) };
+      for (let k = 1; k < n; k++) if (!(table.starts[k]! >= table.starts[k - 1]!) || (table.compressed && !(table.compressed[k]! >= table.compressed[k - 1]!))) throw new IndexDamage("damaged block table");
+      return table;
+    },
+    close() {
+      closeSync(fd);
+    },
+  };
+}
+
+function pread(fd: number, at: number, length: number): Buffer {
+  const buf = Buffer.allocUnsafe(length);
+  const n = readSync(fd, buf, 0, length, at);
+  if (n < length) throw new IndexDamage("truncated");
+  return buf;
+}
+
+/** Ascending, without repeats. */
+export function sortedUnique(blocks: number[]): number[] {
+  blocks.sort((a, b) => a - b);
+  return blocks.filter((b, i) => i === 0 || b !== blocks[i - 1]);
+}

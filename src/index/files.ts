@@ -1,0 +1,57 @@
+/** Where a day's index lives, what makes it fresh, and writing it whole or not at all. */
+import { fstatSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { dayOf, type DayFile } from "../store/layout.js";
+import type { IndexedFile } from "./format.js";
+
+/** The hidden folder of a store that holds its indexes: derived files, deleted at no cost but speed. */
+export const INDEX_FOLDER = ".index";
+
+/** The index file of a day file. */
+export function indexPathOf(file: DayFile): string {
+  return join(dirname(file.path), INDEX_FOLDER, `${basename(file.path)}.idx`);
+}
+
+/** The index folder of a store. */
+export function indexFolderOf(dir: string): string {
+  return join(dir, INDEX_FOLDER);
+}
+
+/** A day that has ended (UTC): the only days indexed. Today's file is always scanned. */
+export function isSealed(file: DayFile, now = Date.now()): boolean {
+  return file.day < dayOf(now);
+}
+
+/** What an index records of the file it was built from. */
+export function identityOf(file: DayFile, st: Stats): IndexedFile {
+  return { name: basename(file.path), gz: file.gz, ino: st.ino, size: st.size, mtimeMs: st.mtimeMs };
+}
+
+/** True when the file is as the index saw it: same name, inode, size and modification time. */
+export function sameFile(a: IndexedFile, b: IndexedFile): boolean {
+  return a.name === b.name && a.gz === b.gz && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** The day file's identity now, or undefined when it is gone. */
+export function currentIdentity(file: DayFile, fd?: number): IndexedFile | undefined {
+  const st = fd === undefined ? statSync(file.path, { throwIfNoEntry: false }) : fstatSync(fd);
+  return st ? identityOf(file, st) : undefined;
+}
+
+/** Writes an index under a temporary name and renames it into place: readers see the old one or the new one, whole. */
+export function writeIndexFile(file: DayFile, bytes: Buffer): void {
+  const path = indexPathOf(file);
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    writeFileSync(temporary, bytes);
+    renameSync(temporary, path);
+  } catch (err) {
+    try {
+      unlinkSync(temporary);
+    } catch {
+      // never made
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * The bytes of a day's index (docs/format.md): a magic line, a JSON header naming the
+ * day file it was built from, the block table, the blocks with bad lines, and one hash
+ * table per indexed field mapping a value's key to the blocks that hold it, as varint
+ * deltas. Decoding trusts nothing: any inconsistency is an `IndexDamage`.
+ */
+import type { IndexedField } from "../engine/index.js";
+import { hashBytes } from "./hash.js";
+
+/** The first bytes of every index file; the digit is the format's version. */
+export const INDEX_MAGIC = Buffer.from("TRACEIX1");
+/** Block numbers fit in this many bits of a (key, block) pair. */
+export const BLOCK_BITS = 21;
+export const BLOCK_SPACE = 2 ** BLOCK_BITS;
+/** Keys per bucket a table aims at: a bucket is one small read. */
+const BUCKET_KEYS = 32;
+/** Postings per bucket a table aims at, for values in many blocks. */
+const BUCKET_BYTES = 512;
+
+/** The day file an index was built from: when any of it changes the index is stale. */
+export interface IndexedFile {
+  name: string;
+  gz: boolean;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Where one field's table stands: its bucket offsets (`buckets + 1` u32), a checksum per bucket (`buckets` u32), then its entries. */
+export interface SectionPlace {
+  at: number;
+  bucketsLog2: number;
+  bytes: number;
+}
+
+/** The JSON header. */
+export interface IndexHeader {
+  file: IndexedFile;
+  lines: number;
+  blocks: number;
+  /** Offset of the block table: `blocks + 1` f64 starts (of the uncompressed stream), and for a `.gz` as many compressed starts. */
+  table: number;
+  /** Offset and count of the u32 numbers of blocks with lines no index can speak for (bad lines): every query reads them. */
+  bad: [number, number];
+  /** Checksums of the block table and of the bad-block list: a flipped byte is found, not followed. */
+  sums: [number, number];
+  sections: Record<IndexedField, SectionPlace>;
+}
+
+/** What a build found. */
+export interface IndexParts {
+  file: IndexedFile;
+  lines: number;
+  /** `blocks + 1` starts in the uncompressed stream; the last is its end. */
+  starts: readonly number[];
+  /** For a `.gz`, `blocks + 1` starts in the compressed file. */
+  compressed?: readonly number[];
+  bad: readonly number[];
+  /** Per field, `key * BLOCK_SPACE + block`, sorted ascending. */
+  pairs: Record<IndexedField, Float64Array>;
+}
+
+/** Why an index file cannot be used. */
+export class IndexDamage extends Error {}
+
+/** The bucket of a key in a table of `2^log2` buckets: its top bits, so sorted keys are bucket by bucket. */
+export function bucketOf(key: number, log2: number): number {
+  return log2 === 0 ? 0 : key >>> (32 - log2);
+}
+
+function pushVarint(out: number[], n: number): void {
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n = Math.floor(n / 128);
+  }
+  out.push(n);
+}
+
+/** One field's table: bucket offsets, then per distinct key its u32, a count, the bytes of its postings and the block deltas. */
+function encodeSection(pairs: Float64Array): { bytes: Buffer; log2: number } {
+  let distinct = 0;
+  for (let i = 0; i < pairs.length; i++) if (i === 0 || Math.floor(pairs[i]! / BLOCK_SPACE) !== Math.floor(pairs[i - 1]! / BLOCK_SPACE)) distinct++;
+  // Buckets of about BUCKET_KEYS keys, or fewer when their postings are long (a common value's blocks): a bucket stays one small read.
+  const wanted = Math.max(distinct / BUCKET_KEYS, pairs.length / BUCKET_BYTES);
+  const log2 = Math.max(0, Math.min(24, Math.ceil(Math.log2(Math.max(1, wanted)))));
+  const buckets = 2 ** log2;
+  const offsets = new Uint32Array(buckets + 1);
+  const body: number[] = [];
+  let bucket = 0;
+  for (let i = 0; i < pairs.length; ) {
+    const key = Math.floor(pairs[i]! / BLOCK_SPACE);
+    const b = bucketOf(key, log2);
+    while (bucket < b) offsets[++bucket] = body.length;
+    const blocks: number[] = [];
+    for (; i < pairs.length && Math.floor(pairs[i]! / BLOCK_SPACE) === key; i++) {
+      const block = pairs[i]! % BLOCK_SPACE;
+      if (blocks[blocks.length - 1] !== block) blocks.push(block);
+    }
+    body.push(key & 0xff, (key >>> 8) & 0xff, (key >>> 16) & 0xff, key >>> 24);
+    const postings: number[] = [];
+    for (let k = 0; k < blocks.length; k++) pushVarint(postings, blocks[k]! - (k === 0 ? 0 : blocks[k - 1]!));
+    pushVarint(body, blocks.length);
+    pushVarint(body, postings.length);
+    for (const b of postings) body.push(b);
+  }
+  while (bucket < buckets) offsets[++bucket] = body.length;
+  const entries = Buffer.from(body);
+  const sums = new Uint32Array(buckets);
+  for (let b = 0; b < buckets; b++) sums[b] = hashBytes(entries, offsets[b]!, offsets[b + 1]!);
+  return { bytes: Buffer.concat([Buffer.from(offsets.buffer), Buffer.from(sums.buffer), entries]), log2 };
+}
+
+/** The index file's bytes. */
+export function encodeIndex(parts: IndexParts, fields: readonly IndexedField[]): Buffer {
+  const blocks = parts.starts.length - 1;
+  const table = new Float64Array([...parts.starts, ...(parts.compressed ?? [])]);
+  const bad = new Uint32Array(parts.bad);
+  const encoded = fields.map((f) => [f, encodeSection(parts.pairs[f])] as const);
+  // The header's offsets depend on its own length: laid out with a fixed-width guess, then again.
+  for (let width = 512; ; width *= 2) {
+    let at = INDEX_MAGIC.length + 4 + width;
+    at = align8(at);
+    const tableAt = at;
+    at += table.byteLength;
+    const badAt = at;
+    at += bad.byteLength;
+    const sections = {} as Record<IndexedField, SectionPlace>;
+    for (const [f, s] of encoded) {
+      sections[f] = { at, bucketsLog2: s.log2, bytes: s.bytes.length };
+      at += s.bytes.length;
+    }
+    const sums: [number, number] = [hashBytes(new Uint8Array(table.buffer), 0, table.byteLength), hashBytes(new Uint8Array(bad.buffer), 0, bad.byteLength)];
+    const header: IndexHeader = { file: parts.file, lines: parts.lines, blocks, table: tableAt, bad: [badAt, bad.length], sums, sections };
+    const json = Buffer.from(JSON.stringify(header));
+    if (json.length > width) continue;
+    const head = Buffer.alloc(tableAt);
+    INDEX_MAGIC.copy(head, 0);
+    head.writeUInt32LE(json.length, INDEX_MAGIC.length);
+    json.copy(head, INDEX_MAGIC.length + 4);
+    return Buffer.concat([head, Buffer.from(table.buffer), Buffer.from(bad.buffer), ...encoded.map(([, s]) => s.bytes)]);
+  }
+}
+
+function align8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** The header of an index file from its first bytes (read more when `need` says so). */
+export function decodeHeader(head: Buffer, fileSize: number): IndexHeader | { need: number } {
+  if (head.length < INDEX_MAGIC.length + 4 || head.compare(INDEX_MAGIC, 0, INDEX_MAGIC.length, 0, INDEX_MAGIC.length) !== 0) throw new IndexDamage("not an index of this version");
+  const length = head.readUInt32LE(INDEX_MAGIC.length);
+  const end = INDEX_MAGIC.length + 4 + length;
+  if (end > fileSize) throw new IndexDamage("truncated header");
+  if (end > head.length) return { need: end };
+  let header: IndexHeader;
+  try {
+    header = JSON.parse(head.toString("utf8", INDEX_MAGIC.length + 4, end)) as IndexHeader;
+  } catch {
+    throw new IndexDamage("damaged header");
+  }
+  checkHeader(header, fileSize);
+  return header;
+}
+
+/** Every offset of the header inside the file, every count sane. */
+function checkHeader(h: IndexHeader, fileSize: number): void {
+  const ok = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+  const f = h?.file;
+  const shape = ok(h?.blocks) && ok(h.lines) && ok(h.table) && Array.isArray(h.bad) && ok(h.bad[0]) && ok(h.bad[1]) && Array.isArray(h.sums) && ok(h.sums[0]) && ok(h.sums[1]) && typeof f?.name === "string" && typeof f.gz === "boolean" && ok(f.ino) && ok(f.size) && typeof f.mtimeMs === "number";
+  if (!shape || h.blocks >= BLOCK_SPACE) throw new IndexDamage("damaged header");
+  const tableEnd = h.table + 8 * (h.blocks + 1) * (f.gz ? 2 : 1);
+  if (tableEnd > fileSize || h.bad[0] + 4 * h.bad[1] > fileSize || h.table % 8 !== 0) throw new IndexDamage("truncated");
+  for (const s of Object.values(h.sections ?? {})) {
+    if (!ok(s?.at) || !ok(s.bucketsLog2) || !ok(s.bytes) || s.bucketsLog2 > 24 || s.at + s.bytes > fileSize || 4 * (2 ** (s.bucketsLog2 + 1) + 1) > s.bytes) throw new IndexDamage("truncated");
+  }
+}
+
+/** Throws `IndexDamage` unless `bytes` hash to `sum`. */
+export function checkSum(bytes: Uint8Array, sum: number, what: string): void {
+  if (hashBytes(bytes, 0, bytes.length) !== sum) throw new IndexDamage(`${what}: checksum mismatch`);
+}
+
+/** The blocks of `key` in a bucket's entries; throws `IndexDamage` on entries that do not parse. */
+export function blocksInBucket(entries: Buffer, key: number, blocks: number, out: number[]): void {
+  blocksOfKeys(entries, new Set([key]), blocks, out);
+}
+
+/** The blocks of any of `keys` in entries (a bucket's, or a whole table's). */
+export function blocksOfKeys(entries: Buffer, keys: ReadonlySet<number>, blocks: number, out: number[]): void {
+  let at = 0;
+  const varint = (): number => {
+    let n = 0;
+    for (let shift = 1; ; shift *= 128) {
+      if (at >= entries.length) throw new IndexDamage("damaged entries");
+      const b = entries[at++]!;
+      n += (b & 0x7f) * shift;
+      if (b < 0x80) return n;
+    }
+  };
+  while (at < entries.length) {
+    if (at + 4 > entries.length) throw new IndexDamage("damaged entries");
+    const wanted = keys.has(entries.readUInt32LE(at));
+    at += 4;
+    const count = varint();
+    const bytes = varint();
+    if (!wanted) {
+      at += bytes;
+      continue;
+    }
+    const end = at + bytes;
+    let block = 0;
+    for (let i = 0; i < count; i++) {
+      block += varint();
+      if (block >= blocks || at > end) throw new IndexDamage("damaged entries");
+      out.push(block);
+    }
+    if (at !== end) throw new IndexDamage("damaged entries");
+  }
+}

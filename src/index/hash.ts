@@ -1,0 +1,23 @@
+/** The keys of an index: a 32-bit hash of a field's value bytes, an id by its last eight bytes. */
+import type { IndexedField } from "../engine/index.js";
+
+/** Bytes of an id's end that stand for it: a full id and an 8+ character suffix of it share them. */
+export const ID_KEY_BYTES = 8;
+
+/** FNV-1a over `buf[s, e)`. */
+export function hashBytes(buf: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h >>> 0;
+}
+
+/** The key of a field's value as stored: an id's last bytes, any other value whole. */
+export function keyOfBytes(field: IndexedField, buf: Uint8Array, s: number, e: number): number {
+  return field === "id" ? hashBytes(buf, Math.max(s, e - ID_KEY_BYTES), e) : hashBytes(buf, s, e);
+}
+
+/** The key of a value a query names (an id, or an id suffix of at least 8 characters). */
+export function keyOf(field: IndexedField, value: string): number {
+  const bytes = Buffer.from(value, "utf8");
+  return keyOfBytes(field, bytes, 0, bytes.length);
+}

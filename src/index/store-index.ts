@@ -1,0 +1,121 @@
+/**
+ * The indexes of a store: building what is missing or stale, dropping those whose day
+ * is gone, and telling which sealed days lack one. Several builders may run at once:
+ * each writes whole files under temporary names, so the worst of a race is a day built
+ * twice.
+ */
+import { readdirSync, statSync, unlinkSync } from "node:fs";
+import { join } from "node:path";
+import { createSearchPool } from "../engine/index.js";
+import { listDayFiles, type DayFile } from "../store/layout.js";
+import { buildDayIndex } from "./build.js";
+import { openDayIndex, type IndexUse } from "./day-index.js";
+import { indexFolderOf, indexPathOf, isSealed, writeIndexFile } from "./files.js";
+
+/** Days smaller than this are not indexed unless asked (`trace index` indexes every sealed day): a scan of them costs less than a lookup's reads. */
+export const AUTO_INDEX_BYTES = 1 << 20;
+
+/** What to build. */
+export interface IndexStoreOptions extends IndexUse {
+  /** Build even where a fresh index exists. */
+  rebuild?: boolean | undefined;
+  /** Sealed days smaller than this are left alone (default 0: every sealed day). */
+  minBytes?: number | undefined;
+  /** The time "today" is taken from; default now. */
+  now?: number | undefined;
+  /** Told of each day as it is done. */
+  onDay?: ((day: DayDone) => void) | undefined;
+}
+
+/** One day's outcome. */
+export interface DayDone {
+  file: string;
+  state: "built" | "fresh" | "skipped" | "failed";
+  /** Bytes of the day file and of its index. */
+  bytes: number;
+  indexBytes?: number;
+  ms?: number;
+}
+
+/** What a build did, day by day. */
+export interface IndexStoreResult {
+  days: DayDone[];
+  /** Index files removed because their day is gone. */
+  removed: number;
+}
+
+/**
+ * Builds the missing or stale indexes of the sealed days of `dir` (all of them with
+ * `rebuild`), and removes the indexes of days no longer there.
+ *
+ * @example
+ * const { days } = await indexStore("logs/payments", { rebuild: true });
+ */
+export async function indexStore(dir: string, options: IndexStoreOptions = {}): Promise<IndexStoreResult> {
+  const pool = createSearchPool();
+  const days: DayDone[] = [];
+  const files = listDayFiles(dir);
+  for (const file of files) {
+    const bytes = statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
+    let done: DayDone;
+    if (!isSealed(file, options.now) || bytes < (options.minBytes ?? 0) || (file.start ?? 0) > 0) done = { file: file.path, state: "skipped", bytes };
+    else if (!options.rebuild && hasFreshIndex(file, options)) done = { file: file.path, state: "fresh", bytes };
+    else {
+      const started = performance.now();
+      const index = await buildDayIndex(file, pool);
+      if (index) {
+        try {
+          writeIndexFile(file, index);
+          done = { file: file.path, state: "built", bytes, indexBytes: index.length, ms: performance.now() - started };
+        } catch {
+          done = { file: file.path, state: "failed", bytes };
+        }
+      } else done = { file: file.path, state: "failed", bytes };
+    }
+    days.push(done);
+    options.onDay?.(done);
+  }
+  return { days, removed: removeOrphans(dir, files) };
+}
+
+function hasFreshIndex(file: DayFile, use: IndexUse): boolean {
+  const index = openDayIndex(file, use);
+  index?.close();
+  return index !== undefined;
+}
+
+/** Index files whose day file is gone (pruned, or compressed: the `.gz` has its own). */
+function removeOrphans(dir: string, files: readonly DayFile[]): number {
+  const folder = indexFolderOf(dir);
+  const wanted = new Set(files.map((f) => indexPathOf(f)));
+  let removed = 0;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const path = join(folder, name);
+    // Another builder's file being written is its own to finish.
+    if (wanted.has(path) || name.endsWith(".tmp")) continue;
+    try {
+      unlinkSync(path);
+      removed++;
+    } catch {
+      // gone already
+    }
+  }
+  return removed;
+}
+
+/**
+ * The sealed days of `dir` of at least `minBytes` without a fresh index: what a query
+ * leaves for a builder in the background.
+ *
+ * @example
+ * if (unindexedDays(dir, AUTO_INDEX_BYTES).length > 0) startBuilder(dir);
+ */
+export function unindexedDays(dir: string, minBytes = AUTO_INDEX_BYTES, now = Date.now()): DayFile[] {
+  return listDayFiles(dir).filter((f) => isSealed(f, now) && (f.start ?? 0) === 0 && (statSync(f.path, { throwIfNoEntry: false })?.size ?? 0) >= minBytes && !hasFreshIndex(f, {}));
+}

@@ -1,0 +1,167 @@
+/**
+ * A query's use of the indexes of sealed days: which blocks of a day its filter can
+ * touch, or a timeline's and a tree's blocks as their members grow. Every block with a
+ * bad line is read too, so that reports are the scan's. A day without a fresh index, a
+ * value an index cannot key (U+FFFD), or an index found damaged midway falls back to
+ * reading the day whole, so answers never depend on the index.
+ */
+import type { IndexedField, SearchPool } from "../engine/index.js";
+import { chosenBlocks, IndexDamage, indexedBlocks, isSealed, openDayIndex, type DayIndex, type IndexUse } from "../index/index.js";
+import type { DayFile } from "../store/layout.js";
+import type { LineBlock, OnFail } from "../store/read.js";
+import type { Filter } from "./filter.js";
+
+/** Above this share of a day's blocks, the day is read whole. */
+const WHOLE_DAY_SHARE = 0.25;
+
+/** How a query uses indexes: `false` reads every day whole (`--no-index`). */
+export type IndexOption = IndexUse | false | undefined;
+
+/** A day's blocks from its index, or `"none"`: the index says no line of the day can match. */
+export type IndexedSource = ((onFail: OnFail) => AsyncIterable<LineBlock>) | "none";
+
+/** The (field, value) pairs a filter needs: each inner list is "one of these", all lists must hold. */
+function selectionsOf(f: Filter): [IndexedField, string][][] {
+  const all: [IndexedField, string][][] = [];
+  if (f.id !== undefined) all.push([["id", f.id]]);
+  if (f.own !== undefined) all.push([["agent_id", f.own], ["target_id", f.own]]);
+  if (f.agent !== undefined) all.push([["agent_id", f.agent]]);
+  if (f.task !== undefined) all.push([["target_id", f.task]]);
+  if (f.channel !== undefined) all.push([["target_id", f.channel]]);
+  if (f.primitive !== undefined) all.push([["primitive", f.primitive]]);
+  return all;
+}
+
+/** A fresh index of a sealed day, unless the query reads whole days. */
+function usable(file: DayFile, use: IndexOption, values: readonly string[]): DayIndex | undefined {
+  if (use === false || values.length === 0 || !isSealed(file) || (file.start ?? 0) > 0) return undefined;
+  // Bad UTF-8 decodes to U+FFFD: a value holding it may match bytes no key names.
+  if (values.some((v) => v.includes("\uFFFD"))) return undefined;
+  const index = openDayIndex(file, use || {});
+  if (!index && use) use.onMissing?.(file);
+  return index;
+}
+
+function damaged(err: unknown, file: DayFile, use: IndexOption): undefined {
+  if (!(err instanceof IndexDamage)) throw err;
+  if (use) use.onNote?.(`${file.path}: its index: ${err.message}; the day is read whole`);
+  return undefined;
+}
+
+/**
+ * The blocks of a sealed day that can hold what `filter` selects, from the day's
+ * index; undefined when the day is to be read whole (no fresh index, no value to look
+ * up, `use` false).
+ *
+ * @example
+ * const source = filterSource(file, { agent: "haiku-1" }, {}, pool);
+ */
+export function filterSource(file: DayFile, filter: Filter, use: IndexOption, pool: SearchPool): IndexedSource | undefined {
+  return selectionSource(file, selectionsOf(filter), use, pool);
+}
+
+/**
+ * The blocks of a sealed day holding, for each list of `selections`, one of its
+ * (field, value) pairs (an id's value may be a suffix of 8+ characters); undefined
+ * when the day is to be read whole.
+ *
+ * @example
+ * const source = selectionSource(file, [[["id", "9f3c2a1b"]]], {}, pool);
+ */
+export function selectionSource(file: DayFile, selections: [IndexedField, string][][], use: IndexOption, pool: SearchPool): IndexedSource | undefined {
+  const index = usable(file, use, selections.flat().map(([, v]) => v));
+  if (!index) return undefined;
+  try {
+    let chosen: Set<number> | undefined;
+    for (const alternatives of selections) {
+      const here = new Set<number>();
+      for (const [field, value] of alternatives) for (const b of index.lookup(field, [value])) here.add(b);
+      chosen = chosen ? new Set([...chosen].filter((b) => here.has(b))) : here;
+    }
+    const blocks = [...chosen!, ...index.bad()];
+    if (blocks.length === 0) return "none";
+    const table = index.table();
+    // Most of the day holds the value: one read of all of it (with the helper thread) beats many small ones.
+    if (blocks.length > ((use ? use.wholeDayShare : undefined) ?? WHOLE_DAY_SHARE) * index.blocks) return undefined;
+    const choice = chosenBlocks(blocks, index.blocks);
+    return (onFail) => indexedBlocks(file, table, choice, pool, onFail);
+  } catch (err) {
+    return damaged(err, file, use);
+  } finally {
+    index.close();
+  }
+}
+
+/** A day's blocks for a set of members that grows as they are read: `fresh` takes each new member's id. */
+export interface GrowingSource {
+  blocks: IndexedSource;
+  /** Push each id that joins while the day is read: the blocks of its children are chosen next. */
+  fresh: string[];
+}
+
+/**
+ * The blocks of a sealed day that can hold events whose parent is in `members` (or,
+ * with `own`, that act as or on it), growing as new members are pushed to `fresh`;
+ * undefined when the day is to be read whole.
+ *
+ * @example
+ * const source = membersSource(file, members, "task-42", {}, pool);
+ */
+export function membersSource(file: DayFile, members: Iterable<string>, own: string | undefined, use: IndexOption, pool: SearchPool): GrowingSource | undefined {
+  const index = usable(file, use, own === undefined ? ["-"] : [own]);
+  if (!index) return undefined;
+  let blocks: number[];
+  const keyable = (ids: Iterable<string>): boolean => {
+    for (const id of ids) if (id.includes("\uFFFD")) return false;
+    return true;
+  };
+  if (!keyable(members)) {
+    index.close();
+    return undefined;
+  }
+  try {
+    blocks = [...(own === undefined ? [] : [...index.lookup("agent_id", [own]), ...index.lookup("target_id", [own])]), ...index.lookup("parent_event_id", members), ...index.bad()];
+  } catch (err) {
+    index.close();
+    return damaged(err, file, use);
+  }
+  if (blocks.length === 0) {
+    index.close();
+    return { blocks: "none", fresh: [] };
+  }
+  const fresh: string[] = [];
+  const choice = chosenBlocks(blocks, index.blocks);
+  let broken = false;
+  const growing = {
+    first(after: number): number {
+      if (fresh.length > 0 && !broken) {
+        try {
+          if (!keyable(fresh)) throw new IndexDamage("an id holding U+FFFD has no key");
+          for (const b of index.lookup("parent_event_id", fresh)) choice.add(b);
+        } catch (err) {
+          damaged(err, file, use);
+          // The rest of the day is read whole: more than needed, never less.
+          broken = true;
+          for (let b = after + 1; b < index.blocks; b++) choice.add(b);
+        }
+        fresh.length = 0;
+      }
+      return choice.first(after);
+    },
+  };
+  let table;
+  try {
+    table = index.table();
+  } catch (err) {
+    index.close();
+    return damaged(err, file, use);
+  }
+  const read = async function* (onFail: OnFail): AsyncGenerator<LineBlock> {
+    try {
+      yield* indexedBlocks(file, table, growing, pool, onFail);
+    } finally {
+      index.close();
+    }
+  };
+  return { blocks: read, fresh };
+}
