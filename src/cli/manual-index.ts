@@ -10,7 +10,7 @@ export const INDEX_PAGE: Page = {
   usage: ["trace index [--rebuild] [--json]"],
   about: [
     "Each sealed day file (any day before today, UTC; plain or .gz) may have an index in the store's .index/ folder: for the values queries select on (agent_id, target_id, parent_event_id, id, primitive) the blocks of the day that hold them. Filtered queries, timelines, --causality, \"last wake\", \"when X created\" and id suffixes then read those blocks only; today's file, and any day without a fresh index, is read whole as before. Answers are the same with and without: deleting .index/ costs only speed.",
-    "Nobody has to run this. A query that wanted an index it did not find starts a builder in the background, at low priority, for days of 1 MiB and more (set TRACE_INDEX=off to stop that); trace prune indexes what it compressed. trace index builds every sealed day that lacks a fresh index, whatever its size.",
+    "Nobody has to run this. A query that wanted an index it did not find starts a builder in the background, at low priority, for days of 1 MiB and more, compressed days of 128 KiB (set TRACE_INDEX=off to stop that); trace prune indexes every sealed day after it has pruned and compressed. trace index builds every sealed day that lacks a fresh index, whatever its size.",
     "An index names its day file's inode, size and modification time: a day that grew (a late event), was replaced, truncated or compressed is read whole until its index is rebuilt. A damaged or foreign index file is ignored with one note on stderr.",
   ],
   groups: [

@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { readStoreConfig, writeStoreConfig } from "../store/config.js";
 import { DEFAULT_RETENTION, prune, type PruneAction } from "../retention/prune.js";
 import { parseAge } from "../time.js";
-import { AUTO_INDEX_BYTES, indexStore } from "../index/index.js";
+import { indexStore } from "../index/index.js";
 import type { Parsed } from "./args.js";
 import { requireStore, type CliContext } from "./context.js";
 
@@ -23,8 +23,8 @@ export async function runPrune(p: Parsed, ctx: CliContext): Promise<number> {
     ...(compressAfter !== undefined ? { compressAfter: parseAge(compressAfter, "--compress-after") } : {}),
   });
   await report(actions, p.switches["dry-run"] === true, p.switches.json === true, ctx);
-  // What compaction made (and what it left) gets its index now: the first query of a compressed day reads a few blocks.
-  if (!p.switches["dry-run"]) await indexStore(ctx.dir, { minBytes: AUTO_INDEX_BYTES, onNote: ctx.warn });
+  // What compaction made (and what it left) gets its index now, whatever its size: the first query of a compressed day inflates a few members.
+  if (!p.switches["dry-run"]) await indexStore(ctx.dir, { onNote: ctx.warn });
   return actions.some((a) => a.error !== undefined) ? 1 : 0;
 }
 

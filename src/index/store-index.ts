@@ -15,6 +15,14 @@ import { indexFolderOf, indexPathOf, isSealed, writeIndexFile } from "./files.js
 /** Days smaller than this are not indexed unless asked (`trace index` indexes every sealed day): a scan of them costs less than a lookup's reads. */
 export const AUTO_INDEX_BYTES = 1 << 20;
 
+/** A `.gz` day counts as this many times its size: inflating it costs more than reading a plain day. */
+const GZ_WEIGHT = 8;
+
+/** True when a day of `bytes` on disk is large enough to index under `minBytes`. */
+function largeEnough(file: DayFile, bytes: number, minBytes: number): boolean {
+  return bytes * (file.gz ? GZ_WEIGHT : 1) >= minBytes;
+}
+
 /** What to build. */
 export interface IndexStoreOptions extends IndexUse {
   /** Build even where a fresh index exists. */
@@ -58,7 +66,7 @@ export async function indexStore(dir: string, options: IndexStoreOptions = {}): 
   for (const file of files) {
     const bytes = statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
     let done: DayDone;
-    if (!isSealed(file, options.now) || bytes < (options.minBytes ?? 0) || (file.start ?? 0) > 0) done = { file: file.path, state: "skipped", bytes };
+    if (!isSealed(file, options.now) || !largeEnough(file, bytes, options.minBytes ?? 0) || (file.start ?? 0) > 0) done = { file: file.path, state: "skipped", bytes };
     else if (!options.rebuild && hasFreshIndex(file, options)) done = { file: file.path, state: "fresh", bytes };
     else {
       const started = performance.now();
@@ -117,5 +125,5 @@ function removeOrphans(dir: string, files: readonly DayFile[]): number {
  * if (unindexedDays(dir, AUTO_INDEX_BYTES).length > 0) startBuilder(dir);
  */
 export function unindexedDays(dir: string, minBytes = AUTO_INDEX_BYTES, now = Date.now()): DayFile[] {
-  return listDayFiles(dir).filter((f) => isSealed(f, now) && (f.start ?? 0) === 0 && (statSync(f.path, { throwIfNoEntry: false })?.size ?? 0) >= minBytes && !hasFreshIndex(f, {}));
+  return listDayFiles(dir).filter((f) => isSealed(f, now) && (f.start ?? 0) === 0 && largeEnough(f, statSync(f.path, { throwIfNoEntry: false })?.size ?? 0, minBytes) && !hasFreshIndex(f, {}));
 }

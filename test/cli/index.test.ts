@@ -1,0 +1,122 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dayOf } from "../../src/store/layout.js";
+import { lines, tempDir, trace } from "../helpers/cli.js";
+
+const DAY = 86_400_000;
+const OFF = { TRACE_INDEX: "off" };
+
+/** A store of `days` sealed days of about `bytes` each, and a line today; agents work a day each. */
+function store(dir: string, days: number, bytes: number): void {
+  mkdirSync(dir, { recursive: true });
+  const today = Date.parse(`${dayOf(Date.now())}T00:00:00Z`);
+  for (let d = days; d >= 0; d--) {
+    const start = today - d * DAY;
+    const out: string[] = [];
+    let size = 0;
+    for (let i = 0; size < (d === 0 ? 1 : bytes); i++) {
+      const n = d * 1_000_000 + i;
+      const id = `01a00000-0000-7000-8000-${n.toString(16).padStart(12, "0")}`;
+      const parent = i > 0 && i % 3 !== 0 ? `01a00000-0000-7000-8000-${(n - 1).toString(16).padStart(12, "0")}` : null;
+      const e = { id, timestamp: start + i * 500, primitive: i % 5 === 0 ? "bridge" : "ops", event_type: "send", agent_id: `agent-${d}-${i % 7}`, target_id: `task-${d}-${Math.floor(i / 40)}`, parent_event_id: parent, metadata: { text: "x".repeat(120) } };
+      const line = JSON.stringify(e);
+      out.push(line);
+      size += line.length + 1;
+    }
+    writeFileSync(join(dir, `${dayOf(start)}.ndjson`), out.join("\n") + "\n");
+  }
+}
+
+test("trace index builds each sealed day once, --rebuild again, --json tells each day; today is left to the scan", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir, 3, 50_000);
+  const first = await trace(["index", "--dir", dir], { env: OFF });
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /built 3 \(.* of index for .*\), fresh 0, not sealed or not indexable 1, failed 0/);
+  assert.equal(readdirSync(join(dir, ".index")).filter((n) => n.endsWith(".idx")).length, 3);
+  assert.match((await trace(["index", "--dir", dir], { env: OFF })).stdout, /built 0, fresh 3/);
+  const again = await trace(["index", "--rebuild", "--json", "--dir", dir], { env: OFF });
+  const days = lines(again.stdout).map((l) => JSON.parse(l) as { state: string; bytes: number; indexBytes?: number });
+  assert.deepEqual(days.map((d) => d.state), ["built", "built", "built", "skipped"]);
+  for (const d of days.slice(0, 3)) assert.ok(d.indexBytes! < d.bytes / 10, "an index is under a tenth of its day");
+  assert.match((await trace(["index", "--help"])).stdout, /sealed day/);
+  const bad = await trace(["index", "extra", "--dir", dir]);
+  assert.equal(bad.code, 2);
+  assert.equal(lines(bad.stderr).length, 1);
+});
+
+test("a damaged index is noted once on stderr and the answer is the scan's; --no-index reads every day whole", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir, 3, 50_000);
+  await trace(["index", "--dir", dir], { env: OFF });
+  const day = dayOf(Date.now() - 2 * DAY);
+  writeFileSync(join(dir, ".index", `${day}.ndjson.idx`), "not an index at all\n");
+  for (const args of [["--agent", "agent-2-3"], ["task-2-3"], ["--causality", "task-2-3"]]) {
+    const indexed = await trace(["--dir", dir, "--json", ...args], { env: OFF });
+    const scanned = await trace(["--dir", dir, "--json", "--no-index", ...args], { env: OFF });
+    assert.equal(indexed.code, 0, indexed.stderr);
+    assert.ok(indexed.stdout.length > 0, `${args.join(" ")}: ${indexed.stderr}`);
+    assert.equal(indexed.stdout, scanned.stdout, args.join(" "));
+    assert.deepEqual(lines(indexed.stderr), [`trace: ${join(dir, ".index", `${day}.ndjson.idx`)}: not an index of this version; ignored (trace index rebuilds it)`]);
+    assert.equal(scanned.stderr, "");
+  }
+  assert.match((await trace(["index", "--dir", dir], { env: OFF })).stdout, /built 1 .*, fresh 2,/);
+});
+
+test("a query leaves a builder behind for sealed days of 1 MiB without an index; it indexes them once the query is gone", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir, 2, 1_200_000);
+  const r = await trace(["--dir", dir, "--json", "--agent", "agent-1-2"]);
+  assert.equal(r.code, 0, r.stderr);
+  const wanted = [1, 2].map((d) => join(dir, ".index", `${dayOf(Date.now() - d * DAY)}.ndjson.idx`));
+  for (let waited = 0; !wanted.every(existsSync) || existsSync(join(dir, ".index", ".building")); waited += 100) {
+    assert.ok(waited < 20_000, "the builder finished within 20 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.match((await trace(["index", "--dir", dir], { env: OFF })).stdout, /built 0, fresh 2/);
+  const scanned = await trace(["--dir", dir, "--json", "--no-index", "--agent", "agent-1-2"]);
+  assert.equal((await trace(["--dir", dir, "--json", "--agent", "agent-1-2"])).stdout, scanned.stdout);
+  assert.equal(scanned.stdout, r.stdout);
+});
+
+test("builders running at once leave whole indexes and no temporary files", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir, 3, 300_000);
+  const runs = await Promise.all(Array.from({ length: 4 }, () => trace(["index", "--rebuild", "--dir", dir], { env: OFF })));
+  for (const r of runs) assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(join(dir, ".index")).filter((n) => !n.endsWith(".idx")), []);
+  assert.match((await trace(["index", "--dir", dir], { env: OFF })).stdout, /built 0, fresh 3/);
+  for (const args of [["--agent", "agent-3-1"], ["task-2-7"], ["--causality", "task-1-3"], ["--task", "task-3-2"]]) {
+    const indexed = await trace(["--dir", dir, "--json", ...args], { env: OFF });
+    assert.ok(indexed.stdout.length > 0);
+    assert.equal(indexed.stdout, (await trace(["--dir", dir, "--json", "--no-index", ...args], { env: OFF })).stdout);
+  }
+});
+
+test("prune indexes what it compresses: the .gz day gets its own index, the plain day's goes", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir, 3, 1_100_000);
+  await trace(["index", "--dir", dir], { env: OFF });
+  const r = await trace(["prune", "--dir", dir, "--compress-after", "2d"], { env: OFF });
+  assert.equal(r.code, 0, r.stderr);
+  const names = readdirSync(join(dir, ".index")).sort();
+  const old = dayOf(Date.now() - 3 * DAY);
+  assert.ok(names.includes(`${old}.ndjson.gz.idx`), names.join(" "));
+  assert.ok(!names.includes(`${old}.ndjson.idx`), names.join(" "));
+  const gz = readFileSync(join(dir, `${old}.ndjson.gz`));
+  let members = 0;
+  for (let at = gz.indexOf(Buffer.from([0x1f, 0x8b, 8])); at !== -1; at = gz.indexOf(Buffer.from([0x1f, 0x8b, 8]), at + 1)) members++;
+  assert.ok(members >= 16, `compaction wrote gzip members of about 64 KiB (${members})`);
+  for (const args of [["--agent", "agent-3-1"], ["task-3-9"]]) {
+    const indexed = await trace(["--dir", dir, "--json", ...args], { env: OFF });
+    assert.ok(indexed.stdout.length > 0);
+    assert.equal(indexed.stdout, (await trace(["--dir", dir, "--json", "--no-index", ...args], { env: OFF })).stdout);
+  }
+});
