@@ -13,6 +13,8 @@ import split2 from "split2";
 import { openWriter } from "../src/index.js";
 import { BIN, have, ROOT } from "../test/helpers/cli.js";
 import { generateChain, generateSpaceDb, generateStore, generateTree } from "./generate.js";
+import { historyRows } from "./history.js";
+import { measureAll as measureTurns, type Row, type Timing } from "./measure.js";
 
 const args = minimist(process.argv.slice(2), { boolean: ["quick"], string: ["out"] });
 const quick = args.quick === true;
@@ -23,41 +25,8 @@ const OUT = args.out ?? join(ROOT, "bench-out");
 const WORK = join(tmpdir(), "trace-bench");
 const END = Date.now();
 
-interface Timing {
-  ms: number;
-  rssMb: number | undefined;
-}
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const hasTime = have("/usr/bin/time");
-
-/** Runs a shell command once with output to /dev/null: wall time and peak RSS. */
-function runOnce(command: string): { ms: number; rssMb: number | undefined } {
-  const wrapped = hasTime ? `/usr/bin/time -f '%M' sh -c ${JSON.stringify(command + " > /dev/null")}` : `${command} > /dev/null`;
-  const t0 = performance.now();
-  const r = spawnSync("sh", ["-c", wrapped], { encoding: "utf8", maxBuffer: 1 << 26 });
-  const ms = performance.now() - t0;
-  if (r.status !== 0) throw new Error(`${command}: exit ${r.status}: ${r.stderr}`);
-  const kb = Number(r.stderr.trim().split("\n").at(-1));
-  return { ms, rssMb: hasTime && Number.isFinite(kb) ? kb / 1024 : undefined };
-}
-
-/**
- * Runs the commands in turn, `runs` rounds: each gets its median wall time and peak
- * RSS. Taking turns matters on a shared VM, whose speed drifts by tens of percent
- * over a minute: two commands timed a minute apart would compare the drift.
- */
-function measureAll(commands: string[], runs = RUNS): Timing[] {
-  const seen = commands.map(() => ({ times: [] as number[], rss: [] as number[] }));
-  for (let i = 0; i < runs; i++) {
-    commands.forEach((command, k) => {
-      const { ms, rssMb } = runOnce(command);
-      seen[k]!.times.push(ms);
-      if (rssMb !== undefined) seen[k]!.rss.push(rssMb);
-    });
-  }
-  return seen.map(({ times, rss }) => ({ ms: median(times), rssMb: rss.length > 0 ? Math.max(...rss) : undefined }));
-}
+/** `measureAll` with this run's rounds unless told. */
+const measureAll = (commands: string[], runs = RUNS): Timing[] => measureTurns(commands, runs);
 
 /** `measureAll` of one command. */
 const measure = (command: string, runs = RUNS): Timing => measureAll([command], runs)[0]!;
@@ -120,18 +89,9 @@ async function readers(dir: string): Promise<Row> {
   return { case: "one day file: ndjson.parse vs split2 + JSON.parse", ours: viaSplit2, theirs: viaNdjson, vs: "ndjson", ratio: viaNdjson / viaSplit2, note: "ndjson / split2: no faster, and it cannot say where a bad line was" };
 }
 
-/** One line of the table: ours beside theirs. */
-interface Row {
-  case: string;
-  ours: number;
-  theirs?: number;
-  vs?: string;
-  ratio?: number;
-  rssMb?: number | undefined;
-  note?: string;
-}
-
 async function main(): Promise<void> {
+  // Queries here leave no builder behind: each row times what it names (the index rows build theirs).
+  process.env.TRACE_INDEX = "off";
   mkdirSync(WORK, { recursive: true });
   const main30 = join(WORK, `store-${DAYS}d-${PER_DAY}`);
   const hist30 = join(WORK, "since-30d");
@@ -234,8 +194,11 @@ async function main(): Promise<void> {
   rows.push({ case: "follow latency median (ms)", ours: follow.median });
   rows.push({ case: "follow latency p99 (ms)", ours: follow.p99, note: "target < 100" });
 
+  const history = await historyRows(WORK, RUNS, quick, bareNode);
+  rows.push(...history.rows);
+
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  console.log(`\nmachine: ${machine}; store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; median of ${RUNS} runs\n`);
+  console.log(`\nmachine: ${machine}; store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; ${history.summary}; median of ${RUNS} runs\n`);
   console.log("| case | ours | theirs | ratio | peak RSS | note |\n|---|---:|---:|---:|---:|---|");
   const fmt = (n: number | undefined): string => (n === undefined ? "" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(n < 10 ? 2 : 0));
   for (const r of rows) {

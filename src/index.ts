@@ -34,5 +34,5 @@ export type { Finding, ValidationSummary } from "./validate/check.js";
 export { rebuildTombstones, redactEvent, updatePolicy } from "./api/redact.js";
 export { createRedactor, type Redactor } from "./query/redactor.js";
 export { DEFAULT_POLICY, type RedactPolicy } from "./event/redact.js";
-export { indexStore, AUTO_INDEX_BYTES, type DayDone, type IndexStoreOptions, type IndexStoreResult, type IndexUse } from "./index/index.js";
+export { indexStore, type DayDone, type IndexStoreOptions, type IndexStoreResult, type IndexUse } from "./index/index.js";
 export type { IndexOption } from "./query/indexed.js";

@@ -42,11 +42,11 @@ test("every export of the public entry points has a TSDoc, and every function an
   assert.deepEqual(missing, []);
 });
 
-test("the root export is what a user needs: writers, queries, causality, follow, prune, validate, WHEN, sources, export", () => {
+test("the root export is what a user needs: writers, queries, causality, follow, prune, index, validate, WHEN, sources, export", () => {
   const names = Object.keys(root).sort();
   assert.deepEqual(names, [
     "DEFAULT_POLICY", "DEFAULT_RETENTION", "EXPORT_FORMATS", "UsageError", "causality", "createRedactor", "emit", "exportTo", "exportToFile", "findSources",
-    "follow", "importSources", "openBatchWriter", "openWriter", "parseAge", "parseDuration", "parseWhen", "policyOf", "prune", "query", "queryNdjson",
+    "follow", "importSources", "indexStore", "openBatchWriter", "openWriter", "parseAge", "parseDuration", "parseWhen", "policyOf", "prune", "query", "queryNdjson",
     "readStoreConfig", "rebuildTombstones", "redactEvent", "resolveStoreDir", "summarizeSources", "timeline", "updatePolicy", "validate", "validateSources",
     "writeStoreConfig",
   ]);

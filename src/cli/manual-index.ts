@@ -1,5 +1,5 @@
 /** The manual's page of `trace index` (manual.ts holds the rest). */
-import type { Page } from "./manual.js";
+import type { Page } from "./page.js";
 
 const DIRS = ["--dir DIR …", "the store folder, more than once for several (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
 
@@ -18,6 +18,7 @@ export const INDEX_PAGE: Page = {
       title: "Flags",
       flags: [
         ["--rebuild", "build every sealed day's index again, fresh or not"],
+        ["--auto", "what a query starts in the background: quiet, only days of 1 MiB and more (compressed: 128 KiB), nothing when another builder holds the store's .index/.building"],
         ["--json", "one JSON object per day: file, state (built, fresh, skipped, failed), bytes, indexBytes, ms"],
         ["--no-index", "(on queries, --causality and export) read every day whole"],
         DIRS,

@@ -6,25 +6,8 @@
 
 import { INDEX_PAGE } from "./manual-index.js";
 
-/** A group of flags under a heading. */
-export interface FlagGroup {
-  title: string;
-  flags: readonly (readonly [flag: string, text: string])[];
-}
-
-/** One command's page. */
-export interface Page {
-  /** `trace`, or the subcommand's name. */
-  name: string;
-  /** One line of what it does. */
-  summary: string;
-  usage: readonly string[];
-  /** Paragraphs before the flags. */
-  about: readonly string[];
-  groups: readonly FlagGroup[];
-  /** Paragraphs after the flags. */
-  notes: readonly string[];
-}
+export type { FlagGroup, Page } from "./page.js";
+import type { Page } from "./page.js";
 
 const DIR_FLAG = ["--dir DIR", "the store folder (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
 /** Where a reading command can take several stores. */
