@@ -21,7 +21,7 @@ const VERSION = "history-1";
 export interface History {
   dir: string;
   events: number;
-  /** A task, an agent and a channel of the day three days before the end. */
+  /** A task and an agent of the day before the last. */
   task: string;
   agent: string;
 }
@@ -77,8 +77,10 @@ function dayLines(dayNumber: number, perDay: number, write: (text: string) => vo
 export function generateHistory(dir: string, days: number, perDay: number, endDay: number): History {
   const stamp = join(dir, ".generated");
   const shape = JSON.stringify({ VERSION, days, perDay, endDay });
-  const needle = endDay - 3;
-  const history: History = { dir, events: days * perDay, task: `task-${needle}-42`, agent: `haiku-${needle}-10-3` };
+  const needle = endDay - 2;
+  // The agent is task 42's own: its shift and its turn in it.
+  const shift = Math.floor(((42 * EVENTS_PER_TASK) / perDay) * SHIFTS);
+  const history: History = { dir, events: days * perDay, task: `task-${needle}-42`, agent: `haiku-${needle}-${shift}-${42 % AGENTS_PER_SHIFT}` };
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === shape) return history;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

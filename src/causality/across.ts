@@ -7,6 +7,7 @@
 import type { BadReport } from "../engine/index.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
+import type { IndexOption } from "../query/indexed.js";
 import { findById } from "../query/lookup.js";
 import { storeNames } from "../query/stores.js";
 import { timelineBatches } from "../query/timeline.js";
@@ -26,13 +27,13 @@ type Found = { event: TraceEvent; store: string };
  * @example
  * const tree = await causalityAcross("task-1", ["/a/.space/trace", "/b/.space/trace"], {});
  */
-export async function causalityAcross(idOrTarget: string, dirs: readonly string[], options: { infer?: boolean | undefined; onBad?: ((r: BadReport) => void) | undefined }): Promise<CausalTree> {
+export async function causalityAcross(idOrTarget: string, dirs: readonly string[], options: { infer?: boolean | undefined; onBad?: ((r: BadReport) => void) | undefined; index?: IndexOption }): Promise<CausalTree> {
   if (options.infer) throw new UsageError("--infer reads one store: name one --dir");
   const names = storeNames(dirs);
   const focusIn: (Found & { byId: boolean })[] = [];
   for (const [i, dir] of dirs.entries()) {
     try {
-      const { event, byId } = await findFocus(dir, idOrTarget, { onBad: options.onBad });
+      const { event, byId } = await findFocus(dir, idOrTarget, { onBad: options.onBad, index: options.index });
       focusIn.push({ event, byId, store: names[i]! });
     } catch (err) {
       if (!(err instanceof UsageError) || !/no event with that id/.test(err.message)) throw err;
@@ -50,7 +51,7 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
       cycle = true;
       break;
     }
-    const parent = await findIn(dirs, names, parentId);
+    const parent = await findIn(dirs, names, parentId, options.index);
     if (!parent) {
       missingParent = parentId;
       break;
@@ -64,7 +65,7 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
   for (let size = -1; below.size !== size; ) {
     size = below.size;
     for (const [i, dir] of dirs.entries()) {
-      for await (const hits of timelineBatches({ dir, target: NOBODY, members, onBad: options.onBad })) {
+      for await (const hits of timelineBatches({ dir, target: NOBODY, members, onBad: options.onBad, index: options.index })) {
         for (const { event } of eventsOf(hits)) if (event.id !== top.event.id && !below.has(event.id)) below.set(event.id, { event, store: names[i]! });
       }
     }
@@ -80,9 +81,9 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
 }
 
 /** An event by id in the first store that holds it. */
-async function findIn(dirs: readonly string[], names: readonly string[], id: string): Promise<Found | undefined> {
+async function findIn(dirs: readonly string[], names: readonly string[], id: string, index: IndexOption): Promise<Found | undefined> {
   for (const [i, dir] of dirs.entries()) {
-    const event = await findById(dir, id);
+    const event = await findById(dir, id, undefined, { index });
     if (event) return { event, store: names[i]! };
   }
   return undefined;

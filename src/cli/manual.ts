@@ -143,7 +143,7 @@ export const PAGES: readonly Page[] = [
       "trace prune --show-retention",
     ],
     about: [
-      "Deletes day files whose whole UTC day ended more than AGE ago (default: the store's retention setting, else 30d); optionally gzips younger past days. Today's and later files and anything that is not a day file are never touched; a symlink with a day file's name is noted and left alone.",
+      "Deletes day files whose whole UTC day ended more than AGE ago (default: the store's retention setting, else 30d); optionally gzips younger past days. Today's and later files and anything that is not a day file are never touched; a symlink with a day file's name is noted and left alone. Then every sealed day gets its index (trace index --help), so the first query of a compressed day inflates a few of its members.",
     ],
     groups: [
       {
