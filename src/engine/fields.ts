@@ -47,18 +47,17 @@ export function createFieldReader(pool: SearchPool): (buf: Buffer, s: number, e:
     return hit.event.timestamp;
   };
   if (!simd || !rec || !stamp) return parsed;
+  const entries = INDEXED_FIELDS.map((f) => FIELD[f] * ENTRY);
+  const [ESCAPED, START, END] = [REC.escaped >> 2, REC.start >> 2, REC.end >> 2];
   return (buf, s, e, onField) => {
     if (buf.buffer !== simd.memory) return parsed(buf, s, e, onField);
     const base = buf.byteOffset;
     if (simd.check(base + s, base + e, AT.record) === 0 || !isEventShape(rec)) return parsed(buf, s, e, onField);
-    for (const field of INDEXED_FIELDS) {
-      const at = FIELD[field] * ENTRY;
-      // An escaped value is parsed: its bytes are not its value.
-      if (rec[at] === KIND.string && rec[at + (REC.escaped >> 2)] !== 0) return parsed(buf, s, e, onField);
-    }
-    for (const field of INDEXED_FIELDS) {
-      const at = FIELD[field] * ENTRY;
-      if (rec[at] === KIND.string) onField(field, buf, rec[at + (REC.start >> 2)]! - base, rec[at + (REC.end >> 2)]! - base);
+    // An escaped value is parsed: its bytes are not its value.
+    for (let k = 0; k < entries.length; k++) if (rec[entries[k]!] === KIND.string && rec[entries[k]! + ESCAPED] !== 0) return parsed(buf, s, e, onField);
+    for (let k = 0; k < entries.length; k++) {
+      const at = entries[k]!;
+      if (rec[at] === KIND.string) onField(INDEXED_FIELDS[k]!, buf, rec[at + START]! - base, rec[at + END]! - base);
     }
     return stamp[0]!;
   };

@@ -43,7 +43,17 @@ function createCollector(pool: SearchPool) {
   const bad: number[] = [];
   let block = 0;
   let lines = 0;
-  const onField = (field: IndexedField, b: Buffer, s: number, e: number): void => pairs[field].push(keyOfBytes(field, b, s, e) * BLOCK_SPACE + block);
+  // Values that recur (agents, targets, primitives) are noted once per block: each key's last block.
+  const seen = { agent_id: new Map<number, number>(), target_id: new Map<number, number>(), primitive: new Map<number, number>() };
+  const onField = (field: IndexedField, b: Buffer, s: number, e: number): void => {
+    const key = keyOfBytes(field, b, s, e);
+    if (field !== "id" && field !== "parent_event_id") {
+      const last = seen[field];
+      if (last.get(key) === block) return;
+      last.set(key, block);
+    }
+    pairs[field].push(key * BLOCK_SPACE + block);
+  };
   return {
     set block(n: number) {
       block = n;

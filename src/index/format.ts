@@ -8,7 +8,7 @@ import type { IndexedField } from "../engine/index.js";
 import { hashBytes } from "./hash.js";
 
 /** The first bytes of every index file; the digit is the format's version. */
-export const INDEX_MAGIC = Buffer.from("TRACEIX1");
+export const INDEX_MAGIC = Buffer.from("TRACEIX2");
 /** Block numbers fit in this many bits of a (key, block) pair. */
 export const BLOCK_BITS = 21;
 export const BLOCK_SPACE = 2 ** BLOCK_BITS;
@@ -68,12 +68,44 @@ export function bucketOf(key: number, log2: number): number {
   return log2 === 0 ? 0 : key >>> (32 - log2);
 }
 
-function pushVarint(out: number[], n: number): void {
-  while (n >= 0x80) {
-    out.push((n & 0x7f) | 0x80);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
+/** A byte writer that grows: varints and u32s without an array of numbers. */
+function createBytes(initial: number): { u8(n: number): void; u32(n: number): void; varint(n: number): void; length(): number; take(): Buffer } {
+  let buf = Buffer.allocUnsafe(Math.max(64, initial));
+  let at = 0;
+  const room = (n: number): void => {
+    if (at + n <= buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + n));
+    buf.copy(bigger, 0, 0, at);
+    buf = bigger;
+  };
+  return {
+    u8(n) {
+      room(1);
+      buf[at++] = n;
+    },
+    u32(n) {
+      room(4);
+      buf.writeUInt32LE(n, at);
+      at += 4;
+    },
+    varint(n) {
+      room(8);
+      while (n >= 0x80) {
+        buf[at++] = (n & 0x7f) | 0x80;
+        n = Math.floor(n / 128);
+      }
+      buf[at++] = n;
+    },
+    length: () => at,
+    take: () => buf.subarray(0, at),
+  };
+}
+
+/** Bytes of `n` as a varint. */
+function varintBytes(n: number): number {
+  let k = 1;
+  for (; n >= 0x80; k++) n = Math.floor(n / 128);
+  return k;
 }
 
 /** One field's table: bucket offsets, then per distinct key its u32, a count, the bytes of its postings and the block deltas. */
@@ -85,26 +117,35 @@ function encodeSection(pairs: Float64Array): { bytes: Buffer; log2: number } {
   const log2 = Math.max(0, Math.min(24, Math.ceil(Math.log2(Math.max(1, wanted)))));
   const buckets = 2 ** log2;
   const offsets = new Uint32Array(buckets + 1);
-  const body: number[] = [];
+  const body = createBytes(pairs.length * 8);
   let bucket = 0;
   for (let i = 0; i < pairs.length; ) {
     const key = Math.floor(pairs[i]! / BLOCK_SPACE);
     const b = bucketOf(key, log2);
-    while (bucket < b) offsets[++bucket] = body.length;
-    const blocks: number[] = [];
-    for (; i < pairs.length && Math.floor(pairs[i]! / BLOCK_SPACE) === key; i++) {
-      const block = pairs[i]! % BLOCK_SPACE;
-      if (blocks[blocks.length - 1] !== block) blocks.push(block);
+    while (bucket < b) offsets[++bucket] = body.length();
+    // The key's distinct blocks (pairs are sorted): counted and sized first, then written.
+    let [count, bytes, last] = [0, 0, -1];
+    let j = i;
+    for (; j < pairs.length && Math.floor(pairs[j]! / BLOCK_SPACE) === key; j++) {
+      const block = pairs[j]! % BLOCK_SPACE;
+      if (block === last) continue;
+      bytes += varintBytes(block - Math.max(0, last));
+      count++;
+      last = block;
     }
-    body.push(key & 0xff, (key >>> 8) & 0xff, (key >>> 16) & 0xff, key >>> 24);
-    const postings: number[] = [];
-    for (let k = 0; k < blocks.length; k++) pushVarint(postings, blocks[k]! - (k === 0 ? 0 : blocks[k - 1]!));
-    pushVarint(body, blocks.length);
-    pushVarint(body, postings.length);
-    for (const b of postings) body.push(b);
+    body.u32(key);
+    body.varint(count);
+    body.varint(bytes);
+    last = -1;
+    for (; i < j; i++) {
+      const block = pairs[i]! % BLOCK_SPACE;
+      if (block === last) continue;
+      body.varint(block - Math.max(0, last));
+      last = block;
+    }
   }
-  while (bucket < buckets) offsets[++bucket] = body.length;
-  const entries = Buffer.from(body);
+  while (bucket < buckets) offsets[++bucket] = body.length();
+  const entries = body.take();
   const sums = new Uint32Array(buckets);
   for (let b = 0; b < buckets; b++) sums[b] = hashBytes(entries, offsets[b]!, offsets[b + 1]!);
   return { bytes: Buffer.concat([Buffer.from(offsets.buffer), Buffer.from(sums.buffer), entries]), log2 };

@@ -1,4 +1,4 @@
-/** The keys of an index: a 32-bit hash of a field's value bytes, an id by its last eight bytes. */
+/** The keys of an index: a 32-bit hash of a field's value bytes, an id (and a parent's id) by its last eight bytes. */
 import type { IndexedField } from "../engine/index.js";
 
 /** Bytes of an id's end that stand for it: a full id and an 8+ character suffix of it share them. */
@@ -11,9 +11,9 @@ export function hashBytes(buf: Uint8Array, s: number, e: number): number {
   return h >>> 0;
 }
 
-/** The key of a field's value as stored: an id's last bytes, any other value whole. */
+/** The key of a field's value as stored: an id's last bytes (a UUIDv7's random ones), any other value whole. */
 export function keyOfBytes(field: IndexedField, buf: Uint8Array, s: number, e: number): number {
-  return field === "id" ? hashBytes(buf, Math.max(s, e - ID_KEY_BYTES), e) : hashBytes(buf, s, e);
+  return field === "id" || field === "parent_event_id" ? hashBytes(buf, Math.max(s, e - ID_KEY_BYTES), e) : hashBytes(buf, s, e);
 }
 
 /** The key of a value a query names (an id, or an id suffix of at least 8 characters). */
