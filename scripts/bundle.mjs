@@ -5,7 +5,7 @@
 // stays unbundled ES modules in build/src.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { build } from "esbuild";
@@ -35,6 +35,9 @@ for (const { name } of WASM_MODULES) copyFileSync(join(root, "build/src/engine/w
 // example store: each start then skips compiling what they used (bin/load.cjs).
 const scratch = mkdtempSync(join(tmpdir(), "trace-cache-"));
 const store = join(root, "logs/payments");
+// A copy with the indexes of its (sealed) days, so that the indexed paths are cached too.
+const indexed = join(scratch, "indexed");
+cpSync(store, indexed, { recursive: true });
 const runs = [
   ["--version"],
   ["--dir", store, "--agent", "zealot-1", "--json"],
@@ -42,8 +45,12 @@ const runs = [
   ["--dir", store, "--causality", "task-abc123"],
   ["--dir", store, "--since", "2025-10-22T14:10:00Z", "--agent", "zealot-1"],
   ["emit", "ops", "tick", "--dir", scratch],
+  ["index", "--dir", indexed],
+  ["--dir", indexed, "--agent", "zealot-1", "--json"],
+  ["--dir", indexed, "task-abc123", "--json"],
+  ["--dir", indexed, "--causality", "task-abc123", "--json"],
 ];
 const loader = join(root, "bin/load.cjs");
-const made = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(loader)}).writeCodeCache(${JSON.stringify(runs)})`], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+const made = spawnSync(process.execPath, ["-e", `require(${JSON.stringify(loader)}).writeCodeCache(${JSON.stringify(runs)})`], { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8", env: { ...process.env, TRACE_INDEX: "off" } });
 rmSync(scratch, { recursive: true, force: true });
 if (made.status !== 0) throw new Error(`writing the CLI's code cache failed:\n${made.stderr}`);

@@ -93,7 +93,8 @@ interface DayTable {
 
 /** Tables of the days the walk has reached, built when first needed, newest dropped as the walk moves to older days. */
 function createDayTables(dir: string, onBad: WalkOptions["onBad"]): { find(id: string, beforeDay: string): Promise<Link | undefined>; close(): void } {
-  const files = listDayFiles(dir).reverse();
+  // Listed when first needed: most walks end within the searched steps.
+  let files: DayFile[] | undefined;
   const built = new Map<string, DayTable>();
   let lastDay = "";
   const drop = (table: DayTable): void => {
@@ -102,6 +103,7 @@ function createDayTables(dir: string, onBad: WalkOptions["onBad"]): { find(id: s
   };
   return {
     async find(id, beforeDay) {
+      files ??= listDayFiles(dir).reverse();
       for (const file of files) {
         if (file.day > beforeDay) continue;
         let table = built.get(file.path);

@@ -5,10 +5,10 @@
  * per store at a time, by a lock file naming its pid.
  */
 import { spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { accessSync, constants, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join } from "node:path";
-import { indexFolderOf, unindexedDays } from "../index/index.js";
+import { indexFolderOf, makeFolder, unindexedDays } from "../index/index.js";
 import type { IndexOption } from "../query/indexed.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
@@ -42,7 +42,7 @@ function builderOf(dir: string): number | undefined {
 export function holdBuildLock(dir: string): (() => void) | undefined {
   const path = lockPath(dir);
   try {
-    mkdirSync(indexFolderOf(dir), { recursive: true });
+    makeFolder(indexFolderOf(dir));
   } catch {
     return undefined;
   }

@@ -26,7 +26,6 @@ export async function runIndex(p: Parsed, ctx: CliContext): Promise<number> {
     const days: DayDone[] = [];
     await indexStore(dir, {
       rebuild: p.switches.rebuild,
-      onNote: ctx.warn,
       onDay: (d) => {
         days.push(d);
         if (d.state === "failed") ctx.warn(`${d.file}: not indexed (it could not be read whole, or changed while being read); queries read it whole`);

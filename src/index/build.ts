@@ -15,7 +15,7 @@ import { BLOCK_SPACE, encodeIndex, type IndexParts } from "./format.js";
 import { keyOfBytes } from "./hash.js";
 
 /** A plain day's blocks hold about this many bytes: a lookup reads a few of them. */
-export const BLOCK_BYTES = 16 << 10;
+const BLOCK_BYTES = 16 << 10;
 /** A compressed file read whole to find its members; larger ones get no index. */
 const MAX_GZ_BYTES = 64 << 20;
 

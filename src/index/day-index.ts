@@ -7,8 +7,8 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { IndexedField } from "../engine/index.js";
 import type { DayFile } from "../store/layout.js";
 import { currentIdentity, indexPathOf, sameFile } from "./files.js";
-import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage, type IndexHeader } from "./format.js";
-import { keyOf } from "./hash.js";
+import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, filterMayHold, IndexDamage, type IndexHeader } from "./format.js";
+import { hashWords, keyOf } from "./hash.js";
 
 /** Where a day's blocks stand: `starts` in the uncompressed stream, `compressed` in a `.gz`. */
 export interface BlockTable {
@@ -36,7 +36,8 @@ export interface IndexUse {
   wholeDayShare?: number | undefined;
 }
 
-const HEAD_BYTES = 4096;
+/** The first read of an index: its header and, most days, its own filter. */
+const HEAD_BYTES = 16 << 10;
 /** Above this many keys a lookup reads a field's whole table once. */
 const MANY_KEYS = 256;
 
@@ -71,10 +72,21 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
   const size = fstatSync(fd).size;
   let head = pread(fd, 0, Math.min(size, HEAD_BYTES));
   let decoded = decodeHeader(head, size);
-  if ("need" in decoded) decoded = decodeHeader((head = pread(fd, 0, decoded.need)), size) as IndexHeader;
-  const header = decoded as IndexHeader;
+  if (typeof decoded === "object" && "need" in decoded) decoded = decodeHeader((head = pread(fd, 0, decoded.need)), size);
+  if (typeof decoded !== "object" || "need" in decoded) return undefined;
+  const header = decoded;
   const now = currentIdentity(file);
   if (!now || !sameFile(header.file, now)) return undefined;
+  // The own filter, from the first read when it is there, checked once.
+  let filter: Uint32Array | undefined;
+  const ownFilter = (): Uint32Array => {
+    if (filter) return filter;
+    const [at, bits, sum] = header.own;
+    const bytes = at + bits / 8 <= head.length ? head.subarray(at, at + bits / 8) : pread(fd, at, bits / 8);
+    const words = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    if (hashWords(words) !== sum) throw new IndexDamage("own filter: checksum mismatch");
+    return (filter = words);
+  };
   // A field's bucket offsets and checksums, read once: `buckets + 1` offsets, then `buckets` sums.
   const offsets = new Map<IndexedField, Uint32Array>();
   const offsetsOf = (field: IndexedField): Uint32Array => {
@@ -91,13 +103,14 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
   return {
     blocks: header.blocks,
     lookup(field, values) {
+      const keys = new Set<number>();
+      for (const value of values) keys.add(keyOf(field, value));
+      if (keys.size === 0 || ((field === "agent_id" || field === "target_id") && !filterMayHold(ownFilter(), keys))) return [];
       const s = header.sections[field]!;
       const o = offsetsOf(field);
       const buckets = 2 ** s.bucketsLog2;
       const body = s.at + o.byteLength;
       const out: number[] = [];
-      const keys = new Set<number>();
-      for (const value of values) keys.add(keyOf(field, value));
       const bucket = (entries: Buffer, b: number, from: number): Buffer => {
         const to = o[b + 1]!;
         if (to < o[b]! || body + to > s.at + s.bytes) throw new IndexDamage(`${field} table: damaged bucket offsets`);
@@ -122,6 +135,7 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
     },
     bad() {
       const [at, count] = header.bad;
+      if (count === 0) return [];
       const bytes = pread(fd, at, 4 * count);
       checkSum(bytes, header.sums[1], "bad-block list");
       const out: number[] = [];
@@ -152,7 +166,9 @@ function pread(fd: number, at: number, length: number): Buffer {
 }
 
 /** Ascending, without repeats. */
-export function sortedUnique(blocks: number[]): number[] {
-  blocks.sort((a, b) => a - b);
-  return blocks.filter((b, i) => i === 0 || b !== blocks[i - 1]);
+function sortedUnique(blocks: number[]): number[] {
+  const sorted = Uint32Array.from(blocks).sort();
+  const out: number[] = [];
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) out.push(sorted[i]!);
+  return out;
 }

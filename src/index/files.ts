@@ -38,10 +38,19 @@ export function currentIdentity(file: DayFile, fd?: number): IndexedFile | undef
   return st ? identityOf(file, st) : undefined;
 }
 
+/** Makes a store's index folder, never the store: a store removed meanwhile stays removed. */
+export function makeFolder(path: string): void {
+  try {
+    mkdirSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+  }
+}
+
 /** Writes an index under a temporary name and renames it into place: readers see the old one or the new one, whole. */
 export function writeIndexFile(file: DayFile, bytes: Buffer): void {
   const path = indexPathOf(file);
-  mkdirSync(dirname(path), { recursive: true });
+  makeFolder(dirname(path));
   const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     writeFileSync(temporary, bytes);

@@ -4,11 +4,11 @@
  * table per indexed field mapping a value's key to the blocks that hold it, as varint
  * deltas. Decoding trusts nothing: any inconsistency is an `IndexDamage`.
  */
-import type { IndexedField } from "../engine/index.js";
-import { hashBytes } from "./hash.js";
+import { INDEXED_FIELDS, type IndexedField } from "../engine/index.js";
+import { filterBits, hashBytes, hashWords } from "./hash.js";
 
 /** The first bytes of every index file; the digit is the format's version. */
-export const INDEX_MAGIC = Buffer.from("TRACEIX2");
+export const INDEX_MAGIC = Buffer.from("TRACEIX3");
 /** Block numbers fit in this many bits of a (key, block) pair. */
 export const BLOCK_BITS = 21;
 export const BLOCK_SPACE = 2 ** BLOCK_BITS;
@@ -44,6 +44,8 @@ export interface IndexHeader {
   bad: [number, number];
   /** Checksums of the block table and of the bad-block list: a flipped byte is found, not followed. */
   sums: [number, number];
+  /** A filter of the keys of `agent_id` and `target_id` (offset, bits, checksum): most days are passed by on it without a lookup. */
+  own: [number, number, number];
   sections: Record<IndexedField, SectionPlace>;
 }
 
@@ -154,6 +156,7 @@ function encodeSection(pairs: Float64Array): { bytes: Buffer; log2: number } {
 /** The index file's bytes. */
 export function encodeIndex(parts: IndexParts, fields: readonly IndexedField[]): Buffer {
   const blocks = parts.starts.length - 1;
+  const own = ownFilter([parts.pairs.agent_id, parts.pairs.target_id]);
   const table = new Float64Array([...parts.starts, ...(parts.compressed ?? [])]);
   const bad = new Uint32Array(parts.bad);
   const encoded = fields.map((f) => [f, encodeSection(parts.pairs[f])] as const);
@@ -161,6 +164,8 @@ export function encodeIndex(parts: IndexParts, fields: readonly IndexedField[]):
   for (let width = 512; ; width *= 2) {
     let at = INDEX_MAGIC.length + 4 + width;
     at = align8(at);
+    const ownAt = at;
+    at += own.byteLength;
     const tableAt = at;
     at += table.byteLength;
     const badAt = at;
@@ -171,24 +176,50 @@ export function encodeIndex(parts: IndexParts, fields: readonly IndexedField[]):
       at += s.bytes.length;
     }
     const sums: [number, number] = [hashBytes(new Uint8Array(table.buffer), 0, table.byteLength), hashBytes(new Uint8Array(bad.buffer), 0, bad.byteLength)];
-    const header: IndexHeader = { file: parts.file, lines: parts.lines, blocks, table: tableAt, bad: [badAt, bad.length], sums, sections };
+    const header: IndexHeader = { file: parts.file, lines: parts.lines, blocks, table: tableAt, bad: [badAt, bad.length], sums, own: [ownAt, own.length * 32, hashWords(own)], sections };
     const json = Buffer.from(JSON.stringify(header));
     if (json.length > width) continue;
-    const head = Buffer.alloc(tableAt);
+    const head = Buffer.alloc(ownAt);
     INDEX_MAGIC.copy(head, 0);
     head.writeUInt32LE(json.length, INDEX_MAGIC.length);
     json.copy(head, INDEX_MAGIC.length + 4);
-    return Buffer.concat([head, Buffer.from(table.buffer), Buffer.from(bad.buffer), ...encoded.map(([, s]) => s.bytes)]);
+    return Buffer.concat([head, Buffer.from(own.buffer), Buffer.from(table.buffer), Buffer.from(bad.buffer), ...encoded.map(([, s]) => s.bytes)]);
   }
+}
+
+/** Bits per key of the own filter (about 1% false positives with three bits a key), and its largest size. */
+const FILTER_BITS_PER_KEY = 10;
+const FILTER_MAX_BITS = 1 << 19;
+
+/** A filter of the distinct keys of sorted (key, block) pairs, as u32 words. */
+function ownFilter(all: readonly Float64Array[]): Uint32Array {
+  let keys = 0;
+  for (const pairs of all) for (let i = 0; i < pairs.length; i++) if (i === 0 || Math.floor(pairs[i]! / BLOCK_SPACE) !== Math.floor(pairs[i - 1]! / BLOCK_SPACE)) keys++;
+  const bits = Math.min(FILTER_MAX_BITS, 2 ** Math.ceil(Math.log2(Math.max(64, keys * FILTER_BITS_PER_KEY))));
+  const words = new Uint32Array(bits / 32);
+  const at: number[] = [];
+  for (const pairs of all) for (let i = 0; i < pairs.length; i++) for (const b of filterBits(Math.floor(pairs[i]! / BLOCK_SPACE), bits, at)) words[b >>> 5]! |= 1 << (b & 31);
+  return words;
+}
+
+/** False when the own filter `words` surely holds none of `keys`. */
+export function filterMayHold(words: Uint32Array, keys: Iterable<number>): boolean {
+  const bits = words.length * 32;
+  const at: number[] = [];
+  for (const key of keys) if (filterBits(key, bits, at).every((b) => (words[b >>> 5]! & (1 << (b & 31))) !== 0)) return true;
+  return false;
 }
 
 function align8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** The header of an index file from its first bytes (read more when `need` says so). */
-export function decodeHeader(head: Buffer, fileSize: number): IndexHeader | { need: number } {
-  if (head.length < INDEX_MAGIC.length + 4 || head.compare(INDEX_MAGIC, 0, INDEX_MAGIC.length, 0, INDEX_MAGIC.length) !== 0) throw new IndexDamage("not an index of this version");
+/** The header of an index file from its first bytes (read more when `need` says so); `stale` for an index of another version of this format. */
+export function decodeHeader(head: Buffer, fileSize: number): IndexHeader | { need: number } | "stale" {
+  const family = INDEX_MAGIC.length - 1;
+  if (head.length < INDEX_MAGIC.length + 4 || head.compare(INDEX_MAGIC, 0, family, 0, family) !== 0) throw new IndexDamage("not an index");
+  // Another version's index is as good as none: the next build replaces it, nobody need be told.
+  if (head[family] !== INDEX_MAGIC[family]) return "stale";
   const length = head.readUInt32LE(INDEX_MAGIC.length);
   const end = INDEX_MAGIC.length + 4 + length;
   if (end > fileSize) throw new IndexDamage("truncated header");
@@ -207,11 +238,13 @@ export function decodeHeader(head: Buffer, fileSize: number): IndexHeader | { ne
 function checkHeader(h: IndexHeader, fileSize: number): void {
   const ok = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
   const f = h?.file;
-  const shape = ok(h?.blocks) && ok(h.lines) && ok(h.table) && Array.isArray(h.bad) && ok(h.bad[0]) && ok(h.bad[1]) && Array.isArray(h.sums) && ok(h.sums[0]) && ok(h.sums[1]) && typeof f?.name === "string" && typeof f.gz === "boolean" && ok(f.ino) && ok(f.size) && typeof f.mtimeMs === "number";
+  const shape = ok(h?.blocks) && ok(h.lines) && ok(h.table) && Array.isArray(h.bad) && ok(h.bad[0]) && ok(h.bad[1]) && Array.isArray(h.sums) && ok(h.sums[0]) && ok(h.sums[1]) &&
+    Array.isArray(h.own) && ok(h.own[0]) && ok(h.own[1]) && ok(h.own[2]) && h.own[0] % 8 === 0 && h.own[1] >= 64 && (h.own[1] & (h.own[1] - 1)) === 0 && h.own[0] + h.own[1] / 8 <= fileSize && typeof f?.name === "string" && typeof f.gz === "boolean" && ok(f.ino) && ok(f.size) && typeof f.mtimeMs === "number";
   if (!shape || h.blocks >= BLOCK_SPACE) throw new IndexDamage("damaged header");
   const tableEnd = h.table + 8 * (h.blocks + 1) * (f.gz ? 2 : 1);
   if (tableEnd > fileSize || h.bad[0] + 4 * h.bad[1] > fileSize || h.table % 8 !== 0) throw new IndexDamage("truncated");
-  for (const s of Object.values(h.sections ?? {})) {
+  if (typeof h.sections !== "object" || h.sections === null || INDEXED_FIELDS.some((f) => typeof h.sections[f] !== "object" || h.sections[f] === null)) throw new IndexDamage("damaged header");
+  for (const s of Object.values(h.sections)) {
     if (!ok(s?.at) || !ok(s.bucketsLog2) || !ok(s.bytes) || s.bucketsLog2 > 24 || s.at + s.bytes > fileSize || 4 * (2 ** (s.bucketsLog2 + 1) + 1) > s.bytes) throw new IndexDamage("truncated");
   }
 }

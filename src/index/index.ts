@@ -1,11 +1,11 @@
 /**
- * The indexes of sealed days (docs/format.md, "The index"): derived files in a store's
- * `.index/` folder that map the values queries select on to the blocks of a day that
- * hold them. The day files never depend on them; a stale or damaged one is not used.
+ * The indexes of sealed days (docs/format.md, "The index of a sealed day"): derived
+ * files in a store's `.index/` folder that map the values queries select on to the
+ * blocks of a day that hold them. The day files never depend on them; a stale or
+ * damaged one is not used.
  */
 export { IndexDamage } from "./format.js";
-export { openDayIndex, sortedUnique, type BlockTable, type DayIndex, type IndexUse } from "./day-index.js";
-export { indexedBlocks, chosenBlocks, type BlockChoice } from "./read-blocks.js";
-export { buildDayIndex, BLOCK_BYTES } from "./build.js";
-export { indexPathOf, indexFolderOf, isSealed, INDEX_FOLDER } from "./files.js";
+export { openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "./day-index.js";
+export { indexedBlocks, chosenBlocks } from "./read-blocks.js";
+export { indexFolderOf, indexPathOf, isSealed, makeFolder } from "./files.js";
 export { AUTO_INDEX_BYTES, indexStore, unindexedDays, type DayDone, type IndexStoreOptions, type IndexStoreResult } from "./store-index.js";

@@ -6,7 +6,7 @@
  * reading the day whole, so answers never depend on the index.
  */
 import type { IndexedField, SearchPool } from "../engine/index.js";
-import { chosenBlocks, IndexDamage, indexedBlocks, isSealed, openDayIndex, type DayIndex, type IndexUse } from "../index/index.js";
+import { chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, isSealed, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../index/index.js";
 import type { DayFile } from "../store/layout.js";
 import type { LineBlock, OnFail } from "../store/read.js";
 import type { Filter } from "./filter.js";
@@ -44,7 +44,7 @@ function usable(file: DayFile, use: IndexOption, values: readonly string[]): Day
 
 function damaged(err: unknown, file: DayFile, use: IndexOption): undefined {
   if (!(err instanceof IndexDamage)) throw err;
-  if (use) use.onNote?.(`${file.path}: its index: ${err.message}; the day is read whole`);
+  if (use) use.onNote?.(`${indexPathOf(file)}: ${err.message}; ignored (trace index rebuilds it)`);
   return undefined;
 }
 
@@ -80,9 +80,9 @@ export function selectionSource(file: DayFile, selections: [IndexedField, string
     }
     const blocks = [...chosen!, ...index.bad()];
     if (blocks.length === 0) return "none";
-    const table = index.table();
     // Most of the day holds the value: one read of all of it (with the helper thread) beats many small ones.
     if (blocks.length > ((use ? use.wholeDayShare : undefined) ?? WHOLE_DAY_SHARE) * index.blocks) return undefined;
+    const table = index.table();
     const choice = chosenBlocks(blocks, index.blocks);
     return (onFail) => indexedBlocks(file, table, choice, pool, onFail);
   } catch (err) {
@@ -108,57 +108,51 @@ export interface GrowingSource {
  * const source = membersSource(file, members, "task-42", {}, pool);
  */
 export function membersSource(file: DayFile, members: Iterable<string>, own: string | undefined, use: IndexOption, pool: SearchPool): GrowingSource | undefined {
-  const index = usable(file, use, own === undefined ? ["-"] : [own]);
-  if (!index) return undefined;
-  let blocks: number[];
+  // Bad UTF-8 in an id decodes to U+FFFD: its stored bytes have no key to look up.
   const keyable = (ids: Iterable<string>): boolean => {
     for (const id of ids) if (id.includes("\uFFFD")) return false;
     return true;
   };
-  if (!keyable(members)) {
-    index.close();
-    return undefined;
-  }
+  const index = keyable(members) ? usable(file, use, own === undefined ? ["-"] : [own]) : undefined;
+  if (!index) return undefined;
+  let table: BlockTable | undefined;
+  let blocks: number[];
   try {
     blocks = [...(own === undefined ? [] : [...index.lookup("agent_id", [own]), ...index.lookup("target_id", [own])]), ...index.lookup("parent_event_id", members), ...index.bad()];
+    // Most days hold nothing of it: their block table is never read.
+    if (blocks.length > 0) table = index.table();
   } catch (err) {
     index.close();
     return damaged(err, file, use);
   }
-  if (blocks.length === 0) {
+  if (!table) {
     index.close();
     return { blocks: "none", fresh: [] };
   }
+  const chosen = table;
   const fresh: string[] = [];
   const choice = chosenBlocks(blocks, index.blocks);
-  let broken = false;
+  let whole = false;
   const growing = {
     first(after: number): number {
-      if (fresh.length > 0 && !broken) {
+      if (fresh.length > 0 && !whole) {
         try {
-          if (!keyable(fresh)) throw new IndexDamage("an id holding U+FFFD has no key");
-          for (const b of index.lookup("parent_event_id", fresh)) choice.add(b);
+          if (keyable(fresh)) for (const b of index.lookup("parent_event_id", fresh)) choice.add(b);
+          else whole = true;
         } catch (err) {
           damaged(err, file, use);
-          // The rest of the day is read whole: more than needed, never less.
-          broken = true;
-          for (let b = after + 1; b < index.blocks; b++) choice.add(b);
+          whole = true;
         }
+        // The rest of the day is read whole: more than needed, never less.
+        if (whole) for (let b = after + 1; b < index.blocks; b++) choice.add(b);
         fresh.length = 0;
       }
       return choice.first(after);
     },
   };
-  let table;
-  try {
-    table = index.table();
-  } catch (err) {
-    index.close();
-    return damaged(err, file, use);
-  }
   const read = async function* (onFail: OnFail): AsyncGenerator<LineBlock> {
     try {
-      yield* indexedBlocks(file, table, growing, pool, onFail);
+      yield* indexedBlocks(file, chosen, growing, pool, onFail);
     } finally {
       index.close();
     }

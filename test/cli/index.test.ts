@@ -61,7 +61,7 @@ test("a damaged index is noted once on stderr and the answer is the scan's; --no
     assert.equal(indexed.code, 0, indexed.stderr);
     assert.ok(indexed.stdout.length > 0, `${args.join(" ")}: ${indexed.stderr}`);
     assert.equal(indexed.stdout, scanned.stdout, args.join(" "));
-    assert.deepEqual(lines(indexed.stderr), [`trace: ${join(dir, ".index", `${day}.ndjson.idx`)}: not an index of this version; ignored (trace index rebuilds it)`]);
+    assert.deepEqual(lines(indexed.stderr), [`trace: ${join(dir, ".index", `${day}.ndjson.idx`)}: not an index; ignored (trace index rebuilds it)`]);
     assert.equal(scanned.stderr, "");
   }
   assert.match((await trace(["index", "--dir", dir], { env: OFF })).stdout, /built 1 .*, fresh 2,/);
