@@ -5,7 +5,8 @@
  * deltas. Decoding trusts nothing: any inconsistency is an `IndexDamage`.
  */
 import { INDEXED_FIELDS, type IndexedField } from "../engine/index.js";
-import { filterBits, hashBytes, hashWords } from "./hash.js";
+import { hashBytes, hashWords } from "./hash.js";
+import { ownFilter } from "./own-filter.js";
 
 /** The first bytes of every index file; the digit is the format's version. */
 export const INDEX_MAGIC = Buffer.from("TRACEIX3");
@@ -112,8 +113,7 @@ function varintBytes(n: number): number {
 
 /** One field's table: bucket offsets, then per distinct key its u32, a count, the bytes of its postings and the block deltas. */
 function encodeSection(pairs: Float64Array): { bytes: Buffer; log2: number } {
-  let distinct = 0;
-  for (let i = 0; i < pairs.length; i++) if (i === 0 || Math.floor(pairs[i]! / BLOCK_SPACE) !== Math.floor(pairs[i - 1]! / BLOCK_SPACE)) distinct++;
+  const distinct = distinctKeys(pairs).length;
   // Buckets of about BUCKET_KEYS keys, or fewer when their postings are long (a common value's blocks): a bucket stays one small read.
   const wanted = Math.max(distinct / BUCKET_KEYS, pairs.length / BUCKET_BYTES);
   const log2 = Math.max(0, Math.min(24, Math.ceil(Math.log2(Math.max(1, wanted)))));
@@ -156,7 +156,7 @@ function encodeSection(pairs: Float64Array): { bytes: Buffer; log2: number } {
 /** The index file's bytes. */
 export function encodeIndex(parts: IndexParts, fields: readonly IndexedField[]): Buffer {
   const blocks = parts.starts.length - 1;
-  const own = ownFilter([parts.pairs.agent_id, parts.pairs.target_id]);
+  const own = ownFilter([...distinctKeys(parts.pairs.agent_id), ...distinctKeys(parts.pairs.target_id)]);
   const table = new Float64Array([...parts.starts, ...(parts.compressed ?? [])]);
   const bad = new Uint32Array(parts.bad);
   const encoded = fields.map((f) => [f, encodeSection(parts.pairs[f])] as const);
@@ -187,27 +187,14 @@ export function encodeIndex(parts: IndexParts, fields: readonly IndexedField[]):
   }
 }
 
-/** Bits per key of the own filter (about 1% false positives with three bits a key), and its largest size. */
-const FILTER_BITS_PER_KEY = 10;
-const FILTER_MAX_BITS = 1 << 19;
-
-/** A filter of the distinct keys of sorted (key, block) pairs, as u32 words. */
-function ownFilter(all: readonly Float64Array[]): Uint32Array {
-  let keys = 0;
-  for (const pairs of all) for (let i = 0; i < pairs.length; i++) if (i === 0 || Math.floor(pairs[i]! / BLOCK_SPACE) !== Math.floor(pairs[i - 1]! / BLOCK_SPACE)) keys++;
-  const bits = Math.min(FILTER_MAX_BITS, 2 ** Math.ceil(Math.log2(Math.max(64, keys * FILTER_BITS_PER_KEY))));
-  const words = new Uint32Array(bits / 32);
-  const at: number[] = [];
-  for (const pairs of all) for (let i = 0; i < pairs.length; i++) for (const b of filterBits(Math.floor(pairs[i]! / BLOCK_SPACE), bits, at)) words[b >>> 5]! |= 1 << (b & 31);
-  return words;
-}
-
-/** False when the own filter `words` surely holds none of `keys`. */
-export function filterMayHold(words: Uint32Array, keys: Iterable<number>): boolean {
-  const bits = words.length * 32;
-  const at: number[] = [];
-  for (const key of keys) if (filterBits(key, bits, at).every((b) => (words[b >>> 5]! & (1 << (b & 31))) !== 0)) return true;
-  return false;
+/** The distinct keys of sorted (key, block) pairs. */
+function distinctKeys(pairs: Float64Array): number[] {
+  const keys: number[] = [];
+  for (let i = 0; i < pairs.length; i++) {
+    const key = Math.floor(pairs[i]! / BLOCK_SPACE);
+    if (keys[keys.length - 1] !== key) keys.push(key);
+  }
+  return keys;
 }
 
 function align8(n: number): number {

@@ -18,13 +18,6 @@ export function hashWords(words: Uint32Array): number {
   return h >>> 0;
 }
 
-/** The filter bits of a key: three, by double hashing, in a filter of `bits` (a power of two). */
-export function filterBits(key: number, bits: number, out: number[]): number[] {
-  const step = (Math.imul(key, 0x9e3779b1) >>> 0) | 1;
-  for (let i = 0; i < 3; i++) out[i] = (key + Math.imul(i, step)) & (bits - 1);
-  return out;
-}
-
 /** The key of a field's value as stored: an id's last bytes (a UUIDv7's random ones), any other value whole. */
 export function keyOfBytes(field: IndexedField, buf: Uint8Array, s: number, e: number): number {
   return field === "id" || field === "parent_event_id" ? hashBytes(buf, Math.max(s, e - ID_KEY_BYTES), e) : hashBytes(buf, s, e);
