@@ -102,12 +102,14 @@ export function listDayFiles(dir: string, range: { from?: number; to?: number } 
   const fromDay = range.from === undefined ? undefined : dayOf(range.from);
   const toDay = range.to === undefined ? undefined : dayOf(range.to);
   const out: DayFile[] = [];
+  // One join for the folder, not one per file: `path.join` per name is a hot loop of its own over a long history.
+  const prefix = join(dir, "_").slice(0, -1);
   for (const entry of entries) {
     const parsed = parseDayFileName(entry.name);
     if (!parsed || !entry.isFile()) continue;
     if (fromDay !== undefined && parsed.day < fromDay) continue;
     if (toDay !== undefined && parsed.day > toDay) continue;
-    out.push({ day: parsed.day, path: join(dir, entry.name), gz: parsed.gz });
+    out.push({ day: parsed.day, path: prefix + entry.name, gz: parsed.gz });
   }
   out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : Number(b.gz) - Number(a.gz)));
   return out.filter((f, i) => {
