@@ -7,7 +7,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { IndexedField } from "../engine/index.js";
 import type { DayFile } from "../store/layout.js";
 import { currentIdentity, indexPathOf, sameFile } from "./files.js";
-import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage, type IndexHeader } from "./format.js";
+import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage } from "./format.js";
 import { filterMayHold } from "./own-filter.js";
 import { hashWords, keyOf } from "./hash.js";
 
