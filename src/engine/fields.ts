@@ -4,9 +4,7 @@
  * each value's UTF-8 given. The same verdicts the search takes, so an index built from
  * them finds every line the search would.
  */
-import type { EventField } from "./wasm/layout.js";
-import { FIELD, KIND, REC } from "./wasm/layout.js";
-import { AT } from "./wasm/layout.js";
+import { AT, FIELD, KIND, REC, type EventField } from "./wasm/layout.js";
 import { parseAt } from "./lines.js";
 import { isEventShape } from "./line-check.js";
 import type { SearchPool } from "./pool.js";

@@ -1,7 +1,8 @@
 /** Where a day's index lives, what makes it fresh, and writing it whole or not at all. */
-import { fstatSync, mkdirSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { fstatSync, mkdirSync, statSync, type Stats } from "node:fs";
 import { dirname, join, sep } from "node:path";
-import { dayOf, type DayFile } from "../store/layout.js";
+import type { DayFile } from "../store/layout.js";
+import { writeWhole } from "../store/whole-file.js";
 import type { IndexedFile } from "./format.js";
 
 /** The hidden folder of a store that holds its indexes: derived files, deleted at no cost but speed. */
@@ -17,11 +18,6 @@ export function indexPathOf(file: DayFile): string {
 /** The index folder of a store. */
 export function indexFolderOf(dir: string): string {
   return join(dir, INDEX_FOLDER);
-}
-
-/** A day that has ended (UTC): the only days indexed. Today's file is always scanned. */
-export function isSealed(file: DayFile, now = Date.now()): boolean {
-  return file.day < dayOf(now);
 }
 
 /** What an index records of the file it was built from. */
@@ -53,16 +49,5 @@ export function makeFolder(path: string): void {
 export function writeIndexFile(file: DayFile, bytes: Buffer): void {
   const path = indexPathOf(file);
   makeFolder(dirname(path));
-  const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    writeFileSync(temporary, bytes);
-    renameSync(temporary, path);
-  } catch (err) {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // never made
-    }
-    throw err;
-  }
+  writeWhole(path, bytes);
 }

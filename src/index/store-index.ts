@@ -7,10 +7,10 @@
 import { readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { createSearchPool } from "../engine/index.js";
-import { listDayFiles, type DayFile } from "../store/layout.js";
+import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
 import { buildDayIndex } from "./build.js";
 import { openDayIndex, type IndexUse } from "./day-index.js";
-import { indexFolderOf, indexPathOf, isSealed, writeIndexFile } from "./files.js";
+import { indexFolderOf, indexPathOf, writeIndexFile } from "./files.js";
 
 /** Days smaller than this are not indexed unless asked (`trace index` indexes every sealed day): a scan of them costs less than a lookup's reads. */
 export const AUTO_INDEX_BYTES = 1 << 20;

@@ -3,6 +3,7 @@
  * once, late ones too. A filtered query reads just the new bytes of each day; a timeline
  * finds its members in the whole history and prints the new ones.
  */
+import { UsageError } from "../errors.js";
 import { createSearchPool, eachLine, eventsOf, parseAt, searchFile, type BadReport, type Hits } from "../engine/index.js";
 import { decodeCursor, encodeCursor, planAfter, type ReadPlan } from "../store/cursor.js";
 import { lineBlocks } from "../store/read.js";
@@ -18,6 +19,11 @@ export interface QueryCursor {
   where?: string | undefined;
   /** Set before the first event is yielded: the position after what this query reads. */
   next?: string;
+}
+
+/** A cursor is a position in one store: several are a UsageError. */
+export function requireOneStore(dirs: readonly string[] | undefined): void {
+  if ((dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
 }
 
 /** What a cursor query reads. */

@@ -10,10 +10,9 @@ import type { ReadEvent } from "../store/read.js";
 import { createTailer } from "../store/tail.js";
 import { matches } from "./filter.js";
 import { fastFile } from "./scan.js";
-import type { QueryCursor } from "./cursor.js";
+import { requireOneStore, type QueryCursor } from "./cursor.js";
 import { followCursor, type FollowBase } from "./follow-cursor.js";
 import { storeNames } from "./stores.js";
-import { UsageError } from "../errors.js";
 import { createSourceTail, mergeHits, selectionOf, selectSources, type QuerySources } from "./sources.js";
 import { joinsTimeline, timeline } from "./timeline.js";
 
@@ -43,7 +42,7 @@ const DAY_MS = 86_400_000;
  */
 export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent> {
   if (options.cursor) {
-    if ((options.dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
+    requireOneStore(options.dirs);
     return yield* followCursor({ ...options, cursor: options.cursor, onPosition: options.onPosition });
   }
   if ((options.dirs?.length ?? 0) > 1) return yield* followAcross(options);

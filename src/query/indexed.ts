@@ -6,8 +6,8 @@
  * reading the day whole, so answers never depend on the index.
  */
 import type { IndexedField, SearchPool } from "../engine/index.js";
-import { chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, isSealed, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../index/index.js";
-import type { DayFile } from "../store/layout.js";
+import { chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../index/index.js";
+import { isSealed, type DayFile } from "../store/layout.js";
 import type { LineBlock, OnFail } from "../store/read.js";
 import type { Filter } from "./filter.js";
 
@@ -32,11 +32,15 @@ function selectionsOf(f: Filter): [IndexedField, string][][] {
   return all;
 }
 
+/** False when a value holds U+FFFD: bad UTF-8 decodes to it, so it may match stored bytes no key names. */
+function keyable(values: Iterable<string>): boolean {
+  for (const v of values) if (v.includes("\uFFFD")) return false;
+  return true;
+}
+
 /** A fresh index of a sealed day, unless the query reads whole days. */
-function usable(file: DayFile, use: IndexOption, values: readonly string[]): DayIndex | undefined {
-  if (use === false || values.length === 0 || !isSealed(file) || (file.start ?? 0) > 0) return undefined;
-  // Bad UTF-8 decodes to U+FFFD: a value holding it may match bytes no key names.
-  if (values.some((v) => v.includes("\uFFFD"))) return undefined;
+function usable(file: DayFile, use: IndexOption): DayIndex | undefined {
+  if (use === false || !isSealed(file) || (file.start ?? 0) > 0) return undefined;
   const index = openDayIndex(file, use || {});
   if (!index && use) use.onMissing?.(file);
   return index;
@@ -69,7 +73,8 @@ export function filterSource(file: DayFile, filter: Filter, use: IndexOption, po
  * const source = selectionSource(file, [[["id", "9f3c2a1b"]]], {}, pool);
  */
 export function selectionSource(file: DayFile, selections: [IndexedField, string][][], use: IndexOption, pool: SearchPool): IndexedSource | undefined {
-  const index = usable(file, use, selections.flat().map(([, v]) => v));
+  const values = selections.flat().map(([, v]) => v);
+  const index = values.length > 0 && keyable(values) ? usable(file, use) : undefined;
   if (!index) return undefined;
   try {
     let chosen: Set<number> | undefined;
@@ -108,12 +113,7 @@ export interface GrowingSource {
  * const source = membersSource(file, members, "task-42", {}, pool);
  */
 export function membersSource(file: DayFile, members: Iterable<string>, own: string | undefined, use: IndexOption, pool: SearchPool): GrowingSource | undefined {
-  // Bad UTF-8 in an id decodes to U+FFFD: its stored bytes have no key to look up.
-  const keyable = (ids: Iterable<string>): boolean => {
-    for (const id of ids) if (id.includes("\uFFFD")) return false;
-    return true;
-  };
-  const index = keyable(members) ? usable(file, use, own === undefined ? ["-"] : [own]) : undefined;
+  const index = keyable(members) && (own === undefined || keyable([own])) ? usable(file, use) : undefined;
   if (!index) return undefined;
   let table: BlockTable | undefined;
   let blocks: number[];

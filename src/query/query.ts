@@ -2,8 +2,7 @@
 import { detach, toNdjson, type BadReport, type Hits } from "../engine/index.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
-import { UsageError } from "../errors.js";
-import { cursorBatches, type QueryCursor } from "./cursor.js";
+import { cursorBatches, requireOneStore, type QueryCursor } from "./cursor.js";
 import { createRedactor, type Redactor } from "./redactor.js";
 import { mergeStores, storeNames } from "./stores.js";
 import type { IndexOption } from "./indexed.js";
@@ -67,7 +66,7 @@ export async function* queryBatches(options: QueryOptions): AsyncGenerator<Hits>
   const sources = options.sources ?? {};
   const ctx = { dir: options.dir, now: options.now ?? Date.now(), utc: options.utc, agent: options.filter?.agent ?? options.target, sources, index: options.index };
   const filter: Filter = { ...options.filter, ...(await resolveRange(options.since, options.until, ctx)) };
-  if (options.cursor && (options.dirs?.length ?? 0) > 1) throw new UsageError("--cursor-file reads one store: name one --dir");
+  if (options.cursor) requireOneStore(options.dirs);
   const source = options.cursor
     ? masked(cursorBatches({ dir: options.dir, target: options.target, filter, onBad: options.onBad }, options.cursor), options.redact ? createRedactor(options.dir) : undefined)
     : (options.dirs?.length ?? 0) > 1

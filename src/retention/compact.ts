@@ -79,7 +79,7 @@ function putInPlace(path: string, tmp: string, before: { size: number; ino: numb
  * A gzip member holds about this much of the day, cut at a line's end: an index can
  * then name a member and a query inflate it alone, at a cost of about 1% in size.
  */
-export const MEMBER_BYTES = 64 << 10;
+const MEMBER_BYTES = 64 << 10;
 const READ_BYTES = 4 << 20;
 
 /** Bytes [from, to) of `path` appended to `out` as gzip members of whole lines, about `MEMBER_BYTES` each. */
@@ -89,29 +89,24 @@ async function gzipAsMembers(path: string, from: number, to: number, out: string
   const output = openSync(out, "a");
   try {
     let carry = Buffer.alloc(0);
-    for (let at = from; at < to || carry.length > 0; ) {
+    for (let at = from; ; ) {
       const chunk = Buffer.allocUnsafe(Math.min(READ_BYTES, to - at));
       const n = chunk.length > 0 ? readSync(input, chunk, 0, chunk.length, at) : 0;
       at += n;
       const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
-      const last = at >= to || n === 0;
+      // Members of at least MEMBER_BYTES, each cut after a newline; what is left waits for more, or ends the day.
       let start = 0;
-      while (start < data.length) {
-        if (!last && data.length - start < MEMBER_BYTES) break;
-        let cut = data.indexOf(0x0a, Math.min(data.length, start + MEMBER_BYTES) - 1);
-        if (cut === -1) {
-          if (!last) break;
-          cut = data.length - 1;
-        }
-        writeSync(output, await deflate(data.subarray(start, cut + 1)));
-        start = cut + 1;
+      while (data.length - start >= MEMBER_BYTES) {
+        const nl = data.indexOf(0x0a, start + MEMBER_BYTES - 1);
+        if (nl === -1) break;
+        writeSync(output, await deflate(data.subarray(start, nl + 1)));
+        start = nl + 1;
       }
       carry = Buffer.from(data.subarray(start));
-      if (last && carry.length > 0) {
-        writeSync(output, await deflate(carry));
-        carry = Buffer.alloc(0);
+      if (n === 0 || at >= to) {
+        if (carry.length > 0) writeSync(output, await deflate(carry));
+        return;
       }
-      if (last) break;
     }
   } finally {
     closeSync(input);

@@ -6,13 +6,14 @@
  * never needed (deleting it costs speed only).
  */
 import { createHash } from "node:crypto";
-import { readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { isPlainObject, parseEventLine } from "../event/envelope.js";
 import { createMasker, type RedactPolicy } from "../event/redact.js";
 import { policyOf } from "./config.js";
-import { dayOf, type DayFile } from "./layout.js";
+import { isSealed, type DayFile } from "./layout.js";
 import { lineBlocks } from "./read.js";
+import { writeWhole } from "./whole-file.js";
 
 /** The note's name in the store folder. */
 export const CLEAN_DAYS_FILE = "redaction-clean.json";
@@ -54,23 +55,20 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
     }
     return files;
   };
-  const sealed = (file: DayFile): boolean => file.day < dayOf(Date.now());
   return {
     clean(file) {
-      if (!sealed(file)) return false;
+      if (!isSealed(file)) return false;
       const known = load()[basename(file.path)];
       const now = known && identity(file.path);
       return now !== undefined && known![0] === now[0] && known![1] === now[1];
     },
     note(file) {
       const id = identity(file.path);
-      if (!sealed(file) || !id) return;
+      if (!isSealed(file) || !id) return;
       const next = { ...load(), [basename(file.path)]: id };
       files = next;
       try {
-        const temporary = `${path}.${process.pid}.tmp`;
-        writeFileSync(temporary, JSON.stringify({ policy: hash, files: next }) + "\n");
-        renameSync(temporary, path);
+        writeWhole(path, JSON.stringify({ policy: hash, files: next }) + "\n");
       } catch {
         // A store we may not write to is read as before, only slower.
       }

@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync, mkdirSync, renameSync } from "node:fs";
+import { readFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { isPlainObject } from "../event/envelope.js";
 import { DEFAULT_POLICY, type RedactPolicy } from "../event/redact.js";
+import { writeWhole } from "./whole-file.js";
 
 /** The store's own settings, kept beside the day files (not a day file, so never read as one). */
 export interface StoreConfig {
@@ -57,10 +58,7 @@ export function readStoreConfig(dir: string): StoreConfig {
  */
 export function writeStoreConfig(dir: string, config: StoreConfig): void {
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, CONFIG_FILE);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(config, null, 2) + "\n");
-  renameSync(tmp, path);
+  writeWhole(join(dir, CONFIG_FILE), JSON.stringify(config, null, 2) + "\n");
 }
 
 /** The config's `redact`, checked: lists of strings, patterns that compile. */

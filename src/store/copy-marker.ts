@@ -6,8 +6,9 @@
  * file, a `.gz` that was never put in place — makes the marker void, so nothing can be
  * hidden by chance: a file's identity, not its size, says it is the copy.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
+import { writeWhole } from "./whole-file.js";
 
 /** The marker's content. */
 export interface CopyMarker {
@@ -51,16 +52,7 @@ export function copiedBytes(dir: string, day: string): number {
  * writeMarker(dir, "2026-11-30", { plain: { dev, ino, bytes }, gz: { ino: tmpIno, size: tmpSize } });
  */
 export function writeMarker(dir: string, day: string, marker: CopyMarker): void {
-  const path = markerPath(dir, day);
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", 0o644);
-  try {
-    writeSync(fd, JSON.stringify(marker) + "\n");
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeWhole(markerPath(dir, day), JSON.stringify(marker) + "\n", { fsync: true });
 }
 
 /** Removes a day's marker; nothing when there is none. */

@@ -7,11 +7,11 @@
  * of the bytes just before, which a resumed read checks before trusting the offset.
  */
 import { createHash } from "node:crypto";
-import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import { isPlainObject } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "./layout.js";
+import { writeWhole } from "./whole-file.js";
 import { describeFailure, gzBlocks, type LineBlock, type OnFail } from "./read.js";
 
 /** The bytes before a position that its hash covers: the last line, up to this many bytes (a line's id makes it its own). */
@@ -240,12 +240,9 @@ export function readCursorFile(path: string): string | undefined {
  * writeCursorFile("state/trace.cursor", cursor.next);
  */
 export function writeCursorFile(path: string, cursor: string): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, cursor + "\n");
-    renameSync(temporary, path);
+    writeWhole(path, cursor + "\n");
   } catch (err) {
-    rmSync(temporary, { force: true });
     throw new UsageError(`--cursor-file ${path}: cannot write (${(err as Error).message})`);
   }
 }

@@ -33,21 +33,18 @@ export function recoverMembers(path: string, from: number): Buffer | undefined {
     if (seen + piece.length > from) out.push(piece.subarray(Math.max(0, from - seen)));
     seen += piece.length;
   };
-  for (;;) {
+  try {
+    for (const member of gzMembers(bytes)) {
+      keep(member.data);
+      at = member.end;
+    }
+  } catch {
+    // A truncated or corrupt member at `at`: what a sync flush still gives, then stop.
     const body = headerEnd(bytes, at);
-    if (body === undefined) break;
     try {
-      const { buffer, engine } = zlib.inflateRawSync(bytes.subarray(body), { info: true }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
-      keep(buffer);
-      at = body + engine.bytesWritten + 8;
+      if (body !== undefined) keep(zlib.inflateRawSync(bytes.subarray(body), { finishFlush: zlib.constants.Z_SYNC_FLUSH }));
     } catch {
-      // A truncated or corrupt member: what a sync flush still gives, then stop.
-      try {
-        keep(zlib.inflateRawSync(bytes.subarray(body), { finishFlush: zlib.constants.Z_SYNC_FLUSH }));
-      } catch {
-        // nothing more to save
-      }
-      break;
+      // nothing more to save
     }
   }
   return Buffer.concat(out);

@@ -57,6 +57,11 @@ export function dayOf(timestamp: number): string {
   return new Date(timestamp).toISOString().slice(0, 10);
 }
 
+/** True for a day that has ended (UTC): no writer appends to it but a late event. */
+export function isSealed(file: DayFile, now = Date.now()): boolean {
+  return file.day < dayOf(now);
+}
+
 /** Milliseconds at 00:00 UTC of a `YYYY-MM-DD` day. */
 export function dayStart(day: string): number {
   return Date.parse(`${day}T00:00:00Z`);

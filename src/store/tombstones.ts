@@ -5,10 +5,11 @@
  * each to `redactions.ndjson` beside the day files: derived, rebuilt from the day files
  * by `trace redact --rebuild`, never the only copy.
  */
-import { appendFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseEventLine, type TraceEvent } from "../event/envelope.js";
 import type { Tombstone } from "../event/redact.js";
+import { writeWhole } from "./whole-file.js";
 
 /** The registry's name in the store folder. */
 export const TOMBSTONES_FILE = "redactions.ndjson";
@@ -52,8 +53,5 @@ export function readTombstones(dir: string): Map<string, Tombstone> {
  * rewriteTombstones(dir, found);
  */
 export function rewriteTombstones(dir: string, tombstones: readonly TraceEvent[]): void {
-  const path = join(dir, TOMBSTONES_FILE);
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, tombstones.map((e) => JSON.stringify(e) + "\n").join(""));
-  renameSync(temporary, path);
+  writeWhole(join(dir, TOMBSTONES_FILE), tombstones.map((e) => JSON.stringify(e) + "\n").join(""));
 }
