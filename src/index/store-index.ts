@@ -105,8 +105,8 @@ function removeOrphans(dir: string, files: readonly DayFile[]): number {
   }
   for (const name of names) {
     const path = join(folder, name);
-    // Another builder's file being written is its own to finish.
-    if (wanted.has(path) || name.endsWith(".tmp")) continue;
+    // Hidden names are a builder's: a file being written, or the lock a running builder holds.
+    if (wanted.has(path) || name.startsWith(".")) continue;
     try {
       unlinkSync(path);
       removed++;

@@ -88,9 +88,12 @@ test("builders running at once leave whole indexes and no temporary files", asyn
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   store(dir, 3, 300_000);
+  // A lock another builder holds (this process: alive) is left alone by every build.
+  mkdirSync(join(dir, ".index"), { recursive: true });
+  writeFileSync(join(dir, ".index", ".building"), String(process.pid));
   const runs = await Promise.all(Array.from({ length: 4 }, () => trace(["index", "--rebuild", "--dir", dir], { env: OFF })));
   for (const r of runs) assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(readdirSync(join(dir, ".index")).filter((n) => !n.endsWith(".idx")), []);
+  assert.deepEqual(readdirSync(join(dir, ".index")).filter((n) => !n.endsWith(".idx")), [".building"], "no temporary file left, the lock still there");
   assert.match((await trace(["index", "--dir", dir], { env: OFF })).stdout, /built 0, fresh 3/);
   for (const args of [["--agent", "agent-3-1"], ["task-2-7"], ["--causality", "task-1-3"], ["--task", "task-3-2"]]) {
     const indexed = await trace(["--dir", dir, "--json", ...args], { env: OFF });
