@@ -25,5 +25,8 @@ export const INDEX_PAGE: Page = {
       ],
     },
   ],
-  notes: ["Exit codes: 0 ok, 1 a day could not be indexed (it is read whole), 2 bad usage."],
+  notes: [
+    "trace index --dir .space/trace\ntrace index --json | jq -c 'select(.state == \"failed\")'",
+    "Exit codes: 0 ok, 1 a day could not be indexed (it is read whole), 2 bad usage.",
+  ],
 };

@@ -57,7 +57,7 @@ export const PAGES: readonly Page[] = [
           ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
           ["--no-sources", "read the day files only"],
           ["--no-redact", "show the stored bytes: no masking by the store's policy or tombstones (trace redact --help)"],
-          ["--no-index", "read every day whole, without the indexes of old days (trace index --help)"],
+          ["--no-index", "read every day whole, without the indexes of old days (trace task-42 --no-index; trace index --help)"],
         ],
       },
       {
