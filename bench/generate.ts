@@ -107,7 +107,7 @@ export function generateChain(dir: string, size: number, end: number): string {
 }
 
 /**
- * Writes a unified space.db (space-os's schema, from the shared fixtures) of `rows` rows:
+ * Writes a unified space.db (space-os's schema, from test/fixtures/space-os) of `rows` rows:
  * 60 agents, tasks with their lifecycle, messages on 12 channels; returns its path.
  */
 export function generateSpaceDb(dir: string, rows: number, schema: string): string {

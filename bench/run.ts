@@ -139,7 +139,7 @@ async function main(): Promise<void> {
   const [fromLeaf, fromRoot] = measureAll([trace(chainDir, `--causality ${leaf} --depth 3`), trace(chainDir, "--causality chain-root --depth 3")]);
   rows.push({ case: `--causality from the leaf of a ${quick ? "10,000" : "100,000"}-deep chain`, ours: fromLeaf!.ms, theirs: fromRoot!.ms, vs: "from its root", ratio: fromLeaf!.ms / fromRoot!.ms, rssMb: fromLeaf!.rssMb, note: "the walk up: target ≤ 2" });
   // The meta-layer: a timeline from 100,000 rows of a space.db against the same events imported into day files.
-  const schema = join(ROOT, "..", "shared", "fixtures", "space-os", "layout-current", "001_foundation.sql");
+  const schema = join(ROOT, "test", "fixtures", "space-os", "layout-current", "001_foundation.sql");
   if (existsSync(schema)) {
     const spaceDir = join(WORK, "space-100k");
     generateSpaceDb(spaceDir, quick ? 10_000 : 100_000, schema);

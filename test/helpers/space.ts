@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { ROOT } from "./cli.js";
 
-export const FIXTURES = join(ROOT, "..", "shared", "fixtures", "space-os");
+export const FIXTURES = join(ROOT, "test", "fixtures", "space-os");
 
 /** The few calls of better-sqlite3 the tests make. */
 export type Db = { exec(sql: string): void; prepare(sql: string): { run(...a: unknown[]): unknown }; close(): void };

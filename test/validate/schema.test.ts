@@ -7,7 +7,7 @@ import { kindOf, openInput, emitToolCall, emitCapabilityCheck, emitMemoryTrace, 
 import { openWriter, UsageError } from "../../src/index.js";
 import { lines, ROOT, tempDir, trace } from "../helpers/cli.js";
 
-const FIXTURES = join(ROOT, "..", "shared", "fixtures", "namel3ss");
+const FIXTURES = join(ROOT, "test", "fixtures", "namel3ss");
 
 /** Trace count of every fixture file: together with INVALID, this pins the verdict of every event. */
 const COUNTS: Record<string, number> = {
