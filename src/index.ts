@@ -1,6 +1,6 @@
 /**
  * trace: the library behind the `trace` command. Everything the CLI does is here;
- * schema v1 checks are in `swarm-trace/schema`, the human renderings in `swarm-trace/format`.
+ * schema v1 checks are in `swarm-trace/schema`, the human renderings in `swarm-trace/render`.
  *
  * @example
  * import { openWriter, query } from "swarm-trace";
@@ -11,7 +11,7 @@
  */
 export { UsageError } from "./errors.js";
 export type { EventInput, TraceEvent } from "./event/envelope.js";
-export type { BadReport } from "./engine/index.js";
+export type { BadReport } from "./engine/facade.js";
 export { emit, openWriter } from "./writers.js";
 export { openBatchWriter, type BatchWriter, type Writer, type WriterOptions } from "./store/write.js";
 export { resolveStoreDir } from "./store/layout.js";
@@ -28,11 +28,11 @@ export { prune, DEFAULT_RETENTION, type PruneAction, type PruneOptions } from ".
 export { validate, type ValidateOptions } from "./validate/validate.js";
 export { importSources, type ImportResult } from "./query/import.js";
 export { validateSources, type SourcesVerdict } from "./query/validate-sources.js";
-export { findSources, summarizeSources, type Source, type SourceSummary } from "./sources/index.js";
-export { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "./export/index.js";
+export { findSources, summarizeSources, type Source, type SourceSummary } from "./sources/sources.js";
+export { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "./export/export.js";
 export type { Finding, ValidationSummary } from "./validate/check.js";
 export { rebuildTombstones, redactEvent, updatePolicy } from "./api/redact.js";
 export { createRedactor, type Redactor } from "./query/redactor.js";
 export { DEFAULT_POLICY, type RedactPolicy } from "./event/redact.js";
-export { indexStore, type DayDone, type IndexStoreOptions, type IndexStoreResult, type IndexUse } from "./index/index.js";
+export { indexStore, type DayDone, type IndexStoreOptions, type IndexStoreResult, type IndexUse } from "./day-index/facade.js";
 export type { IndexOption } from "./query/indexed.js";

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { ROOT } from "./helpers/cli.js";
 import * as root from "../src/index.js";
 
-const ENTRIES = ["src/index.ts", "src/api/schema.ts", "src/api/format.ts"];
+const ENTRIES = ["src/index.ts", "src/api/schema.ts", "src/api/render.ts"];
 
 /** The names an entry re-exports, each with the source file that declares it. */
 function exportsOf(entry: string): { name: string; file: string }[] {

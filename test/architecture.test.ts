@@ -15,14 +15,14 @@ const LAYERS: Record<string, readonly string[]> = {
   retention: ["base", "event", "store"],
   validate: ["base", "schema", "event", "store"],
   engine: ["base", "event", "store"],
-  index: ["base", "event", "store", "engine"],
+  "day-index": ["base", "event", "store", "engine"],
   sources: ["base", "schema", "event", "store"],
-  query: ["base", "event", "store", "engine", "index", "sources"],
-  causality: ["base", "event", "store", "engine", "index", "sources", "query"],
-  format: ["base", "event", "engine", "query", "causality"],
-  export: ["base", "event", "store", "engine", "index", "sources", "query", "causality", "format"],
-  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "index", "sources", "query", "causality", "format", "export"],
-  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "index", "sources", "query", "causality", "format", "export", "api"],
+  query: ["base", "event", "store", "engine", "day-index", "sources"],
+  causality: ["base", "event", "store", "engine", "day-index", "sources", "query"],
+  render: ["base", "event", "engine", "query", "causality"],
+  export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render"],
+  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export"],
+  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "api"],
 };
 
 /** A source file's layer, by where it stands in src/. */
@@ -63,7 +63,7 @@ export function violations(edges: Map<string, string[]>): string[] {
     for (const to of targets) {
       const target = layerOf(to);
       if (target !== layer && !LAYERS[layer]!.includes(target)) bad.push(`${from} (${layer}) imports ${to} (${target})`);
-      if (layer !== "engine" && target === "engine" && to !== "engine/index.ts") bad.push(`${from} imports ${to}: outside the engine, only engine/index.ts`);
+      if (layer !== "engine" && target === "engine" && to !== "engine/facade.ts") bad.push(`${from} imports ${to}: outside the engine, only engine/facade.ts`);
     }
   }
   return bad;
@@ -111,7 +111,7 @@ test("the checker itself catches an upward edge, a way past the facade, and a cy
   ]);
   assert.deepEqual(violations(edges), [
     "store/write.ts (store) imports query/scan.ts (query)",
-    "query/scan.ts imports engine/search.ts: outside the engine, only engine/index.ts",
+    "query/scan.ts imports engine/search.ts: outside the engine, only engine/facade.ts",
   ]);
   assert.deepEqual(findCycle(edges), ["store/write.ts", "query/scan.ts", "store/write.ts"]);
   assert.deepEqual(importsOf('import type { A } from "./a.js";\nexport { b } from "../b.js";\nconst c = await import("./c.js");'), ["./a.js", "../b.js", "./c.js"]);

@@ -50,7 +50,7 @@ test("the tarball is the product: installed from it alone, trace runs, queries, 
     join(scratch, "main.js"),
     `import { query } from "swarm-trace";
 import { validateTrace } from "swarm-trace/schema";
-import { escapeControl } from "swarm-trace/format";
+import { escapeControl } from "swarm-trace/render";
 let n = 0;
 for await (const { event } of query({ dir: process.argv[2], target: "task-abc123" })) n += event.target_id === null ? 0 : 1;
 console.log(n, validateTrace({ type: "tool_call" }).problems.length > 0, escapeControl("\\x1b"));`,

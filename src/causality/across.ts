@@ -4,14 +4,14 @@
  * holds it, and the tree below is the root's descendants found over all the stores
  * until they grow no more (as a timeline's members are), then put together.
  */
-import type { BadReport } from "../engine/index.js";
+import type { BadReport } from "../engine/facade.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
 import type { IndexOption } from "../query/indexed.js";
 import { findById } from "../query/lookup.js";
 import { storeNames } from "../query/stores.js";
 import { timelineBatches } from "../query/timeline.js";
-import { eventsOf } from "../engine/index.js";
+import { eventsOf } from "../engine/facade.js";
 import { findFocus } from "./find.js";
 import type { CausalNode, CausalTree } from "./model.js";
 

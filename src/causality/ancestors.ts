@@ -6,7 +6,7 @@
  * of one pass per ancestor.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import { createBadLines, eachLine, parseAt, type BadReport, type SearchPool } from "../engine/index.js";
+import { createBadLines, eachLine, parseAt, type BadReport, type SearchPool } from "../engine/facade.js";
 import { parseEventLine, type TraceEvent } from "../event/envelope.js";
 import type { IndexOption } from "../query/indexed.js";
 import { findById } from "../query/lookup.js";

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.js";
 /** What `--causality` names: a full id, a unique id suffix, or a target. */
-import { createSearchPool, eachCandidate, parseAt, toNeedle } from "../engine/index.js";
+import { createSearchPool, eachCandidate, parseAt, toNeedle } from "../engine/facade.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { selectionSource, type IndexOption } from "../query/indexed.js";
 import { findById, findFirstOwn, type LookupOptions } from "../query/lookup.js";

@@ -1,5 +1,5 @@
 /** The cause → effect tree around an event: the walk up to its root, then everything below. */
-import { createBadLines, createIdHashes, createSearchPool, eachLine, maybeChildren, parseAt, type BadReport, type SearchPool } from "../engine/index.js";
+import { createBadLines, createIdHashes, createSearchPool, eachLine, maybeChildren, parseAt, type BadReport, type SearchPool } from "../engine/facade.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";

@@ -1,7 +1,7 @@
 import { causality } from "../causality/tree.js";
 import { parseAge } from "../time.js";
-import { createStyle, escapeControl, wantsColour } from "../format/text.js";
-import { treeJsonChunks, treeLines } from "../format/tree.js";
+import { createStyle, escapeControl, wantsColour } from "../render/text.js";
+import { treeJsonChunks, treeLines } from "../render/tree.js";
 import { parseCount, type Parsed } from "./args.js";
 import { redactedTree } from "../causality/redacted.js";
 import { createRedactor } from "../query/redactor.js";

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
-import type { BadReport } from "../engine/index.js";
+import type { BadReport } from "../engine/facade.js";
 import { UsageError } from "../errors.js";
-import { formatBadReport } from "../format/bad-report.js";
+import { formatBadReport } from "../render/bad-report.js";
 import type { QuerySources } from "../query/sources.js";
 import { findSources } from "../sources/discover.js";
 import type { Parsed } from "./args.js";

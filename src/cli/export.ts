@@ -1,6 +1,6 @@
 import { parseAge } from "../time.js";
 import { UsageError } from "../errors.js";
-import { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "../export/index.js";
+import { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "../export/export.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, requireStore, sourcesOf, type CliContext } from "./context.js";
 import { indexUseOf } from "./index-background.js";

@@ -1,9 +1,9 @@
-import { toNdjson } from "../engine/index.js";
+import { toNdjson } from "../engine/facade.js";
 import { follow } from "../query/follow.js";
 import { createRedactor } from "../query/redactor.js";
 import { resolveRange } from "../query/resolve.js";
-import { renderRow } from "../format/timeline.js";
-import { createStyle, wantsColour } from "../format/text.js";
+import { renderRow } from "../render/timeline.js";
+import { createStyle, wantsColour } from "../render/text.js";
 import { parseCount, type Parsed } from "./args.js";
 import { badLines, sourcesOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";

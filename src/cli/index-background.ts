@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import { join } from "node:path";
-import { indexFolderOf, makeFolder, unindexedDays } from "../index/index.js";
+import { indexFolderOf, makeFolder, unindexedDays } from "../day-index/facade.js";
 import type { IndexOption } from "../query/indexed.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";

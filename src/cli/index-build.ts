@@ -1,6 +1,6 @@
 /** `trace index`: build the indexes of sealed days (`--rebuild`: all of them again), or show what they cover (`--status`). */
 import { UsageError } from "../errors.js";
-import { AUTO_INDEX_BYTES, indexStore, type DayDone } from "../index/index.js";
+import { AUTO_INDEX_BYTES, indexStore, type DayDone } from "../day-index/facade.js";
 import type { Parsed } from "./args.js";
 import { holdBuildLock } from "./index-background.js";
 import { requireStore, type CliContext } from "./context.js";

@@ -1,5 +1,5 @@
 import { isUsageError } from "../errors.js";
-import { escapeControl } from "../format/text.js";
+import { escapeControl } from "../render/text.js";
 import { resolveStoreDirs } from "../store/layout.js";
 import { VERSION } from "../version.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";

@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { readStoreConfig, writeStoreConfig } from "../store/config.js";
 import { DEFAULT_RETENTION, prune, type PruneAction } from "../retention/prune.js";
 import { parseAge } from "../time.js";
-import { indexStore } from "../index/index.js";
+import { indexStore } from "../day-index/facade.js";
 import type { Parsed } from "./args.js";
 import { requireStore, type CliContext } from "./context.js";
 

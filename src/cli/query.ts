@@ -1,8 +1,8 @@
-import { eventsOf } from "../engine/index.js";
+import { eventsOf } from "../engine/facade.js";
 import { UsageError } from "../errors.js";
-import type { View } from "../format/describe.js";
-import { createStyle, wantsColour } from "../format/text.js";
-import { renderRow, timelineHeader } from "../format/timeline.js";
+import type { View } from "../render/describe.js";
+import { createStyle, wantsColour } from "../render/text.js";
+import { renderRow, timelineHeader } from "../render/timeline.js";
 import type { Filter } from "../query/filter.js";
 import { queryBatches, queryNdjson, type QueryOptions } from "../query/query.js";
 import { parseCount, type Parsed } from "./args.js";

@@ -1,4 +1,4 @@
-import { escapeControl } from "../format/text.js";
+import { escapeControl } from "../render/text.js";
 import { TRACE_SCHEMA_VERSION } from "../schema/rules.js";
 import type { Finding, ValidationSummary } from "../validate/check.js";
 import { validate } from "../validate/validate.js";

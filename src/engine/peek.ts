@@ -4,7 +4,7 @@
  * output after a full parse; this only lets the scan pass lines by.
  */
 
-import { needleCursor, pairCursor } from "./cursors.js";
+import { needleCursor, pairCursor } from "./positions.js";
 import { eachLine } from "./lines.js";
 import { BACKSLASH, toNeedle } from "./needle.js";
 import { inMemory, type SearchPool } from "./pool.js";

@@ -8,7 +8,7 @@ import type { DayFile } from "../store/layout.js";
 import { lineBlocks, type LineBlock, type OnFail, type ReadEvent } from "../store/read.js";
 import { createBlockMatcher } from "./block-match.js";
 import type { ByteFilter } from "./byte-filter.js";
-import { eachCandidate } from "./cursors.js";
+import { eachCandidate } from "./positions.js";
 import { createBlockHits, createRunBuilder, type Hits } from "./hits.js";
 import { createLineMatcher, type OnLine } from "./line-check.js";
 import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";

@@ -5,8 +5,8 @@
  * its language: quotes, backslashes, brackets, newlines and control characters.
  */
 import type { CausalNode, CausalTree } from "../causality/tree.js";
-import { escapeControl } from "../format/text.js";
-import { countBelow, labelOf, rootTag, type TreeLimits } from "../format/tree.js";
+import { escapeControl } from "../render/text.js";
+import { countBelow, labelOf, rootTag, type TreeLimits } from "../render/tree.js";
 
 /** One thing to draw: a node, an edge, or the stand-in for a cut branch. */
 type Item = { kind: "node"; id: string; text: string; focus: boolean } | { kind: "more"; id: string; text: string } | { kind: "edge"; from: string; to: string; inferred: boolean };

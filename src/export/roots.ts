@@ -5,7 +5,7 @@
  * bound) is found by the walk up the store, as `--causality` finds it.
  */
 import { walkUp } from "../causality/ancestors.js";
-import { createSearchPool } from "../engine/index.js";
+import { createSearchPool } from "../engine/facade.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { remember } from "./bounded.js";
 

@@ -4,7 +4,7 @@
  * finds its members in the whole history and prints the new ones.
  */
 import { UsageError } from "../errors.js";
-import { createSearchPool, eachLine, eventsOf, parseAt, searchFile, type BadReport, type Hits } from "../engine/index.js";
+import { createSearchPool, eachLine, eventsOf, parseAt, searchFile, type BadReport, type Hits } from "../engine/facade.js";
 import { decodeCursor, encodeCursor, planAfter, type ReadPlan } from "../store/cursor.js";
 import { lineBlocks } from "../store/read.js";
 import { toByteFilter, type Filter } from "./filter.js";

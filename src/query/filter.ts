@@ -1,5 +1,5 @@
 /** The query's filters: what each means for an event, and their compilation into the engine's byte filter. */
-import { createByteFilter, type ByteFilter, type EventField } from "../engine/index.js";
+import { createByteFilter, type ByteFilter, type EventField } from "../engine/facade.js";
 import type { TraceEvent } from "../event/envelope.js";
 
 /** The plain filters of a query; every one given must hold. */

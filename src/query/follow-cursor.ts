@@ -5,7 +5,7 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { detach, eventsOf, type BadReport } from "../engine/index.js";
+import { detach, eventsOf, type BadReport } from "../engine/facade.js";
 import type { ReadEvent } from "../store/read.js";
 import { cursorBatches, type QueryCursor } from "./cursor.js";
 import type { Filter } from "./filter.js";

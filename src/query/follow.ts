@@ -3,7 +3,7 @@ import { stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
 import { watch, type FSWatcher } from "chokidar";
-import { eventsOf } from "../engine/index.js";
+import { eventsOf } from "../engine/facade.js";
 import { parseEventLine } from "../event/envelope.js";
 import { dayOf, listDayFiles, parseDayFileName } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";

@@ -5,8 +5,8 @@
  * value an index cannot key (U+FFFD), or an index found damaged midway falls back to
  * reading the day whole, so answers never depend on the index.
  */
-import type { IndexedField, SearchPool } from "../engine/index.js";
-import { chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../index/index.js";
+import type { IndexedField, SearchPool } from "../engine/facade.js";
+import { chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../day-index/facade.js";
 import { isSealed, type DayFile } from "../store/layout.js";
 import type { LineBlock, OnFail } from "../store/read.js";
 import type { Filter } from "./filter.js";

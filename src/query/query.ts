@@ -1,5 +1,5 @@
 /** A query as the command line states it: time words resolved, a timeline or a scan, then -n and --reverse. */
-import { detach, toNdjson, type BadReport, type Hits } from "../engine/index.js";
+import { detach, toNdjson, type BadReport, type Hits } from "../engine/facade.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Filter } from "./filter.js";
 import { cursorBatches, requireOneStore, type QueryCursor } from "./cursor.js";

@@ -11,7 +11,7 @@ import { policyOf } from "../store/config.js";
 import { createCleanDays } from "../store/clean-days.js";
 import type { DayFile } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
-import { eventsOf, toNdjson, type Hits } from "../engine/index.js";
+import { eventsOf, toNdjson, type Hits } from "../engine/facade.js";
 import { readTombstones } from "../store/tombstones.js";
 
 /** What a command shows of each event. */

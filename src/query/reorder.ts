@@ -1,5 +1,5 @@
 /** Time order for a stream of hits: a window that releases what can no longer be overtaken. */
-import { CheckedLine, CheckedRun, eventsOf, type Hits } from "../engine/index.js";
+import { CheckedLine, CheckedRun, eventsOf, type Hits } from "../engine/facade.js";
 import { compareEvents } from "../event/envelope.js";
 import type { ReadEvent } from "../store/read.js";
 

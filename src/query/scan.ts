@@ -1,6 +1,6 @@
 /** A filtered scan of a store: which day files, in which order, read how, through the reorder window. */
 import { statSync } from "node:fs";
-import { createSearchPool, searchFile, type BadReport, type Hits, type SearchPool } from "../engine/index.js";
+import { createSearchPool, searchFile, type BadReport, type Hits, type SearchPool } from "../engine/facade.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";

@@ -3,7 +3,7 @@
  * timeline membership found among themselves, and merged into the day files' stream
  * in (timestamp, id) order; an event the day files hold too (the same derived id) once.
  */
-import { eventsOf, type Hits } from "../engine/index.js";
+import { eventsOf, type Hits } from "../engine/facade.js";
 import { compareEvents } from "../event/envelope.js";
 import { statSync } from "node:fs";
 import { findSources, type SourceOptions } from "../sources/discover.js";
@@ -41,7 +41,7 @@ export async function readQuerySources(dir: string, options: QuerySources, selec
   const found = findSources(dir, options);
   if (found.length === 0) return [];
   // Loaded only when there is a source: SQLite, the mappings and crypto cost a query's start.
-  const { readSources } = await import("../sources/index.js");
+  const { readSources } = await import("../sources/sources.js");
   const note = options.onNote ?? (() => undefined);
   const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`, p.unreadable), process.env, select);
   if (noSqlite) note(`${found.map((s) => s.path).join(", ")}: not read, SQLite is missing (npm install better-sqlite3@12)`);

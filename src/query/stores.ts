@@ -8,7 +8,7 @@
  */
 import { basename, dirname } from "node:path";
 import { compareEvents } from "../event/envelope.js";
-import { eventsOf, type Hits } from "../engine/index.js";
+import { eventsOf, type Hits } from "../engine/facade.js";
 import type { ReadEvent } from "../store/read.js";
 
 /** One store's stream. */

@@ -1,5 +1,5 @@
 /** A target's timeline: its own events and their descendants, in one pass over the store. */
-import { candidateLines, createBadLines, createIdHashes, createSearchPool, maybeChildren, parseAt, valueNeedle, type BadReport, type Hits, type IdHashes, type Needle, type SearchPool } from "../engine/index.js";
+import { candidateLines, createBadLines, createIdHashes, createSearchPool, maybeChildren, parseAt, valueNeedle, type BadReport, type Hits, type IdHashes, type Needle, type SearchPool } from "../engine/facade.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
 import { matches, type Filter } from "./filter.js";

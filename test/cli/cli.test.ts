@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { wantsColour } from "../../src/format/text.js";
+import { wantsColour } from "../../src/render/text.js";
 import { writePayments } from "../helpers/payments.js";
 import { EXAMPLE, have, lines, ROOT, tempDir, trace } from "../helpers/cli.js";
 

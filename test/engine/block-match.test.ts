@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Filter, TraceEvent } from "../../src/index.js";
 import { createBlockMatcher } from "../../src/engine/block-match.js";
-import { eachCandidate } from "../../src/engine/cursors.js";
+import { eachCandidate } from "../../src/engine/positions.js";
 import { CheckedLine, createRunBuilder } from "../../src/engine/hits.js";
 import { createLineMatcher } from "../../src/engine/line-check.js";
 import { tuneNeedle } from "../../src/engine/needle.js";

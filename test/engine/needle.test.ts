@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { candidateLines, eachCandidate, needleCursor, pairCursor } from "../../src/engine/cursors.js";
+import { candidateLines, eachCandidate, needleCursor, pairCursor } from "../../src/engine/positions.js";
 import { toNeedle, tuneNeedle } from "../../src/engine/needle.js";
 import { createSearchPool } from "../../src/engine/pool.js";
 import { simdWanted } from "../../src/engine/wasm/load.js";

@@ -4,10 +4,10 @@
  * a bucket per key — so a query reads kilobytes of an index, not all of it.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import type { IndexedField } from "../engine/index.js";
+import type { IndexedField } from "../engine/facade.js";
 import type { DayFile } from "../store/layout.js";
 import { currentIdentity, indexPathOf, sameFile } from "./files.js";
-import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage } from "./format.js";
+import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage } from "./encoding.js";
 import { filterMayHold } from "./own-filter.js";
 import { hashWords, keyOf } from "./hash.js";
 

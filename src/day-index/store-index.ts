@@ -6,7 +6,7 @@
  */
 import { readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
-import { createSearchPool } from "../engine/index.js";
+import { createSearchPool } from "../engine/facade.js";
 import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
 import { buildDayIndex } from "./build.js";
 import { openDayIndex, type IndexUse } from "./day-index.js";

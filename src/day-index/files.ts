@@ -3,7 +3,7 @@ import { fstatSync, mkdirSync, statSync, type Stats } from "node:fs";
 import { dirname, join, sep } from "node:path";
 import type { DayFile } from "../store/layout.js";
 import { writeWhole } from "../store/whole-file.js";
-import type { IndexedFile } from "./format.js";
+import type { IndexedFile } from "./encoding.js";
 
 /** The hidden folder of a store that holds its indexes: derived files, deleted at no cost but speed. */
 export const INDEX_FOLDER = ".index";

@@ -6,12 +6,12 @@
  * line's end, so that a block is read by inflating its members alone.
  */
 import { readFileSync, statSync } from "node:fs";
-import { createFieldReader, createSearchPool, eachLine, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/index.js";
+import { createFieldReader, createSearchPool, eachLine, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/facade.js";
 import { gzMembers } from "../store/gz-members.js";
 import type { DayFile } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { identityOf, sameFile } from "./files.js";
-import { BLOCK_SPACE, encodeIndex, type IndexParts } from "./format.js";
+import { BLOCK_SPACE, encodeIndex, type IndexParts } from "./encoding.js";
 import { keyOfBytes } from "./hash.js";
 
 /** A plain day's blocks hold about this many bytes: a lookup reads a few of them. */

@@ -4,7 +4,7 @@
  * blocks of a day that hold them. The day files never depend on them; a stale or
  * damaged one is not used.
  */
-export { IndexDamage } from "./format.js";
+export { IndexDamage } from "./encoding.js";
 export { openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "./day-index.js";
 export { indexedBlocks, chosenBlocks } from "./read-blocks.js";
 export { indexFolderOf, indexPathOf, makeFolder } from "./files.js";

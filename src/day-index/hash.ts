@@ -1,5 +1,5 @@
 /** The keys of an index: a 32-bit hash of a field's value bytes, an id (and a parent's id) by its last eight bytes. */
-import type { IndexedField } from "../engine/index.js";
+import type { IndexedField } from "../engine/facade.js";
 
 /** Bytes of an id's end that stand for it: a full id and an 8+ character suffix of it share them. */
 export const ID_KEY_BYTES = 8;

@@ -30,7 +30,7 @@
  */
 export { createByteFilter, valueNeedle, type ByteFilter, type ByteFilterSpec } from "./byte-filter.js";
 export type { EventField } from "./wasm/layout.js";
-export { candidateLines, eachCandidate } from "./cursors.js";
+export { candidateLines, eachCandidate } from "./positions.js";
 export { CheckedLine, CheckedRun, detach, eventsOf, type Hits } from "./hits.js";
 export { createFieldReader, INDEXED_FIELDS, type IndexedField, type OnField } from "./fields.js";
 export { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";

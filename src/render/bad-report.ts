@@ -1,4 +1,4 @@
-import type { BadReport } from "../engine/index.js";
+import type { BadReport } from "../engine/facade.js";
 
 /**
  * Formats a bad-line report as the one stderr line the reader promises.

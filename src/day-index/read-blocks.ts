@@ -6,7 +6,7 @@
  * after each run.
  */
 import { closeSync, openSync, readSync } from "node:fs";
-import type { SearchPool } from "../engine/index.js";
+import type { SearchPool } from "../engine/facade.js";
 import type { DayFile } from "../store/layout.js";
 import type { LineBlock, OnFail } from "../store/read.js";
 import type { BlockTable } from "./day-index.js";

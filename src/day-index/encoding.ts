@@ -4,7 +4,7 @@
  * table per indexed field mapping a value's key to the blocks that hold it, as varint
  * deltas. Decoding trusts nothing: any inconsistency is an `IndexDamage`.
  */
-import { INDEXED_FIELDS, type IndexedField } from "../engine/index.js";
+import { INDEXED_FIELDS, type IndexedField } from "../engine/facade.js";
 import { hashBytes, hashWords } from "./hash.js";
 import { ownFilter } from "./own-filter.js";
 
