@@ -1,38 +1,56 @@
 /**
- * trace: the library behind the `trace` command. Everything the CLI does is here;
- * schema v1 checks are in `swarm-trace/schema`, the human renderings in `swarm-trace/render`.
+ * trace: the library behind the `trace` command. Everything the CLI does is here. A
+ * `Question` says what is asked, a `Reading` where and how it is read; every event
+ * handed out is masked by its store's policy and tombstones unless the reading says
+ * `redact: false` (exports always). Schema v1 checks are in `swarm-trace/schema`, the
+ * human renderings in `swarm-trace/render`.
  *
  * @example
  * import { openWriter, query } from "swarm-trace";
  * const w = openWriter({ dir: ".space/trace" });
  * w.emit({ primitive: "ops", event_type: "create_task", agent_id: "zealot-1", target_id: "task-1" });
  * w.close();
- * for await (const { event } of query({ dir: ".space/trace", target: "task-1" })) console.log(event.event_type);
+ * for await (const { event } of query({ target: "task-1" }, { dir: ".space/trace" })) console.log(event.event_type);
  */
-export { UsageError } from "./errors.js";
+export { isUsageError, UsageError } from "./errors.js";
+export { VERSION } from "./version.js";
 export type { EventInput, TraceEvent } from "./event/envelope.js";
-export type { BadReport } from "./engine/facade.js";
-export { emit, openWriter } from "./writers.js";
-export { openBatchWriter, type BatchWriter, type Writer, type WriterOptions } from "./store/write.js";
-export { resolveStoreDir } from "./store/layout.js";
+export type { BadReport } from "./store/lines.js";
 export type { ReadEvent } from "./store/read.js";
+
+// Asking: one question, one reading, one door.
+export type { Question } from "./door/question.js";
+export type { Reading } from "./door/reading.js";
+export { query, type Answer } from "./door/query.js";
+export { causality } from "./door/tree.js";
+export type { CausalNode, CausalTree } from "./causality/model.js";
+export { follow, type FollowReading } from "./door/follow.js";
+export { EXPORT_FORMATS, type ExportFormat } from "./export/formats.js";
+export { exportTo, exportToFile } from "./door/export.js";
+
+// Writing.
+export { emit, openBatchWriter, openWriter } from "./door/writers.js";
+export type { BatchWriter, Writer, WriterOptions } from "./store/write.js";
+
+// The store.
+export { resolveStoreDir, resolveStoreDirs } from "./store/layout.js";
 export { policyOf, readStoreConfig, writeStoreConfig, type StoreConfig } from "./store/config.js";
+export { readCursorFile, writeCursorFile } from "./store/cursor.js";
 export { parseAge, parseDuration, parseWhen, type When } from "./time.js";
-export type { Filter } from "./query/filter.js";
-export { query, queryNdjson, type QueryOptions } from "./query/query.js";
-export type { QueryCursor } from "./query/cursor.js";
-export { timeline, type TimelineOptions } from "./query/timeline.js";
-export { follow, type FollowOptions } from "./query/follow.js";
-export { causality, type CausalNode, type CausalTree, type CausalityOptions } from "./causality/tree.js";
-export { prune, DEFAULT_RETENTION, type PruneAction, type PruneOptions } from "./retention/prune.js";
-export { validate, type ValidateOptions } from "./validate/validate.js";
-export { importSources, type ImportResult } from "./query/import.js";
-export { validateSources, type SourcesVerdict } from "./query/validate-sources.js";
-export { findSources, summarizeSources, type Source, type SourceSummary } from "./sources/sources.js";
-export { EXPORT_FORMATS, exportTo, exportToFile, type ExportFormat, type ExportOptions } from "./export/export.js";
-export type { Finding, ValidationSummary } from "./validate/check.js";
-export { rebuildTombstones, redactEvent, updatePolicy } from "./api/redact.js";
-export { createRedactor, type Redactor } from "./query/redactor.js";
-export { DEFAULT_POLICY, type RedactPolicy } from "./event/redact.js";
-export { indexStore, type DayDone, type IndexStoreOptions, type IndexStoreResult, type IndexUse } from "./day-index/facade.js";
+export { DEFAULT_RETENTION } from "./store/config.js";
+export { indexStore, indexWanted, prune, validate } from "./door/maintain.js";
+export type { PruneAction, PruneOptions } from "./retention/prune.js";
+export type { DayDone, IndexStoreOptions, IndexStoreResult, IndexUse } from "./day-index/facade.js";
 export type { IndexOption } from "./query/indexed.js";
+export { recentValues, type RecentValues } from "./door/recent-values.js";
+
+// Checking, and the space-os sources.
+export type { ValidateOptions } from "./validate/validate.js";
+export type { Finding, ValidationSummary } from "./validate/check.js";
+export { importSources, type ImportResult } from "./door/import.js";
+export { validateSources, type SourcesVerdict } from "./door/validate-sources.js";
+export { findSources, summarizeSources, type Source, type SourceSummary } from "./sources/sources.js";
+
+// Private payloads.
+export { rebuildTombstones, redactEvent, updatePolicy } from "./door/redact.js";
+export { DEFAULT_POLICY, type RedactPolicy } from "./event/redact.js";

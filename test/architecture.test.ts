@@ -19,17 +19,23 @@ const LAYERS: Record<string, readonly string[]> = {
   sources: ["base", "schema", "event", "store"],
   query: ["base", "event", "store", "engine", "day-index", "sources"],
   causality: ["base", "event", "store", "engine", "day-index", "sources", "query"],
-  render: ["base", "event", "engine", "query", "causality"],
+  render: ["base", "event", "store", "engine", "query", "causality"],
   export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render"],
-  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export"],
-  cli: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "api"],
+  door: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export"],
+  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "door"],
+  cli: ["api"],
 };
+
+/** The library's public entries: the only modules cli/ may import, and modules of re-exports only. */
+const ENTRIES = ["index.ts", "api/schema.ts", "api/render.ts"];
+/** The facades other layers go through, and how many names each may export at most. */
+const FACADES: Record<string, number> = { "engine/facade.ts": 20, "day-index/facade.ts": 14 };
 
 /** A source file's layer, by where it stands in src/. */
 function layerOf(file: string): string {
   const [top] = file.split("/");
   if (file === "errors.ts" || file === "time.ts" || file === "version.ts") return "base";
-  if (file === "index.ts" || file === "writers.ts" || top === "api") return "api";
+  if (file === "index.ts" || top === "api") return "api";
   if (top !== undefined && top in LAYERS && top !== file) return top;
   throw new Error(`src/${file}: in no layer; add it to test/architecture.test.ts`);
 }
@@ -63,7 +69,11 @@ export function violations(edges: Map<string, string[]>): string[] {
     for (const to of targets) {
       const target = layerOf(to);
       if (target !== layer && !LAYERS[layer]!.includes(target)) bad.push(`${from} (${layer}) imports ${to} (${target})`);
-      if (layer !== "engine" && target === "engine" && to !== "engine/facade.ts") bad.push(`${from} imports ${to}: outside the engine, only engine/facade.ts`);
+      for (const facade of Object.keys(FACADES)) {
+        const room = facade.split("/")[0]!;
+        if (layer !== room && target === room && to !== facade) bad.push(`${from} imports ${to}: outside ${room}/, only ${facade}`);
+      }
+      if (layer === "cli" && target !== "cli" && !ENTRIES.includes(to)) bad.push(`${from} imports ${to}: cli/ imports only the library's public entries (${ENTRIES.join(", ")})`);
     }
   }
   return bad;
@@ -104,14 +114,17 @@ test("the import graph of src/ has no cycle", () => {
   assert.deepEqual(findCycle(graph()) ?? [], []);
 });
 
-test("the checker itself catches an upward edge, a way past the facade, and a cycle", () => {
+test("the checker itself catches an upward edge, a way past a facade, a CLI past the public entry, and a cycle", () => {
   const edges = new Map([
     ["store/write.ts", ["query/scan.ts"]],
     ["query/scan.ts", ["engine/search.ts", "store/write.ts"]],
+    ["cli/query.ts", ["door/query.ts", "index.ts", "cli/args.ts"]],
   ]);
   assert.deepEqual(violations(edges), [
     "store/write.ts (store) imports query/scan.ts (query)",
-    "query/scan.ts imports engine/search.ts: outside the engine, only engine/facade.ts",
+    "query/scan.ts imports engine/search.ts: outside engine/, only engine/facade.ts",
+    "cli/query.ts (cli) imports door/query.ts (door)",
+    "cli/query.ts imports door/query.ts: cli/ imports only the library's public entries (index.ts, api/schema.ts, api/render.ts)",
   ]);
   assert.deepEqual(findCycle(edges), ["store/write.ts", "query/scan.ts", "store/write.ts"]);
   assert.deepEqual(importsOf('import type { A } from "./a.js";\nexport { b } from "../b.js";\nconst c = await import("./c.js");'), ["./a.js", "../b.js", "./c.js"]);
@@ -121,5 +134,29 @@ test("no source file is much over 300 lines", () => {
   for (const file of graph().keys()) {
     const n = readFileSync(join(SRC, file), "utf8").split("\n").length;
     assert.ok(n <= 320, `src/${file}: ${n} lines`);
+  }
+});
+
+/** The names a module exports (declared or re-exported), types included. */
+function exportedNames(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/export (?:type )?\{([^}]*)\}/g)) for (const part of m[1]!.split(",")) if (part.trim()) names.push(part.trim().replace(/^type /, "").split(/\s+as\s+/).at(-1)!);
+  for (const m of text.matchAll(/export (?:async )?(?:function\*?|const|class|interface|type|enum) (\w+)/g)) names.push(m[1]!);
+  return names;
+}
+
+test("each facade stays narrow: a few names between its room and the layers above", () => {
+  for (const [facade, most] of Object.entries(FACADES)) {
+    const names = exportedNames(readFileSync(join(SRC, facade), "utf8"));
+    assert.ok(names.length <= most, `src/${facade} exports ${names.length} names (at most ${most}): ${names.join(", ")}`);
+  }
+});
+
+test("cli/ imports only the library's public entries, and they only re-export", () => {
+  const edges = graph();
+  for (const [from, targets] of edges) if (from.startsWith("cli/")) for (const to of targets) if (!to.startsWith("cli/")) assert.ok(ENTRIES.includes(to), `src/${from} imports src/${to}`);
+  for (const entry of ENTRIES) {
+    const code = readFileSync(join(SRC, entry), "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+    for (const statement of code.split(";").map((s) => s.trim()).filter(Boolean)) assert.match(statement, /^export (type )?\{[^}]*\} from "[^"]+"$/, `src/${entry}: only re-exports, found ${statement.slice(0, 80)}`);
   }
 });

@@ -52,7 +52,7 @@ test("the tarball is the product: installed from it alone, trace runs, queries, 
 import { validateTrace } from "swarm-trace/schema";
 import { escapeControl } from "swarm-trace/render";
 let n = 0;
-for await (const { event } of query({ dir: process.argv[2], target: "task-abc123" })) n += event.target_id === null ? 0 : 1;
+for await (const { event } of query({ target: "task-abc123" }, { dir: process.argv[2] })) n += event.target_id === null ? 0 : 1;
 console.log(n, validateTrace({ type: "tool_call" }).problems.length > 0, escapeControl("\\x1b"));`,
   );
   assert.match(run(process.execPath, ["main.js", store], { cwd: scratch }), /^1\d true \\x1b$/m);

@@ -4,7 +4,7 @@
  * holds it, and the tree below is the root's descendants found over all the stores
  * until they grow no more (as a timeline's members are), then put together.
  */
-import type { BadReport } from "../engine/facade.js";
+import type { BadReport } from "../store/lines.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
 import type { IndexOption } from "../query/indexed.js";

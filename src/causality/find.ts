@@ -1,10 +1,11 @@
 import { UsageError } from "../errors.js";
 /** What `--causality` names: a full id, a unique id suffix, or a target. */
-import { createSearchPool, eachCandidate, parseAt, toNeedle } from "../engine/facade.js";
+import { createSearchPool, eachLineHolding } from "../engine/facade.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { selectionSource, type IndexOption } from "../query/indexed.js";
 import { findById, findFirstOwn, type LookupOptions } from "../query/lookup.js";
 import { listDayFiles } from "../store/layout.js";
+import { parseAt } from "../store/lines.js";
 import { lineBlocks } from "../store/read.js";
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -13,14 +14,14 @@ const ID_SUFFIX = /^[0-9a-f-]{8,}$/;
 /** Every distinct event whose id ends with `suffix`. */
 async function findBySuffix(dir: string, suffix: string, index: IndexOption): Promise<TraceEvent[]> {
   const found = new Map<string, TraceEvent>();
-  const needle = toNeedle(Buffer.from(`${suffix}"`));
+  const bytes = Buffer.from(`${suffix}"`);
   const pool = createSearchPool();
   for (const file of listDayFiles(dir)) {
     // Damage is reported by the tree's own pass over the store.
     const source = selectionSource(file, [[["id", suffix]]], index, pool);
     if (source === "none") continue;
     for await (const { buf, end } of source?.(() => undefined) ?? lineBlocks(file, 0, Infinity, pool, () => undefined)) {
-      eachCandidate(buf, end, pool.tune(needle, buf.subarray(0, end)), pool, (s, e) => {
+      eachLineHolding(buf, end, bytes, pool, (s, e) => {
         const hit = parseAt(buf, s, e);
         if (hit && hit.event.id.endsWith(suffix)) found.set(hit.event.id, hit.event);
       });

@@ -1,5 +1,6 @@
 /** The cause → effect tree around an event: the walk up to its root, then everything below. */
-import { createBadLines, createIdHashes, createSearchPool, eachLine, maybeChildren, parseAt, type BadReport, type SearchPool } from "../engine/facade.js";
+import { createMemberSearch, createSearchPool, type SearchPool } from "../engine/facade.js";
+import { createBadLines, eachLine, parseAt, type BadReport } from "../store/lines.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
@@ -60,8 +61,8 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
 async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, windowMs: number, pool: SearchPool, extra: readonly TraceEvent[]): Promise<CausalNode> {
   const root: CausalNode = { event: rootEvent, children: [] };
   const nodes = new Map<string, CausalNode>([[rootEvent.id, root]]);
-  const hashes = createIdHashes(pool);
-  hashes.add(rootEvent.id);
+  const search = createMemberSearch(pool);
+  search.add(rootEvent.id);
   const lastOfSession = new Map<string, TraceEvent>();
   const rootDay = dayOf(rootEvent.timestamp);
   // The sources' events join where their parent is in the tree: before each day's file,
@@ -76,7 +77,7 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
         const node: CausalNode = { event: e, children: [] };
         parent.children.push(node);
         nodes.set(e.id, node);
-        hashes.add(e.id);
+        search.add(e.id);
         joined = true;
         return false;
       });
@@ -105,12 +106,12 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
         const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
         parent.children.push(node);
         nodes.set(ev.id, node);
-        hashes.add(ev.id);
+        search.add(ev.id);
         source?.fresh.push(ev.id);
       };
       // Inferring links needs every event of a session, not only the children.
       if (options.infer) eachLine(buf, end, visit);
-      else maybeChildren(buf, end, pool, hashes, (id) => nodes.has(id))(0, end, visit);
+      else search.block(buf, end, (id) => nodes.has(id), visit);
     }
     const report = await bad.finish();
     if (report) options.onBad?.(report);

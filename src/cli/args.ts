@@ -1,5 +1,5 @@
 import minimist from "minimist";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../index.js";
 
 /** A command's flags: which take a value, which are switches, and short aliases. */
 export interface FlagSpec {

@@ -3,17 +3,10 @@
  * `trace __complete INDEX WORD…` for the candidates of the word being typed — commands,
  * flags, and the agents, targets, channels and primitives of the store's latest days.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
-import { UsageError } from "../errors.js";
-import { EXPORT_FORMATS } from "../export/formats.js";
-import { listDayFiles, resolveStoreDir } from "../store/layout.js";
+import { EXPORT_FORMATS, recentValues, resolveStoreDir, UsageError, type RecentValues } from "../index.js";
 import type { FlagSpec, Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS, SHELLS } from "./flags.js";
-
-/** Bytes read from the end of each of the newest day files for values: completion must answer at once. */
-const TAIL_BYTES = 4 << 20;
-const DAYS_READ = 2;
 
 const SCRIPTS: Record<(typeof SHELLS)[number], string> = {
   bash: `# trace completion for bash: source <(trace completion bash)
@@ -96,50 +89,8 @@ function flagsOf(spec: FlagSpec): string[] {
   return [...spec.strings, ...spec.booleans].map((f) => (f.length === 1 ? `-${f}` : `--${f}`)).concat(Object.keys(spec.alias ?? {}).map((a) => `-${a}`));
 }
 
-/** The values the latest days of the store hold: agents, targets (agents too), channels, primitives. */
-function storeValues(words: string[], env: NodeJS.ProcessEnv): Record<"agents" | "targets" | "channels" | "primitives", string[]> {
+/** The values the latest days of the store hold (the library reads them). */
+function storeValues(words: string[], env: NodeJS.ProcessEnv): RecentValues {
   const dirAt = words.indexOf("--dir");
-  const dir = resolveStoreDir({ dir: dirAt !== -1 ? words[dirAt + 1] : undefined, env });
-  const [agents, targets, channels, primitives] = [new Set<string>(), new Set<string>(), new Set<string>(), new Set<string>()];
-  let files: ReturnType<typeof listDayFiles> = [];
-  try {
-    files = listDayFiles(dir).filter((f) => !f.gz).slice(-DAYS_READ);
-  } catch {
-    // no store, or not a folder: nothing to offer
-  }
-  const field = /"(agent_id|target_id|primitive)":"([^"\\]*)"/g;
-  for (const file of files) {
-    for (const line of tailLines(file.path)) {
-      let primitive: string | undefined;
-      let target: string | undefined;
-      for (const [, key, value] of line.matchAll(field)) {
-        if (key === "agent_id") agents.add(value!);
-        else if (key === "target_id") targets.add((target = value!));
-        else primitive ??= value;
-      }
-      if (primitive !== undefined) primitives.add(primitive);
-      if (primitive === "bridge" && target !== undefined) channels.add(target);
-    }
-  }
-  const sorted = (s: Set<string>): string[] => [...s].sort();
-  return { agents: sorted(agents), targets: sorted(new Set([...targets, ...agents])), channels: sorted(channels), primitives: sorted(primitives) };
-}
-
-/** The whole lines of the last `TAIL_BYTES` of a file. */
-function tailLines(path: string): string[] {
-  try {
-    const fd = openSync(path, "r");
-    try {
-      const size = fstatSync(fd).size;
-      const at = Math.max(0, size - TAIL_BYTES);
-      const buf = Buffer.allocUnsafe(size - at);
-      const n = readSync(fd, buf, 0, buf.length, at);
-      const lines = buf.toString("utf8", 0, n).split("\n");
-      return at > 0 ? lines.slice(1) : lines;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return [];
-  }
+  return recentValues(resolveStoreDir({ dir: dirAt !== -1 ? words[dirAt + 1] : undefined, env }));
 }

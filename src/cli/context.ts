@@ -1,10 +1,7 @@
 import { statSync } from "node:fs";
-import type { BadReport } from "../engine/facade.js";
-import { UsageError } from "../errors.js";
-import { formatBadReport } from "../render/bad-report.js";
-import type { QuerySources } from "../query/sources.js";
-import { findSources } from "../sources/discover.js";
-import type { Parsed } from "./args.js";
+import { findSources, parseAge, UsageError, type BadReport, type IndexOption, type Question, type Reading } from "../index.js";
+import { formatBadReport } from "../api/render.js";
+import { parseCount, type Parsed } from "./args.js";
 import type { Output } from "./output.js";
 
 /** What a command needs from the process: the store, output streams, environment. */
@@ -52,16 +49,44 @@ export function badLines(ctx: CliContext): BadInput {
   };
 }
 
-/** The sources a command reads: `--space`, else `TRACE_SPACE`; none with `--no-sources`; their problems told to `bad`. */
-export function sourcesOf(p: Parsed, ctx: CliContext, bad: BadInput = badLines(ctx)): QuerySources {
-  return { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"], onNote: bad.onSource };
+/** What a command reads of the sources: `--space`, else `TRACE_SPACE`; none with `--no-sources`. */
+export function sourcesOf(p: Parsed, ctx: CliContext): NonNullable<Reading["sources"]> {
+  return { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"] };
+}
+
+/** The reading the flags ask for: every store, the sources, the indexes, masking unless `--no-redact`, reports to `bad`. */
+export function readingOf(p: Parsed, ctx: CliContext, bad: BadInput, index?: IndexOption): Reading {
+  return { dir: ctx.dirs, sources: sourcesOf(p, ctx), index, redact: !p.switches["no-redact"], plain: p.switches.plain, onBad: bad.onBad, onNote: bad.onSource };
+}
+
+/** The question the words and flags ask (flags a command lacks are simply not there). */
+export function questionOf(p: Parsed): Question {
+  if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
+  const window = p.values["infer-window"];
+  return {
+    target: p.words[0],
+    agent: p.values.agent,
+    task: p.values.task,
+    channel: p.values.channel,
+    primitive: p.values.primitive,
+    since: p.values.since,
+    until: p.values.until,
+    utc: p.switches.utc,
+    limit: parseCount(p.values.n, "-n"),
+    reverse: p.switches.reverse,
+    causality: p.values.causality,
+    infer: p.switches.infer,
+    inferWindowMs: window === undefined ? undefined : parseAge(window, "--infer-window"),
+    depth: parseCount(p.values.depth, "--depth"),
+    maxChildren: parseCount(p.values["max-children"], "--max-children"),
+  };
 }
 
 /**
  * Fails with exit 2 when the store folder is not there, or is not a folder: most likely
  * a wrong --dir or TRACE_DIR. A folder not made yet is fine where `sources` are found.
  */
-export function requireStore(dir: string, sources?: QuerySources): void {
+export function requireStore(dir: string, sources?: Reading["sources"]): void {
   const st = statSync(dir, { throwIfNoEntry: false });
   // A workspace whose primitives keep only their databases has no day files yet.
   if (!st && sources && !sources.off && findSources(dir, sources).length > 0) return;

@@ -1,28 +1,21 @@
-import { UsageError } from "../errors.js";
-import type { QueryCursor } from "../query/cursor.js";
-import type { QuerySources } from "../query/sources.js";
-import { findSources } from "../sources/discover.js";
-import { decodeCursor, readCursorFile, writeCursorFile } from "../store/cursor.js";
+import { findSources, readCursorFile, UsageError, writeCursorFile } from "../index.js";
 import type { Parsed } from "./args.js";
-import type { CliContext } from "./context.js";
+import { sourcesOf, type CliContext } from "./context.js";
 
 /**
  * The cursor the flags ask for: `--after-cursor C`, else what `--cursor-file F` holds;
  * undefined without either (or `--show-cursor`). A cursor reads the day files only: a
  * workspace's sources are said to be left out.
  */
-export function cursorOf(p: Parsed, ctx: CliContext, sources: QuerySources): QueryCursor | undefined {
+export function cursorOf(p: Parsed, ctx: CliContext): { after?: string | undefined; cursorWhere: string } | undefined {
   const file = p.values["cursor-file"];
   const given = p.values["after-cursor"];
   if (file === "") throw new UsageError("--cursor-file: name a file");
   const asked = file !== undefined || given !== undefined || p.switches["show-cursor"];
-  if (asked && findSources(ctx.dir, sources).length > 0) ctx.warn("a cursor reads the day files only: the space-os sources are left out (trace import copies them in)");
-  if (given !== undefined) {
-    decodeCursor(given, "--after-cursor");
-    return { after: given, where: "--after-cursor" };
-  }
-  if (file !== undefined) return { after: readCursorFile(file), where: `--cursor-file ${file}` };
-  return p.switches["show-cursor"] ? { where: "cursor" } : undefined;
+  if (asked && findSources(ctx.dir, sourcesOf(p, ctx)).length > 0) ctx.warn("a cursor reads the day files only: the space-os sources are left out (trace import copies them in)");
+  if (given !== undefined) return { after: given, cursorWhere: "--after-cursor" };
+  if (file !== undefined) return { after: readCursorFile(file), cursorWhere: `--cursor-file ${file}` };
+  return p.switches["show-cursor"] ? { cursorWhere: "cursor" } : undefined;
 }
 
 /**

@@ -1,6 +1,4 @@
-import { UsageError } from "../errors.js";
-import { isPlainObject } from "../event/envelope.js";
-import { emit } from "../writers.js";
+import { emit, UsageError } from "../index.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 
@@ -13,8 +11,9 @@ export function parseMeta(text: string | undefined): Record<string, unknown> {
   } catch (err) {
     throw new UsageError(`--meta: not valid JSON (${(err as Error).message})`);
   }
-  if (!isPlainObject(value)) throw new UsageError("--meta: expected a JSON object such as '{\"reason\":\"need API key\"}'");
-  return value;
+  // JSON.parse makes plain objects only: an object here is one.
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new UsageError("--meta: expected a JSON object such as '{\"reason\":\"need API key\"}'");
+  return value as Record<string, unknown>;
 }
 
 /** `trace emit PRIMITIVE EVENT_TYPE …`: appends one event and prints its id (or the line with --json). */

@@ -1,60 +1,45 @@
-import { toNdjson } from "../engine/facade.js";
-import { follow } from "../query/follow.js";
-import { createRedactor } from "../query/redactor.js";
-import { resolveRange } from "../query/resolve.js";
-import { renderRow } from "../render/timeline.js";
-import { createStyle, wantsColour } from "../render/text.js";
-import { parseCount, type Parsed } from "./args.js";
-import { badLines, sourcesOf, type CliContext } from "./context.js";
+import { follow, writeCursorFile } from "../index.js";
+import { createStyle, renderRow, wantsColour } from "../api/render.js";
+import type { Parsed } from "./args.js";
+import { badLines, questionOf, readingOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
-import { filterFlags } from "./query.js";
-import { writeCursorFile } from "../store/cursor.js";
+
+const NEWLINE = Buffer.from("\n");
 
 /** `trace -f`: the last N matching events, then each new one until Ctrl-C, a closed pipe or --until. */
 export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
-  const filter = filterFlags(p);
-  const target = p.words[0];
+  const question = questionOf(p);
   const bad = badLines(ctx);
-  const sources = sourcesOf(p, ctx, bad);
-  const when = { dir: ctx.dir, now: Date.now(), utc: p.switches.utc, agent: filter.agent ?? target, sources };
-  const { since, until } = await resolveRange(p.values.since, p.values.until, when);
   const stop = new AbortController();
   const abort = (): void => stop.abort();
   process.once("SIGINT", abort);
   process.once("SIGTERM", abort);
   ctx.out.onClose(abort);
   const style = createStyle(wantsColour(ctx.stdout, ctx.env));
-  const view = target !== undefined ? { target } : { agent: filter.agent };
-  const cursor = cursorOf(p, ctx, sources);
-  const redactor = createRedactor(ctx.dir, { off: p.switches["no-redact"] });
+  const view = question.target !== undefined ? { target: question.target } : { agent: question.agent };
+  const cursor = cursorOf(p, ctx);
   const file = p.values["cursor-file"];
+  let position: string | undefined;
   try {
-    for await (const hit of follow({
-      dir: ctx.dir,
-      target,
-      filter: { ...filter, since, until },
-      backlog: parseCount(p.values.n, "-n") ?? 10,
+    for await (const hit of follow(question, {
+      ...readingOf(p, ctx, bad),
+      ...cursor,
       signal: stop.signal,
-      onNote: ctx.warn,
-      onBad: bad.onBad,
-      sources,
-      dirs: ctx.dirs,
-      cursor,
       // Each round's position is written once its events are out: a restart resumes there.
-      onPosition: async (position) => {
+      onPosition: async (at) => {
+        position = at;
         await ctx.out.flush();
-        if (file !== undefined && !ctx.out.closed) writeCursorFile(file, position);
+        if (file !== undefined && !ctx.out.closed) writeCursorFile(file, at);
       },
     })) {
       if (ctx.out.closed) break;
-      const shown = redactor.hit(hit);
       // --json writes the stored bytes, even those that are not UTF-8 (their text then holds U+FFFD).
-      if (p.switches.json && shown.line.includes("\uFFFD")) await ctx.out.bytes(toNdjson([shown]));
-      else await ctx.out.line(p.switches.json ? shown.line : renderRow(shown.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
+      if (p.switches.json && hit.bytes && hit.line.includes("\uFFFD")) await ctx.out.bytes(Buffer.concat([hit.bytes, NEWLINE]));
+      else await ctx.out.line(p.switches.json ? hit.line : renderRow(hit.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();
-    await saveCursor(p, ctx, cursor?.next, false);
+    await saveCursor(p, ctx, position, false);
   } finally {
     process.off("SIGINT", abort);
     process.off("SIGTERM", abort);

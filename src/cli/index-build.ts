@@ -1,8 +1,6 @@
 /** `trace index`: build the indexes of sealed days (`--rebuild`: all of them again), or show what they cover (`--status`). */
-import { UsageError } from "../errors.js";
-import { AUTO_INDEX_BYTES, indexStore, type DayDone } from "../day-index/facade.js";
+import { indexStore, UsageError, type DayDone } from "../index.js";
 import type { Parsed } from "./args.js";
-import { holdBuildLock } from "./index-background.js";
 import { requireStore, type CliContext } from "./context.js";
 import { formatBytes } from "./prune.js";
 
@@ -14,13 +12,7 @@ export async function runIndex(p: Parsed, ctx: CliContext): Promise<number> {
   for (const dir of ctx.dirs) {
     requireStore(dir);
     if (p.switches.auto) {
-      const release = holdBuildLock(dir);
-      if (!release) continue;
-      try {
-        await indexStore(dir, { minBytes: AUTO_INDEX_BYTES });
-      } finally {
-        release();
-      }
+      await indexStore(dir, { auto: true });
       continue;
     }
     const days: DayDone[] = [];

@@ -1,7 +1,5 @@
-import { isUsageError } from "../errors.js";
-import { escapeControl } from "../render/text.js";
-import { resolveStoreDirs } from "../store/layout.js";
-import { VERSION } from "../version.js";
+import { isUsageError, resolveStoreDirs, VERSION } from "../index.js";
+import { escapeControl } from "../api/render.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS } from "./flags.js";

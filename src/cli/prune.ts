@@ -1,8 +1,4 @@
-import { UsageError } from "../errors.js";
-import { readStoreConfig, writeStoreConfig } from "../store/config.js";
-import { DEFAULT_RETENTION, prune, type PruneAction } from "../retention/prune.js";
-import { parseAge } from "../time.js";
-import { indexStore } from "../day-index/facade.js";
+import { DEFAULT_RETENTION, indexStore, parseAge, prune, readStoreConfig, UsageError, writeStoreConfig, type PruneAction } from "../index.js";
 import type { Parsed } from "./args.js";
 import { requireStore, type CliContext } from "./context.js";
 

@@ -1,6 +1,4 @@
-import { rebuildTombstones, redactEvent, updatePolicy } from "../api/redact.js";
-import { UsageError } from "../errors.js";
-import { policyOf, readStoreConfig } from "../store/config.js";
+import { policyOf, readStoreConfig, rebuildTombstones, redactEvent, updatePolicy, UsageError } from "../index.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 

@@ -1,5 +1,5 @@
-import { formatTime } from "../render/text.js";
-import { findSources, summarizeSources } from "../sources/sources.js";
+import { findSources, summarizeSources } from "../index.js";
+import { formatTime } from "../api/render.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 

@@ -1,10 +1,6 @@
-import { escapeControl } from "../render/text.js";
-import { TRACE_SCHEMA_VERSION } from "../schema/rules.js";
-import type { Finding, ValidationSummary } from "../validate/check.js";
-import { validate } from "../validate/validate.js";
-import { validateSources, type SourcesVerdict } from "../query/validate-sources.js";
-import { findSources } from "../sources/discover.js";
-import { listDayFiles } from "../store/layout.js";
+import { findSources, validate, validateSources, type Finding, type SourcesVerdict, type ValidationSummary } from "../index.js";
+import { escapeControl } from "../api/render.js";
+import { TRACE_SCHEMA_VERSION } from "../api/schema.js";
 import type { Parsed } from "./args.js";
 import { sourcesOf, type CliContext } from "./context.js";
 
@@ -16,19 +12,18 @@ export async function runValidate(p: Parsed, ctx: CliContext): Promise<number> {
   // The store's own check reads its sources too: their rows, each problem a line.
   const sources = p.words.length === 0 ? sourcesOf(p, ctx) : { off: true };
   const found = findSources(ctx.dir, sources).length > 0;
-  const summary =
-    found && listDayFiles(ctx.dir).length === 0
-      ? { counts: {}, errors: 0, unreadable: 0, skipped: 0 }
-      : await validate({
-          // Several --dir: each store's day files.
-          paths: p.words.length > 0 || ctx.dirs.length === 1 ? p.words : [...ctx.dirs],
-          dir: ctx.dir,
-          strict: p.switches.strict,
-          onFinding: (f) => say(json ? JSON.stringify(f) : formatFinding(f)),
-          onUnreadable: (u) => (json ? say(JSON.stringify({ where: u.where, unreadable: u.message })) : ctx.warn(`${u.where}: ${u.message}`)),
-        });
+  const summary = await validate({
+    // Several --dir: each store's day files.
+    paths: p.words.length > 0 || ctx.dirs.length === 1 ? p.words : [...ctx.dirs],
+    dir: ctx.dir,
+    strict: p.switches.strict,
+    // A workspace whose primitives keep only their databases: no day files to check.
+    allowEmpty: found,
+    onFinding: (f) => say(json ? JSON.stringify(f) : formatFinding(f)),
+    onUnreadable: (u) => (json ? say(JSON.stringify({ where: u.where, unreadable: u.message })) : ctx.warn(`${u.where}: ${u.message}`)),
+  });
   const verdict = found
-    ? await validateSources(ctx.dir, { ...sources, onNote: (m, unreadable) => say(json ? JSON.stringify({ source: m, ...(unreadable ? { unreadable: true } : {}) }) : escapeControl(m)) })
+    ? await validateSources({ dir: ctx.dir, sources, onNote: (m, unreadable) => say(json ? JSON.stringify({ source: m, ...(unreadable ? { unreadable: true } : {}) }) : escapeControl(m)) })
     : undefined;
   await Promise.all(pending);
   if (json) await ctx.out.line(JSON.stringify({ summary: { trace_schema: TRACE_SCHEMA_VERSION, ...summary, ...(verdict ? { sources: verdict } : {}) } }));

@@ -6,7 +6,8 @@
  * line's end, so that a block is read by inflating its members alone.
  */
 import { readFileSync, statSync } from "node:fs";
-import { createFieldReader, createSearchPool, eachLine, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/facade.js";
+import { createFieldReader, createSearchPool, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/facade.js";
+import { eachLine } from "../store/lines.js";
 import { gzMembers } from "../store/gz-members.js";
 import type { DayFile } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";

@@ -4,11 +4,12 @@
  * each writes whole files under temporary names, so the worst of a race is a day built
  * twice.
  */
-import { readdirSync, statSync, unlinkSync } from "node:fs";
+import { existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { createSearchPool } from "../engine/facade.js";
 import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
 import { buildDayIndex } from "./build.js";
+import { builderRunning, takeBuildLock } from "./build-lock.js";
 import { openDayIndex, type IndexUse } from "./day-index.js";
 import { indexFolderOf, indexPathOf, writeIndexFile } from "./files.js";
 
@@ -33,6 +34,10 @@ export interface IndexStoreOptions extends IndexUse {
   now?: number | undefined;
   /** Told of each day as it is done. */
   onDay?: ((day: DayDone) => void) | undefined;
+  /** When another builder holds the store's lock: wait for it (default), or `"skip"` the store (a background builder's way). */
+  busy?: "wait" | "skip" | undefined;
+  /** What a query's background builder does: days of 1 MiB or more (`minBytes`), and skip a store another builder holds. */
+  auto?: boolean | undefined;
 }
 
 /** One day's outcome. */
@@ -50,16 +55,31 @@ export interface IndexStoreResult {
   days: DayDone[];
   /** Index files removed because their day is gone. */
   removed: number;
+  /** Another builder held the lock and `busy` was `"skip"`: nothing was done. */
+  busy?: true;
 }
 
 /**
  * Builds the missing or stale indexes of the sealed days of `dir` (all of them with
- * `rebuild`), and removes the indexes of days no longer there.
+ * `rebuild`), and removes the indexes of days no longer there. One builder per store
+ * at a time, by its lock (build-lock.ts).
  *
  * @example
  * const { days } = await indexStore("logs/payments", { rebuild: true });
  */
 export async function indexStore(dir: string, options: IndexStoreOptions = {}): Promise<IndexStoreResult> {
+  // Nothing sealed and no index yet: nothing to build or remove, and no .index/ to make for the lock.
+  if (!existsSync(indexFolderOf(dir)) && !listDayFiles(dir).some((f) => isSealed(f, options.now))) return buildAll(dir, options);
+  const release = await takeBuildLock(dir, options.busy ?? (options.auto ? "skip" : "wait"));
+  if (!release) return { days: [], removed: 0, busy: true };
+  try {
+    return await buildAll(dir, { ...options, minBytes: options.minBytes ?? (options.auto ? AUTO_INDEX_BYTES : 0) });
+  } finally {
+    release();
+  }
+}
+
+async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexStoreResult> {
   const pool = createSearchPool();
   const days: DayDone[] = [];
   const files = listDayFiles(dir);
@@ -126,4 +146,15 @@ function removeOrphans(dir: string, files: readonly DayFile[]): number {
  */
 export function unindexedDays(dir: string, minBytes = AUTO_INDEX_BYTES, now = Date.now()): DayFile[] {
   return listDayFiles(dir).filter((f) => isSealed(f, now) && (f.start ?? 0) === 0 && largeEnough(f, statSync(f.path, { throwIfNoEntry: false })?.size ?? 0, minBytes) && !hasFreshIndex(f, {}));
+}
+
+/**
+ * True when the store has sealed days of 1 MiB or more without a fresh index and no
+ * builder is at work on it: a query that missed an index may start one.
+ *
+ * @example
+ * if (indexWanted(dir)) spawnBuilder(dir);
+ */
+export function indexWanted(dir: string): boolean {
+  return !builderRunning(dir) && unindexedDays(dir).length > 0;
 }

@@ -24,18 +24,23 @@
  *                       `toNdjson` writes them as read
  * ```
  *
+ * Timelines and trees search a growing set's members (`createMemberSearch`); a walk up
+ * a long chain reads day tables (`createDayTables`); hits pass the reorder window
+ * (`reorderBatches`) on their way out. Lines, their parsing and the bad-line reports
+ * are the store's (`store/lines.ts`).
+ *
  * Every step has a JavaScript twin (`Buffer#indexOf`, `JSON.parse`) for buffers
  * outside the memory and for `TRACE_SIMD=off`, which forces them everywhere.
  * The memory's map is `wasm/layout.ts`; the modules and their links `wasm/modules.ts`.
  */
-export { createByteFilter, valueNeedle, type ByteFilter, type ByteFilterSpec } from "./byte-filter.js";
+export { createByteFilter, type ByteFilter } from "./byte-filter.js";
 export type { EventField } from "./wasm/layout.js";
-export { candidateLines, eachCandidate } from "./positions.js";
-export { CheckedLine, CheckedRun, detach, eventsOf, type Hits } from "./hits.js";
-export { createFieldReader, INDEXED_FIELDS, type IndexedField, type OnField } from "./fields.js";
-export { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
-export { toNeedle, type Needle } from "./needle.js";
-export { toNdjson } from "./ndjson.js";
-export { createIdHashes, maybeChildren, type IdHashes } from "./peek.js";
 export { createSearchPool, type SearchPool } from "./pool.js";
-export { searchFile, type SearchOptions } from "./search.js";
+export { searchFile } from "./search.js";
+export { eachLineHolding } from "./positions.js";
+export { createMemberSearch, type MemberSearch } from "./members.js";
+export { createDayTables, type Link } from "./day-tables.js";
+export { reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
+export { detach, eventsOf, type Hits } from "./hits.js";
+export { toNdjson } from "./ndjson.js";
+export { createFieldReader, INDEXED_FIELDS, type IndexedField } from "./fields.js";

@@ -5,7 +5,7 @@
  * them finds every line the search would.
  */
 import { AT, FIELD, KIND, REC, type EventField } from "./wasm/layout.js";
-import { parseAt } from "./lines.js";
+import { parseAt } from "../store/lines.js";
 import { isEventShape } from "./line-check.js";
 import type { SearchPool } from "./pool.js";
 

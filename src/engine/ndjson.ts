@@ -7,7 +7,7 @@ import { CheckedLine, CheckedRun, type Hits } from "./hits.js";
  * bytes, neighbours of one block in one copy, so `--json` never decodes and encodes them.
  *
  * @example
- * for await (const batch of queryBatches({ dir, filter: { agent: "haiku-1" } })) process.stdout.write(toNdjson(batch));
+ * for await (const batch of answered.batches) process.stdout.write(toNdjson(batch));
  */
 export function toNdjson(hits: Hits): Buffer {
   if (hits instanceof CheckedRun) return hits.ndjson();

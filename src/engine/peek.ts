@@ -5,7 +5,7 @@
  */
 
 import { needleCursor, pairCursor } from "./positions.js";
-import { eachLine } from "./lines.js";
+import { eachLine } from "../store/lines.js";
 import { BACKSLASH, toNeedle } from "./needle.js";
 import { inMemory, type SearchPool } from "./pool.js";
 import { AT, BITS } from "./wasm/layout.js";
@@ -45,8 +45,11 @@ export interface IdHashes {
   mayHold(hash: number): boolean;
 }
 
-/** A 32-bit hash of an ASCII id; the same as `notAChildOf` computes from a line's bytes. */
-function hashId(id: string): number {
+/**
+ * The engine's one hash of an id: 32 bits of its characters (an ASCII id's bytes give
+ * the same), what `notAChildOf` and the day tables compute from a line's bytes.
+ */
+export function hashId(id: string): number {
   let h = 0;
   for (let k = 0; k < id.length; k++) h = (Math.imul(h, 31) + id.charCodeAt(k)) | 0;
   return h;

@@ -3,7 +3,7 @@
  * escape that may spell it) stands, and the lines that hold one. On a block in the
  * WebAssembly memory the SIMD routines find them; elsewhere `Buffer#indexOf` does.
  */
-import { BACKSLASH, isAltSpelling, standsAt, type Needle } from "./needle.js";
+import { BACKSLASH, isAltSpelling, standsAt, toNeedle, type Needle } from "./needle.js";
 import { inMemory, type SearchPool } from "./pool.js";
 import { AT, POSITIONS } from "./wasm/layout.js";
 import type { Simd } from "./wasm/load.js";
@@ -149,4 +149,16 @@ export function needleCursor(buf: Buffer, end: number, n: Needle, pool: SearchPo
     while (at !== -1 && !standsAt(buf, n, at, end)) at = pairs(at + 1);
     return at;
   };
+}
+
+/**
+ * Calls `fn(start, end)` for each line of `buf[0, end)` that holds `text`'s bytes (or
+ * an escape that may spell them), in order: a search for bytes that are not a field's
+ * whole value, such as an id's suffix and its closing quote.
+ *
+ * @example
+ * eachLineHolding(buf, end, Buffer.from('3d60b04f"'), pool, (s, e) => parseAt(buf, s, e));
+ */
+export function eachLineHolding(buf: Buffer, end: number, text: Buffer, pool: SearchPool, fn: (start: number, stop: number) => void): void {
+  eachCandidate(buf, end, pool.tune(toNeedle(text), buf.subarray(0, end)), pool, fn);
 }

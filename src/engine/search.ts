@@ -11,7 +11,7 @@ import type { ByteFilter } from "./byte-filter.js";
 import { eachCandidate } from "./positions.js";
 import { createBlockHits, createRunBuilder, type Hits } from "./hits.js";
 import { createLineMatcher, type OnLine } from "./line-check.js";
-import { createBadLines, eachLine, parseAt, type BadReport } from "./lines.js";
+import { createBadLines, eachLine, parseAt, type BadReport } from "../store/lines.js";
 import { createSearchPool, type SearchPool } from "./pool.js";
 import { AT } from "./wasm/layout.js";
 

@@ -4,11 +4,12 @@
  * finds its members in the whole history and prints the new ones.
  */
 import { UsageError } from "../errors.js";
-import { createSearchPool, eachLine, eventsOf, parseAt, searchFile, type BadReport, type Hits } from "../engine/facade.js";
+import { createSearchPool, eventsOf, searchFile, type Hits } from "../engine/facade.js";
+import { eachLine, parseAt, type BadReport } from "../store/lines.js";
 import { decodeCursor, encodeCursor, planAfter, type ReadPlan } from "../store/cursor.js";
 import { lineBlocks } from "../store/read.js";
 import { toByteFilter, type Filter } from "./filter.js";
-import { reorderBatches } from "./reorder.js";
+import { reorderBatches } from "../engine/facade.js";
 import { timelineBatches } from "./timeline.js";
 
 /** A query's cursor: where to start (none: the beginning), and, once the query began, where it ends. */

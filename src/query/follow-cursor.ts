@@ -5,7 +5,8 @@
  */
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { detach, eventsOf, type BadReport } from "../engine/facade.js";
+import { detach, eventsOf } from "../engine/facade.js";
+import { type BadReport } from "../store/lines.js";
 import type { ReadEvent } from "../store/read.js";
 import { cursorBatches, type QueryCursor } from "./cursor.js";
 import type { Filter } from "./filter.js";

@@ -2,7 +2,7 @@
 import { stat } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { basename } from "node:path";
-import { watch, type FSWatcher } from "chokidar";
+import type { FSWatcher } from "chokidar";
 import { eventsOf } from "../engine/facade.js";
 import { parseEventLine } from "../event/envelope.js";
 import { dayOf, listDayFiles, parseDayFileName } from "../store/layout.js";
@@ -48,6 +48,8 @@ export async function* follow(options: FollowOptions): AsyncGenerator<ReadEvent>
   if ((options.dirs?.length ?? 0) > 1) return yield* followAcross(options);
   const filter = options.filter ?? {};
   const { signal } = options;
+  // Loaded when a follow starts: every other command's start skips chokidar's.
+  const { watch } = await import("chokidar");
   const members = new Set<string>();
   const tailer = createTailer(options.onNote ?? (() => undefined));
   const files = listDayFiles(options.dir);

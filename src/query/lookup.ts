@@ -1,5 +1,6 @@
 /** Finding single events in a store: by id, a target's first, an agent's last wake. */
-import { createSearchPool, type BadReport, type SearchPool } from "../engine/facade.js";
+import { createSearchPool, type SearchPool } from "../engine/facade.js";
+import { type BadReport } from "../store/lines.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import type { Filter } from "./filter.js";

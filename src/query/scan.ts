@@ -1,6 +1,7 @@
 /** A filtered scan of a store: which day files, in which order, read how, through the reorder window. */
 import { statSync } from "node:fs";
-import { createSearchPool, searchFile, type BadReport, type Hits, type SearchPool } from "../engine/facade.js";
+import { createSearchPool, searchFile, type Hits, type SearchPool } from "../engine/facade.js";
+import { type BadReport } from "../store/lines.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";
@@ -9,7 +10,8 @@ import { seekTime } from "../store/seek.js";
 import { matches, toByteFilter, type Filter } from "./filter.js";
 import { filterSource, type IndexOption, type IndexedSource } from "./indexed.js";
 import type { Redactor } from "./redactor.js";
-import { flatten, reorderBatches, REORDER_WINDOW_MS } from "./reorder.js";
+import { reorderBatches, REORDER_WINDOW_MS } from "../engine/facade.js";
+import { flatten } from "./batches.js";
 
 /** Where and how to scan. */
 export interface ScanOptions {

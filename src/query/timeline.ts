@@ -1,9 +1,10 @@
 /** A target's timeline: its own events and their descendants, in one pass over the store. */
-import { candidateLines, createBadLines, createIdHashes, createSearchPool, maybeChildren, parseAt, valueNeedle, type BadReport, type Hits, type IdHashes, type Needle, type SearchPool } from "../engine/facade.js";
+import { createMemberSearch, createSearchPool, reorderBatches, type Hits, type MemberSearch, type SearchPool } from "../engine/facade.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
+import { createBadLines, parseAt, type BadReport } from "../store/lines.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
+import { flatten } from "./batches.js";
 import { matches, type Filter } from "./filter.js";
-import { flatten, reorderBatches } from "./reorder.js";
 import { membersSource, type IndexOption } from "./indexed.js";
 import { plainFile, type FileScanOptions } from "./scan.js";
 
@@ -58,13 +59,14 @@ export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEv
 export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<Hits> {
   const members = options.members ?? new Set<string>();
   const pool = createSearchPool();
-  const hashes = createIdHashes(pool);
-  for (const id of members) hashes.add(id);
+  // A target holding U+FFFD has no byte needle: bad UTF-8 decodes to it too.
+  const search = createMemberSearch(pool, options.target);
+  for (const id of members) search.add(id);
   const filter = options.filter ?? {};
   const keep = (hit: ReadEvent): boolean => {
     const e = hit.event;
     members.add(e.id);
-    hashes.add(e.id);
+    search.add(e.id);
     if (options.info && options.info.title === undefined && e.target_id === options.target && typeof e.metadata.title === "string") {
       options.info.title = e.metadata.title;
     }
@@ -72,16 +74,14 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   };
   const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
-  // A target holding U+FFFD has no byte needle: bad UTF-8 decodes to it too.
-  const needle = valueNeedle(options.target);
   // Membership needs every day (a cause may be older than the range); output does not.
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
     // A day's index names the blocks with the target's own lines and the children of members so far, and more as members join.
-    const source = options.plain || !needle || options.ends ? undefined : membersSource(file, members, options.target, options.index, pool);
+    const source = options.plain || !search.usable || options.ends ? undefined : membersSource(file, members, options.target, options.index, pool);
     if (source?.blocks === "none") continue;
-    const hits = options.plain || !needle
+    const hits = options.plain || !search.usable
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
-      : fastMembers(file, needle, isMember, hashes, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}), ...(source ? { blocks: source.blocks, fresh: source.fresh } : {}) });
+      : fastMembers(file, isMember, search, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}), ...(source ? { blocks: source.blocks, fresh: source.fresh } : {}) });
     yield* reorderBatches(hits, keep);
   }
 }
@@ -95,35 +95,23 @@ type IsMember = (agent: string | null | undefined, target: string | null | undef
  * the caller updates membership before the next block; within a block, the block's own
  * ids count too.
  */
-async function* fastMembers(file: DayFile, needle: Needle, isMember: IsMember, hashes: IdHashes, options: FileScanOptions & { pool: SearchPool; fresh?: string[] }): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, isMember: IsMember, search: MemberSearch, options: FileScanOptions & { pool: SearchPool; fresh?: string[] }): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
-  const pool = options.pool;
-  for await (const { buf, end, base } of options.blocks?.(bad.fail) ?? lineBlocks(file, 0, options.end, pool, bad.fail)) {
+  for await (const { buf, end, base } of options.blocks?.(bad.fail) ?? lineBlocks(file, 0, options.end, options.pool, bad.fail)) {
     const out: ReadEvent[] = [];
     blockIds.clear();
-    const visit = (s: number, e: number): void => {
+    search.block(buf, end, isKnown, (s, e) => {
       const hit = parseAt(buf, s, e);
       if (!hit) return bad.add(base + s);
       if (!inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
       blockIds.add(hit.event.id);
-      hashes.add(hit.event.id);
+      search.add(hit.event.id);
       options.fresh?.push(hit.event.id);
       out.push(hit);
-    };
-    // The lines that hold the target are read where they stand, between stretches of
-    // possible children: a member they make must count for the lines after them.
-    const nextOwn = candidateLines(buf, end, pool.tune(needle, buf.subarray(0, end)), pool);
-    const children = maybeChildren(buf, end, pool, hashes, isKnown);
-    for (let from = 0; from < end; ) {
-      const own = nextOwn(from);
-      children(from, own ? own[0] : end, visit);
-      if (!own) break;
-      visit(own[0], own[1]);
-      from = own[1] + 1;
-    }
+    });
     if (out.length > 0) yield out;
   }
   const report = await bad.finish();

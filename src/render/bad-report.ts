@@ -1,4 +1,4 @@
-import type { BadReport } from "../engine/facade.js";
+import type { BadReport } from "../store/lines.js";
 
 /**
  * Formats a bad-line report as the one stderr line the reader promises.

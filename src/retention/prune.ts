@@ -1,7 +1,7 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
-import { readStoreConfig } from "../store/config.js";
+import { DEFAULT_RETENTION, readStoreConfig } from "../store/config.js";
 import { dayOf, dayStart, nextDay, parseDayFileName } from "../store/layout.js";
 import { parseAge } from "../time.js";
 import { noteIfClean } from "../store/clean-days.js";
@@ -34,8 +34,6 @@ export interface PruneAction {
   skipped?: string;
 }
 
-/** Default retention when the store sets none. */
-export const DEFAULT_RETENTION = "30d";
 
 /**
  * Deletes (and optionally compresses) old day files by the retention rule. Only names

@@ -5,6 +5,9 @@ import { isPlainObject } from "../event/envelope.js";
 import { DEFAULT_POLICY, type RedactPolicy } from "../event/redact.js";
 import { writeWhole } from "./whole-file.js";
 
+/** Default retention when the store sets none. */
+export const DEFAULT_RETENTION = "30d";
+
 /** The store's own settings, kept beside the day files (not a day file, so never read as one). */
 export interface StoreConfig {
   /** Retention age such as `30d`; day files older than this are pruned. */

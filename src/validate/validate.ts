@@ -11,6 +11,8 @@ export interface ValidateOptions extends CheckOptions {
   paths?: readonly string[];
   /** The store to check when no path is given. */
   dir?: string;
+  /** A store without day files checks nothing rather than being an error (a workspace that keeps only its sources). */
+  allowEmpty?: boolean | undefined;
 }
 
 /**
@@ -23,6 +25,7 @@ export interface ValidateOptions extends CheckOptions {
 export async function validate(options: ValidateOptions): Promise<ValidationSummary> {
   const given = options.paths ?? [];
   const paths = given.length > 0 ? given.flatMap(filesOf) : options.dir !== undefined ? listDayFiles(options.dir).map((f) => f.path) : [];
+  if (paths.length === 0 && options.allowEmpty && given.length === 0) return { counts: {}, errors: 0, unreadable: 0, skipped: 0 };
   if (paths.length === 0) throw new UsageError(`nothing to validate: no FILE given and no day files in ${options.dir ?? "the store"}`);
   return checkInputs(opened(paths), options);
 }

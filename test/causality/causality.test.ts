@@ -73,7 +73,7 @@ test("a chain across three day files, parents in older files than their children
   const leaf = ev(mid.timestamp + day, mid.id);
   const sibling = ev(mid.timestamp + 10, root.id);
   writeRaw(dir, [root, mid, sibling, leaf]);
-  const tree = await causality(leaf.id, { dir });
+  const tree = await causality({ causality: leaf.id }, { dir });
   assert.equal(tree.root.event.id, root.id);
   assert.deepEqual(flatten(tree.root), [root.id, mid.id, leaf.id, sibling.id]);
   assert.equal(tree.focus.id, leaf.id);
@@ -102,10 +102,10 @@ test("a 2-cycle and a self-parent are cut and marked, never an endless loop", as
   self.parent_event_id = self.id;
   const under = ev(4_000, self.id, { target_id: "under" });
   writeRaw(dir, [a, b, self, under]);
-  const cycle = await causality(a.id, { dir });
+  const cycle = await causality({ causality: a.id }, { dir });
   assert.equal(cycle.cycle, true);
   assert.equal(flatten(cycle.root).length, 2);
-  const selfTree = await causality("selfish", { dir });
+  const selfTree = await causality({ causality: "selfish" }, { dir });
   assert.equal(selfTree.cycle, true);
   assert.deepEqual(flatten(selfTree.root), [self.id, under.id]);
   const r = await trace(["--dir", dir, "--causality", "selfish"]);
@@ -152,28 +152,28 @@ test("--infer links parentless events of the same agent and session, drawn ┄> 
   w.emit({ primitive: "ops", event_type: "create_task", agent_id: "z", target_id: "task-far", metadata: { session_id: 7 }, timestamp: 30_000 });
   w.emit({ primitive: "ops", event_type: "create_task", agent_id: "z", target_id: "task-other", metadata: { session_id: 8 }, timestamp: 12_500 });
   w.close();
-  const plain = await causality("task-i", { dir });
+  const plain = await causality({ causality: "task-i" }, { dir });
   assert.equal(plain.root.event.id, next.id);
-  const inferred = await causality("task-i", { dir, infer: true });
+  const inferred = await causality({ causality: "task-i", infer: true }, { dir });
   assert.equal(inferred.root.event.id, wake.id);
   assert.deepEqual(inferred.root.children.map((c) => [c.event.id, c.inferred]), [[next.id, true]]);
   const r = lines((await trace(["--dir", dir, "--causality", "task-i", "--infer"])).stdout);
   assert.deepEqual(r.slice(1), ["[root] spawn z woke (session 7)", "  └┄> ops task-i created"]);
   const json = JSON.parse((await trace(["--dir", dir, "--causality", "task-i", "--infer", "--json"])).stdout);
   assert.equal(json.children[0].inferred, true);
-  const wide = await causality("task-i", { dir, infer: true, inferWindowMs: 60_000 });
+  const wide = await causality({ causality: "task-i", infer: true, inferWindowMs: 60_000 }, { dir });
   assert.equal(flatten(wide.root).length, 3);
 });
 
 test("the timeline and the tree agree: in the timeline exactly when own or below an own event", async () => {
   const all: TraceEvent[] = [];
-  for await (const { event } of query({ dir: EXAMPLE })) all.push(event);
+  for await (const { event } of query({}, { dir: EXAMPLE })) all.push(event);
   for (const target of ["task-abc123", "task-sub1", "zealot-1", "haiku-1", "payments"]) {
     const inTimeline = new Set<string>();
-    for await (const { event } of query({ dir: EXAMPLE, target })) inTimeline.add(event.id);
+    for await (const { event } of query({ target }, { dir: EXAMPLE })) inTimeline.add(event.id);
     const below = new Set<string>();
     for (const own of all.filter((e) => e.agent_id === target || e.target_id === target)) {
-      const tree = await causality(own.id, { dir: EXAMPLE });
+      const tree = await causality({ causality: own.id }, { dir: EXAMPLE });
       const stack: CausalNode[] = [tree.root];
       let found: CausalNode | undefined;
       while (stack.length > 0 && !found) {

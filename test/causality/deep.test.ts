@@ -24,7 +24,7 @@ test("the walk up a 20,000-deep chain finds its root in about one pass, through 
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const events = chain(dir, 20_000);
-  const tree = await causality(events.at(-1)!.id, { dir });
+  const tree = await causality({ causality: events.at(-1)!.id }, { dir });
   assert.equal(tree.root.event.id, events[0]!.id);
   assert.equal(tree.focus.id, events.at(-1)!.id);
   let depth = 0;
@@ -40,7 +40,7 @@ test("the walk up a 20,000-deep chain finds its root in about one pass, through 
   // The root gone: the deepest event left is an orphan root, its missing parent named.
   const first = join(dir, new Date(START).toISOString().slice(0, 10) + ".ndjson");
   writeFileSync(first, lines(readFileSync(first, "utf8")).slice(1).join("\n") + "\n");
-  const orphan = await causality(events.at(-1)!.id, { dir });
+  const orphan = await causality({ causality: events.at(-1)!.id }, { dir });
   assert.equal(orphan.root.event.id, events[1]!.id);
   assert.equal(orphan.missingParent, events[0]!.id);
 });
@@ -55,6 +55,6 @@ test("a cycle far up a long chain is cut, never walked forever", { timeout: 60_0
   const file = join(dir, new Date(START).toISOString().slice(0, 10) + ".ndjson");
   const text = readFileSync(file, "utf8").replace(`"parent_event_id":null`, `"parent_event_id":"${events.at(-1)!.id}"`);
   writeFileSync(file, text);
-  const tree = await causality(events.at(-1)!.id, { dir });
+  const tree = await causality({ causality: events.at(-1)!.id }, { dir });
   assert.equal(tree.cycle, true);
 });

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dayOf } from "../../src/store/layout.js";
 import { lines, tempDir, trace } from "../helpers/cli.js";
@@ -84,16 +84,25 @@ test("a query leaves a builder behind for sealed days of 1 MiB without an index;
   assert.equal(scanned.stdout, r.stdout);
 });
 
-test("builders running at once leave whole indexes and no temporary files", async (t) => {
+test("builders at once take turns by the store's lock: whole indexes, no temporary files; a lock a live builder holds is waited for, or skipped by --auto", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   store(dir, 3, 300_000);
-  // A lock another builder holds (this process: alive) is left alone by every build.
+  const lock = join(dir, ".index", ".building");
+  // A lock another builder holds (this process: alive): --auto leaves the store to it, a build waits for it.
   mkdirSync(join(dir, ".index"), { recursive: true });
-  writeFileSync(join(dir, ".index", ".building"), String(process.pid));
+  writeFileSync(lock, String(process.pid));
+  const auto = await trace(["index", "--auto", "--dir", dir], { env: OFF });
+  assert.equal(auto.code, 0, auto.stderr);
+  assert.deepEqual(readdirSync(join(dir, ".index")), [".building"], "--auto built nothing while another held the lock");
+  const waiting = trace(["index", "--dir", dir], { env: OFF });
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  assert.ok(existsSync(lock) && readdirSync(join(dir, ".index")).length === 1, "the build waits while the lock is held");
+  unlinkSync(lock);
+  assert.match((await waiting).stdout, /built 3/);
   const runs = await Promise.all(Array.from({ length: 4 }, () => trace(["index", "--rebuild", "--dir", dir], { env: OFF })));
   for (const r of runs) assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(readdirSync(join(dir, ".index")).filter((n) => !n.endsWith(".idx")), [".building"], "no temporary file left, the lock still there");
+  assert.deepEqual(readdirSync(join(dir, ".index")).filter((n) => !n.endsWith(".idx")), [], "no temporary file and no lock left");
   assert.match((await trace(["index", "--dir", dir], { env: OFF })).stdout, /built 0, fresh 3/);
   for (const args of [["--agent", "agent-3-1"], ["task-2-7"], ["--causality", "task-1-3"], ["--task", "task-3-2"]]) {
     const indexed = await trace(["--dir", dir, "--json", ...args], { env: OFF });

@@ -6,7 +6,8 @@ import { gzipSync } from "node:zlib";
 import { createIdSource } from "../../src/event/id.js";
 import { dayOf } from "../../src/store/layout.js";
 import { compressDay } from "../../src/retention/compact.js";
-import { causality, indexStore, query, type QueryOptions, type TraceEvent } from "../../src/index.js";
+import { causality, indexStore, query, type TraceEvent } from "../../src/index.js";
+import { split, type QueryCase } from "../helpers/query.js";
 import { tempDir } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
 
@@ -69,9 +70,9 @@ function randomStore(dir: string, seed: number): { ids: string[]; tasks: string[
 }
 
 /** The lines a query yields (the bad-line counts of a filtered read depend on which lines its needle made it parse: not compared). */
-async function answer(options: QueryOptions): Promise<string[]> {
+async function answer(options: QueryCase): Promise<string[]> {
   const out: string[] = [];
-  for await (const { line } of query({ ...options, onBad: () => undefined })) out.push(line);
+  for await (const { line } of query(...split({ ...options, onBad: () => undefined }))) out.push(line);
   return out;
 }
 
@@ -83,7 +84,7 @@ async function compareAll(dir: string, ids: string[], tasks: string[], label: st
   const pick = rng(ids.length);
   const some = <T>(xs: readonly T[], n: number): T[] => Array.from({ length: n }, () => xs[Math.floor(pick() * xs.length)]!);
   const now = Date.now();
-  const cases: QueryOptions[] = [
+  const cases: QueryCase[] = [
     ...AGENTS.map((agent) => ({ dir, filter: { agent } })),
     ...some(tasks, 6).map((task) => ({ dir, filter: { task } })),
     ...some(tasks, 6).map((target) => ({ dir, target })),
@@ -108,8 +109,8 @@ async function compareAll(dir: string, ids: string[], tasks: string[], label: st
     if (indexed.length > 0 && !indexed[0]!.startsWith("error")) answered++;
   }
   for (const asked of [...some(ids, 4), ...some(ids, 2).map((id) => id.slice(-10)), ...some(tasks, 3), "haiku-2"]) {
-    const indexed = JSON.stringify(await causality(asked, { dir, index: use, onBad: () => undefined }).catch((e: Error) => e.message));
-    const scanned = JSON.stringify(await causality(asked, { dir, index: false, onBad: () => undefined }).catch((e: Error) => e.message));
+    const indexed = JSON.stringify(await causality({ causality: asked }, { dir, index: use, onBad: () => undefined }).catch((e: Error) => e.message));
+    const scanned = JSON.stringify(await causality({ causality: asked }, { dir, index: false, onBad: () => undefined }).catch((e: Error) => e.message));
     assert.equal(indexed, scanned, `${label}: --causality ${asked}`);
   }
   return { matched: answered / cases.length, missing, notes };

@@ -3,15 +3,16 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dayOf } from "../../src/store/layout.js";
-import { causality, indexStore, query, type QueryOptions } from "../../src/index.js";
+import { causality, indexStore, query } from "../../src/index.js";
+import { split, type QueryCase } from "../helpers/query.js";
 import { tempDir } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
 
 const DAY = 86_400_000;
 
-async function lines(options: QueryOptions): Promise<string[]> {
+async function lines(options: QueryCase): Promise<string[]> {
   const out: string[] = [];
-  for await (const { line } of query({ ...options, onBad: () => undefined })) out.push(line);
+  for await (const { line } of query(...split({ ...options, onBad: () => undefined }))) out.push(line);
   return out;
 }
 
@@ -31,9 +32,9 @@ test("an index cut short or with any byte changed is never trusted past its chec
   await indexStore(dir);
   const path = join(dir, ".index", `${day}.ndjson.idx`);
   const good = readFileSync(path);
-  const cases: QueryOptions[] = [{ dir, filter: { agent: "agent-3" } }, { dir, target: "task-17" }, { dir, filter: { id: "01a00000-0000-7000-8000-000000000123" } }, { dir, filter: { primitive: "bridge", task: "task-40" } }];
+  const cases: QueryCase[] = [{ dir, filter: { agent: "agent-3" } }, { dir, target: "task-17" }, { dir, filter: { id: "01a00000-0000-7000-8000-000000000123" } }, { dir, filter: { primitive: "bridge", task: "task-40" } }];
   const want = await Promise.all(cases.map((c) => lines({ ...c, index: false })));
-  const tree = JSON.stringify(await causality("task-17", { dir, index: false }));
+  const tree = JSON.stringify(await causality({ causality: "task-17" }, { dir, index: false }));
   const pick = rng(5);
   let told = 0;
   for (let k = 0; k < 120; k++) {
@@ -47,7 +48,7 @@ test("an index cut short or with any byte changed is never trusted past its chec
     const notes: string[] = [];
     const use = { wholeDayShare: 1, onNote: (m: string) => void notes.push(m) };
     for (const [i, c] of cases.entries()) assert.deepEqual(await lines({ ...c, index: use }), want[i], `mutation ${k}: ${JSON.stringify({ ...c, dir: undefined })}`);
-    assert.equal(JSON.stringify(await causality("task-17", { dir, index: use })), tree, `mutation ${k}: --causality`);
+    assert.equal(JSON.stringify(await causality({ causality: "task-17" }, { dir, index: use })), tree, `mutation ${k}: --causality`);
     if (notes.length > 0) told++;
     for (const m of notes) assert.ok(m.startsWith(`${path}: `) && m.endsWith("; ignored (trace index rebuilds it)"), m);
   }

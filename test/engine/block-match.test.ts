@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { Filter, TraceEvent } from "../../src/index.js";
+import type { TraceEvent } from "../../src/index.js";
+import type { Filter } from "../../src/query/filter.js";
 import { createBlockMatcher } from "../../src/engine/block-match.js";
 import { eachCandidate } from "../../src/engine/positions.js";
 import { CheckedLine, createRunBuilder } from "../../src/engine/hits.js";

@@ -110,7 +110,7 @@ test("OTLP: nested metadata flattened with dotted keys and types kept; a duratio
   assert.deepEqual(task.links, [{ traceId: wake.id.replaceAll("-", ""), spanId: span16(wake.id), attributes: [{ key: "trace.inferred", value: { boolValue: true } }] }]);
   // The library yields the same text.
   let text = "";
-  for await (const chunk of exportTo("otlp", { dir })) text += chunk;
+  for await (const chunk of exportTo("otlp", {}, { dir })) text += chunk;
   assert.deepEqual(JSON.parse(text), whole);
 });
 

@@ -54,14 +54,14 @@ test("--cursor-file: each run prints what arrived since the last, exactly once: 
   writeFileSync(file, saved);
   assert.deepEqual(await run("--agent", "b"), [root.id]);
   // The library: a cursor in, the next one out.
-  const cursor: { after?: string; next?: string } = { after: saved.trim() };
+  const answer = query({}, { dir, after: saved.trim() });
   const got: string[] = [];
-  for await (const { event } of query({ dir, cursor })) got.push(event.id);
+  for await (const { event } of answer) got.push(event.id);
   assert.deepEqual(new Set(got), new Set([root.id, child.id]));
-  assert.match(cursor.next ?? "", /^trace1\./);
-  const shown = await trace(["--dir", dir, "--after-cursor", cursor.next!, "--show-cursor"]);
+  assert.match(answer.position ?? "", /^trace1\./);
+  const shown = await trace(["--dir", dir, "--after-cursor", answer.position!, "--show-cursor"]);
   assert.equal(shown.code, 0, shown.stderr);
-  assert.deepEqual(lines(shown.stdout), [`-- cursor: ${cursor.next}`]);
+  assert.deepEqual(lines(shown.stdout), [`-- cursor: ${answer.position}`]);
 });
 
 test("a stale, foreign or broken cursor is one line and exit 2, never a replay or a skip", async (t) => {

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { createIdSource } from "../../src/event/id.js";
 import { dayOf } from "../../src/store/layout.js";
-import { query, type QueryOptions, type TraceEvent } from "../../src/index.js";
-import { queryText } from "../helpers/query.js";
+import { query, type TraceEvent } from "../../src/index.js";
+import { queryText, split, type QueryCase } from "../helpers/query.js";
 import { tempDir } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
 
@@ -50,9 +50,9 @@ function randomStore(dir: string, seed: number): void {
   }
 }
 
-async function run(options: QueryOptions): Promise<string[]> {
+async function run(options: QueryCase): Promise<string[]> {
   const out: string[] = [];
-  for await (const { line, event } of query({ ...options, onBad: () => undefined })) out.push(line, JSON.stringify(event));
+  for await (const { line, event } of query(...split({ ...options, onBad: () => undefined }))) out.push(line, JSON.stringify(event));
   return out;
 }
 
@@ -63,7 +63,7 @@ test("the fast path answers exactly as the plain split2 + JSON.parse path", asyn
     const store = join(dir, String(seed));
     randomStore(store, seed);
     const now = Date.parse("2026-11-25T00:00:00Z");
-    const cases: QueryOptions[] = [
+    const cases: QueryCase[] = [
       { dir: store },
       ...NAMES.map((agent) => ({ dir: store, filter: { agent } })),
       ...NAMES.map((task) => ({ dir: store, filter: { task } })),
@@ -125,7 +125,7 @@ test("over day files of many blocks, with ties and lines out of order, events an
   t.after(cleanup);
   denseStore(dir, 11);
   const now = Date.parse("2026-11-25T00:00:00Z");
-  const cases: QueryOptions[] = [
+  const cases: QueryCase[] = [
     { dir },
     { dir, filter: { agent: "haiku-1" } },
     { dir, filter: { agent: 'quo"te' } },

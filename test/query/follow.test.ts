@@ -149,7 +149,7 @@ test("the library follow() filters, takes a target's descendants, and stops on a
   const stop = new AbortController();
   const seen: ReadEvent[] = [];
   const done = (async () => {
-    for await (const hit of follow({ dir, target: "task-f", signal: stop.signal, pollMs: 50 })) seen.push(hit);
+    for await (const hit of follow({ target: "task-f" }, { dir, signal: stop.signal, pollMs: 50 })) seen.push(hit);
   })();
   await until("the backlog", () => seen.length === 1);
   const child = emit({ primitive: "bridge", event_type: "send", agent_id: "h", target_id: "chan", parent_event_id: root.id }, { dir });
@@ -171,7 +171,7 @@ test("an append to an older day (a backfill) is printed once, not the whole day 
   const stop = new AbortController();
   const seen: string[] = [];
   const done = (async () => {
-    for await (const hit of follow({ dir, backlog: 0, signal: stop.signal })) seen.push(hit.event.event_type);
+    for await (const hit of follow({ limit: 0 }, { dir, signal: stop.signal })) seen.push(hit.event.event_type);
   })();
   await new Promise((r) => setTimeout(r, 500));
   emit({ primitive: "ops", event_type: "backfill", timestamp: old + 2 }, { dir });

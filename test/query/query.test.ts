@@ -3,15 +3,16 @@ import assert from "node:assert/strict";
 import { appendFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createIdSource } from "../../src/event/id.js";
-import { openWriter, query, type QueryOptions, type TraceEvent } from "../../src/index.js";
+import { openWriter, query, type TraceEvent } from "../../src/index.js";
+import { split, type QueryCase } from "../helpers/query.js";
 import { serializeEvent } from "../../src/event/serialize.js";
 import { tempDir } from "../helpers/cli.js";
 
 const T0 = Date.parse("2026-11-20T22:00:00Z");
 
-async function ids(options: QueryOptions): Promise<string[]> {
+async function ids(options: QueryCase): Promise<string[]> {
   const out: string[] = [];
-  for await (const { event } of query(options)) out.push(event.id);
+  for await (const { event } of query(...split(options))) out.push(event.id);
   return out;
 }
 
@@ -90,6 +91,6 @@ test("lines longer than a read block (up to 3 MB) read whole, filtered, in timel
     assert.deepEqual(await ids({ dir, plain, target: "task-1" }), want(() => true), `timeline, plain ${plain}`);
   }
   const lines: string[] = [];
-  for await (const { line } of query({ dir, filter: { agent: "zealot-1" } })) lines.push(line);
+  for await (const { line } of query({ agent: "zealot-1" }, { dir })) lines.push(line);
   assert.equal(lines[1], JSON.stringify(made[3]), "the 1.5 MB line is returned byte for byte");
 });

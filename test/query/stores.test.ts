@@ -57,7 +57,7 @@ test("several --dir read as one history: (timestamp, id) order, each event once,
   const env = await trace(["--json", "--agent", "agent-1-1"], { env: { TRACE_DIR: dirs.join(":") } });
   assert.deepEqual(lines(env.stdout).map((l) => JSON.parse(l).id), all.filter((e) => e.agent_id === "agent-1-1").sort(order).map((e) => e.id));
   const stores = new Map<string, string>();
-  for await (const { event, store } of query({ dir: dirs[0]!, dirs, filter: { primitive: "ops" } })) stores.set(event.id, store!);
+  for await (const { event, store } of query({ primitive: "ops" }, { dir: dirs })) stores.set(event.id, store!);
   assert.equal(stores.size, all.filter((e) => e.primitive === "ops").length);
   assert.deepEqual(new Set(stores.values()), new Set(["host-a", "host-b", "host-c"]));
 });
@@ -69,7 +69,7 @@ test("a timeline and a tree cross stores: a cause in one store, its effects in t
   const args = dirs.flatMap((d) => ["--dir", d]);
   const timeline = await trace(["task-cross", "--json", ...args]);
   assert.deepEqual(lines(timeline.stdout).map((l) => JSON.parse(l).id), [...chain].sort(order).map((e) => e.id), "in (timestamp, id) order: a child of the same millisecond may come first");
-  const tree = await causality(chain.at(-1)!.id, { dir: dirs[0]!, dirs });
+  const tree = await causality({ causality: chain.at(-1)!.id }, { dir: dirs });
   assert.equal(tree.root.event.id, chain[0]!.id, "the walk up finds each parent in its store");
   const path: string[] = [];
   for (let node = tree.root; ; node = node.children[0]!) {

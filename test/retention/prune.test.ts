@@ -19,7 +19,7 @@ function dayFile(dir: string, n: number, text = "x\n"): string {
 
 async function all(dir: string): Promise<string[]> {
   const out: string[] = [];
-  for await (const { line } of query({ dir })) out.push(line);
+  for await (const { line } of query({}, { dir })) out.push(line);
   return out;
 }
 
@@ -163,7 +163,7 @@ test("a tree over a pruned parent shows the orphan marker", async (t) => {
   const parent = emit({ primitive: "ops", event_type: "create_task", target_id: "task-p", timestamp: now - 40 * DAY_MS }, { dir });
   emit({ primitive: "ops", event_type: "claim_task", agent_id: "h", target_id: "task-c", parent_event_id: parent.id, timestamp: now - 2 * DAY_MS }, { dir });
   await prune({ dir });
-  const tree = await causality("task-c", { dir });
+  const tree = await causality({ causality: "task-c" }, { dir });
   assert.equal(tree.missingParent, parent.id);
   const r = await trace(["--dir", dir, "--causality", "task-c"]);
   assert.equal(lines(r.stdout)[1], `[missing parent ${parent.id.slice(0, 8)}…] ops task-c (claimed by h)`);

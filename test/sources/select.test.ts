@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { importSources, query, type Filter } from "../../src/index.js";
+import { importSources, query } from "../../src/index.js";
+import type { Filter } from "../../src/query/filter.js";
 import { tempDir } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
 import { database, noSqlite, row, type Db } from "../helpers/space.js";
@@ -96,13 +97,15 @@ function fillLegacy(space: string, random: () => number): void {
 function cases(names: readonly string[]): { target?: string; filter?: Filter }[] {
   const times = [DAY0 - HOUR, DAY0 + 13 * HOUR, DAY0 + 30 * HOUR + 123, DAY0 + 47 * HOUR, DAY0 + 71 * HOUR, DAY0 + 80 * HOUR];
   const out: { target?: string; filter?: Filter }[] = [{}];
-  for (const n of names) out.push({ target: n }, { filter: { agent: n } }, { filter: { own: n } }, { target: n, filter: { since: times[2] } });
+  for (const n of names) out.push({ target: n }, { filter: { agent: n } }, { target: n, filter: { since: times[2] } });
   for (const p of ["spawn", "bridge", "ops", "memory", "knowledge", "cli"]) out.push({ filter: { primitive: p } });
   for (const c of ["payments", "payments-eu", "ops", "c-gone"]) out.push({ filter: { channel: c } }, { target: c });
   for (const [i, since] of times.entries()) {
     out.push({ filter: { since } }, { filter: { until: since } });
+    // An --until before --since is a usage error: the ranges that wrap are left out.
     const until = times[(i + 2) % times.length]!;
-    out.push({ filter: { since, until }, target: undefined }, { filter: { agent: "zealot-1", since, until } }, { filter: { channel: "payments", since } });
+    if (until >= since) out.push({ filter: { since, until }, target: undefined }, { filter: { agent: "zealot-1", since, until } });
+    out.push({ filter: { channel: "payments", since } });
   }
   return out;
 }
@@ -122,7 +125,7 @@ for (const layout of ["unified", "per-primitive"] as const) {
     const names = ["quiet-1", "zealot-1", "haiku-1", "haiku-2", "operator", "u-ghost", "task-3", "task-11", "mem-4", "mem-0", "k-2", "spawn-5", "spawn-12", "nobody"];
     const lines = async (dirOf: string, sources: { off?: boolean }, c: { target?: string; filter?: Filter }): Promise<string[]> => {
       const out: string[] = [];
-      for await (const { line } of query({ dir: dirOf, target: c.target, filter: c.filter, sources: { ...sources, onNote: () => undefined } })) out.push(line);
+      for await (const { line } of query({ target: c.target, ...c.filter }, { dir: dirOf, sources })) out.push(line);
       return out;
     };
     if (layout === "unified") {

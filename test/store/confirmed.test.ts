@@ -11,7 +11,7 @@ const DAY_MS = 86_400_000;
 /** The ids of every event a query of the store reads, counted. */
 async function storedIds(dir: string): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  for await (const { event } of query({ dir, onBad: () => undefined })) seen.set(event.id, (seen.get(event.id) ?? 0) + 1);
+  for await (const { event } of query({}, { dir, onBad: () => undefined })) seen.set(event.id, (seen.get(event.id) ?? 0) + 1);
   return seen;
 }
 

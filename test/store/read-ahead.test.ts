@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { compressDay } from "../../src/retention/compact.js";
 import { createIdSource } from "../../src/event/id.js";
 import { listDayFiles } from "../../src/store/layout.js";
-import { type QueryOptions, type TraceEvent } from "../../src/index.js";
-import { queryLines, queryText } from "../helpers/query.js";
+import { type TraceEvent } from "../../src/index.js";
+import { queryLines, queryText, type QueryCase } from "../helpers/query.js";
 import { lineBlocks } from "../../src/store/read.js";
 import { startReadAhead } from "../../src/store/read-ahead.js";
 import { createSearchPool } from "../../src/engine/pool.js";
@@ -50,7 +50,7 @@ test("a scan read ahead on the helper thread answers as the plain path, across a
   t.after(cleanup);
   await store(dir);
   const now = Date.parse("2026-11-20T00:00:00Z");
-  const cases: QueryOptions[] = [
+  const cases: QueryCase[] = [
     { dir, filter: { agent: "haiku-1" } },
     { dir, filter: { primitive: "ops" } },
     { dir, filter: { task: "task-1" } },

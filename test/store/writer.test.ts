@@ -58,7 +58,7 @@ test("a torn last line is isolated: the next emit is whole, the query returns ev
   const text = readFileSync(join(dir, "2026-11-21.ndjson"), "utf8");
   assert.equal(lines(text)[2], JSON.stringify(second));
   const warnings: string[] = [];
-  const got = await collect(query({ dir, onBad: (r) => warnings.push(`${r.file}:${r.lines[0]} x${r.count}`) }));
+  const got = await collect(query({}, { dir, onBad: (r) => warnings.push(`${r.file}:${r.lines[0]} x${r.count}`) }));
   assert.deepEqual(got.map((h) => h.event.id), [first.id, second.id]);
   assert.deepEqual(warnings, [`${join(dir, "2026-11-21.ndjson")}:2 x1`]);
   const cli = await trace(["--dir", dir, "--json"]);
@@ -125,7 +125,7 @@ test("a compressed day takes late events as gzip members and reads back whole", 
   const b = emit({ primitive: "ops", event_type: "b", timestamp: DAY + 5 }, { dir });
   assert.deepEqual(readdirSync(dir), ["2026-11-21.ndjson.gz"]);
   assert.equal(gunzipSync(readFileSync(`${plain}.gz`)).toString(), JSON.stringify(a) + "\n" + JSON.stringify(b) + "\n");
-  assert.deepEqual((await collect(query({ dir }))).map((h) => h.event.id), [a.id, b.id]);
+  assert.deepEqual((await collect(query({}, { dir }))).map((h) => h.event.id), [a.id, b.id]);
 });
 
 test("trace emit prints the id so scripts can chain causality", async (t) => {

@@ -1,12 +1,12 @@
 /**
- * The writers as the library offers them: the store's writers with automatic
+ * The writers as the library offers them: the store's writers, each with automatic
  * retention wired in (a writer prunes its store on its first event of a UTC day when
  * the store's config says `auto`).
  */
-import type { EventInput, TraceEvent } from "./event/envelope.js";
-import { startAutoPrune } from "./retention/auto.js";
-import { resolveStoreDir } from "./store/layout.js";
-import { openStoreWriter, type Writer, type WriterOptions } from "./store/write.js";
+import type { EventInput, TraceEvent } from "../event/envelope.js";
+import { startAutoPrune } from "../retention/auto.js";
+import { resolveStoreDir } from "../store/layout.js";
+import { openBatchWriter as openStoreBatchWriter, openStoreWriter, type BatchWriter, type Writer, type WriterOptions } from "../store/write.js";
 
 /**
  * Opens a synchronous writer: every `emit` is one `write` of one whole line, and an
@@ -35,4 +35,19 @@ export function emit(input: EventInput, options: WriterOptions = {}): TraceEvent
   } finally {
     writer.close();
   }
+}
+
+/**
+ * Opens a batch writer for high rates: buffered events are written on `flush()`, when
+ * the buffer passes `maxBytes`, on `close()`, and at process exit. Retention runs as
+ * for `openWriter`.
+ *
+ * @example
+ * const b = openBatchWriter({ dir: ".space/trace" });
+ * for (const e of inputs) b.emit(e);
+ * b.close();
+ */
+export function openBatchWriter(options: WriterOptions & { maxBytes?: number } = {}): BatchWriter {
+  const dir = resolveStoreDir({ dir: options.dir });
+  return openStoreBatchWriter({ ...options, dir }, startAutoPrune(dir));
 }

@@ -1,8 +1,8 @@
 /** The lines of a block: visiting them, parsing one, and the bad-line report a file gets once. */
 import { createReadStream } from "node:fs";
 import { parseEventLine } from "../event/envelope.js";
-import type { DayFile } from "../store/layout.js";
-import { gunzipFile, readHit, type OnFail, type ReadEvent } from "../store/read.js";
+import type { DayFile } from "./layout.js";
+import { gunzipFile, readHit, type OnFail, type ReadEvent } from "./read.js";
 
 /**
  * Calls `fn(start, end)` for each non-empty line of `buf[from, end)`, newline and `\r`

@@ -1,5 +1,5 @@
 /** Time order for a stream of hits: a window that releases what can no longer be overtaken. */
-import { CheckedLine, CheckedRun, eventsOf, type Hits } from "../engine/facade.js";
+import { CheckedLine, CheckedRun, eventsOf, type Hits } from "./hits.js";
 import { compareEvents } from "../event/envelope.js";
 import type { ReadEvent } from "../store/read.js";
 
@@ -165,9 +165,4 @@ export async function* reorderBatches(batches: AsyncIterable<Hits>, keep?: (hit:
   const rest: ReadEvent[] = [];
   reorder.drain(rest);
   yield rest;
-}
-
-/** The events of a stream of hits, one by one: the public event-at-a-time iterators. */
-export async function* flatten(batches: AsyncIterable<Hits>): AsyncGenerator<ReadEvent> {
-  for await (const batch of batches) yield* eventsOf(batch);
 }

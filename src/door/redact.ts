@@ -3,13 +3,11 @@
  * tombstone appended for an event (never a file rewritten), the policy read and changed
  * in the store's config, the registry of tombstones rebuilt from the day files.
  */
-import { findFocus } from "../causality/find.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
-import { scan } from "../query/scan.js";
 import { readStoreConfig, writeStoreConfig, type StoreConfig } from "../store/config.js";
 import { isTombstone, rewriteTombstones } from "../store/tombstones.js";
-import { openWriter } from "../writers.js";
+import { openWriter } from "./writers.js";
 
 /**
  * Appends a tombstone for the event `id` (full, or a unique suffix of 8+ characters):
@@ -21,6 +19,7 @@ import { openWriter } from "../writers.js";
  */
 export async function redactEvent(id: string, options: { dir: string; reason: string; agent?: string | undefined }): Promise<TraceEvent> {
   if (options.reason.trim() === "") throw new UsageError("--reason: say why (it is kept with the tombstone)");
+  const { findFocus } = await import("../causality/find.js");
   const { event, byId } = await findFocus(options.dir, id).catch((err: unknown) => {
     throw err instanceof UsageError ? new UsageError(`redact ${id}: no event with that id in ${options.dir}`) : err;
   });
@@ -67,6 +66,7 @@ export function updatePolicy(dir: string, change: { addKeys?: readonly string[];
  * await rebuildTombstones(".space/trace");
  */
 export async function rebuildTombstones(dir: string): Promise<number> {
+  const { scan } = await import("../query/scan.js");
   const found: TraceEvent[] = [];
   for await (const { event } of scan({ dir, filter: { primitive: "trace" }, onBad: () => undefined })) if (isTombstone(event)) found.push(event);
   rewriteTombstones(dir, found);

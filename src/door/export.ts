@@ -1,0 +1,64 @@
+/** The library's door for exports: what leaves the machine, always masked. */
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import type { TraceEvent } from "../event/envelope.js";
+import { UsageError } from "../errors.js";
+import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.js";
+import type { Question } from "./question.js";
+import type { Reading } from "./reading.js";
+import { maskedTree } from "./tree.js";
+
+/**
+ * The export as text, a chunk at a time: a query's events streamed for OTLP and Chrome
+ * (memory flat over a whole store), or the tree `question.causality` names (DOT and
+ * Mermaid draw one: they need `causality`, or a `target` as its focus). Masked by each
+ * store's policy and tombstones whatever `reading.redact` says.
+ *
+ * @example
+ * for await (const chunk of exportTo("otlp", { causality: "task-abc123" }, { dir: "logs/payments" })) process.stdout.write(chunk);
+ */
+export async function* exportTo(format: ExportFormat, question: Question = {}, reading: Reading = {}): AsyncGenerator<string> {
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${JSON.stringify(format)}: expected one of ${EXPORT_FORMATS.join(", ")}`);
+  if (question.infer && question.causality === undefined) throw new UsageError("--infer needs --causality: inference looks for a tree's causes");
+  const graph = format === "dot" || format === "mermaid";
+  const focus = question.causality ?? (graph ? question.target : undefined);
+  if (graph && focus === undefined) throw new UsageError(`--format ${format} draws a causality tree: name it with --causality X (or a TARGET)`);
+  // What leaves the machine fails closed: the stores' policies and tombstones always apply.
+  const [{ resolveBoth }, { exportStream, exportTree }, { answer }, { readQuerySources }] = await Promise.all([import("./resolve.js"), import("../export/export.js"), import("../query/query.js"), import("../query/sources.js")]);
+  const { read, asked } = await resolveBoth(question, reading, { forceMask: true });
+  const dir = read.dirs[0]!;
+  if (focus !== undefined) return yield* exportTree(format, await maskedTree({ ...question, causality: focus }, read), { depth: question.depth, maxChildren: question.maxChildren }, dir);
+  // The sources are read whole only when a walk up needs them.
+  const known = async (): Promise<ReadonlyMap<string, TraceEvent>> => new Map((await readQuerySources(dir, { ...read.sources, onNote: undefined })).map((h) => [h.event.id, h.event]));
+  yield* exportStream(format as "otlp" | "chrome", answer({ ...asked, limit: undefined, reverse: undefined }, { ...read, plain: false }).batches, dir, known);
+}
+
+/**
+ * Writes the export to `path` whole or not at all: into a temporary name beside it,
+ * then renamed over it. Returns the bytes written.
+ *
+ * @example
+ * await exportToFile("chrome", {}, { dir: "logs/payments" }, "trace.json");
+ */
+export async function exportToFile(format: ExportFormat, question: Question, reading: Reading, path: string): Promise<number> {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  const out = createWriteStream(temporary, { flags: "wx" });
+  const opened = new Promise<void>((resolve, reject) => out.once("open", () => resolve()).once("error", reject));
+  try {
+    await opened;
+    let bytes = 0;
+    for await (const chunk of exportTo(format, question, reading)) {
+      bytes += Buffer.byteLength(chunk);
+      if (!out.write(chunk)) await new Promise<void>((resolve, reject) => out.once("drain", resolve).once("error", reject));
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await rename(temporary, path);
+    return bytes;
+  } catch (err) {
+    out.destroy();
+    await rm(temporary, { force: true });
+    throw (err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "EACCES" ? new UsageError(`--out ${path}: ${(err as Error).message}`) : err;
+  }
+}

@@ -1,0 +1,69 @@
+/** The library's door for queries: a question and a reading in, masked events out. */
+import type { Hits } from "../engine/facade.js";
+import type { QueryCursor } from "../query/cursor.js";
+import type { Answered } from "../query/query.js";
+import type { ReadEvent } from "../store/read.js";
+import type { Question } from "./question.js";
+import type { Reading } from "./reading.js";
+
+/**
+ * A question's answer, read once: iterate it for its events, or take them a batch at a
+ * time, or as the stored NDJSON. What it learns while read is on it.
+ */
+export interface Answer extends AsyncIterable<ReadEvent> {
+  /** The events a batch at a time (one await per block of a day file): the fast loop. */
+  batches(): AsyncGenerator<readonly ReadEvent[]>;
+  /** The lines as stored (masked where the policy says), as NDJSON chunks: what `trace --json` prints. */
+  ndjson(): AsyncGenerator<Buffer>;
+  /** The timeline target's title (its first event with `metadata.title`), once read that far. */
+  readonly title: string | undefined;
+  /** With `Reading.after` (or `cursorWhere`): the position after what this answer reads, for the next query. */
+  readonly position: string | undefined;
+}
+
+/**
+ * Asks a question: a target's timeline, or the events that pass the filters, over
+ * every store and source the reading names, in (timestamp, id) order, masked unless
+ * `reading.redact` is `false`.
+ *
+ * @example
+ * for await (const { event } of query({ target: "task-abc123" }, { dir: "logs/payments" })) console.log(event.event_type);
+ * const answer = query({ agent: "haiku-1", since: "2h ago" });
+ * for await (const chunk of answer.ndjson()) process.stdout.write(chunk);
+ */
+export function query(question: Question = {}, reading: Reading = {}): Answer {
+  const cursor: QueryCursor | undefined = reading.after !== undefined || reading.cursorWhere !== undefined ? { after: reading.after, where: reading.cursorWhere } : undefined;
+  let answered: Answered | undefined;
+  let started = false;
+  // The engine loads with the first question, as the query layers do.
+  const engine = (): Promise<typeof import("../engine/facade.js")> => import("../engine/facade.js");
+  const hits = async function* (): AsyncGenerator<Hits> {
+    if (started) throw new Error("an Answer is read once: ask again for another pass");
+    started = true;
+    // The query layers load with the first question: a writer's or `--version`'s start skips them.
+    const [{ resolveBoth }, { answer }] = await Promise.all([import("./resolve.js"), import("../query/query.js")]);
+    const { read, asked } = await resolveBoth(question, reading);
+    answered = answer(asked, read, cursor);
+    yield* answered.batches;
+  };
+  return {
+    async *[Symbol.asyncIterator]() {
+      const { eventsOf } = await engine();
+      for await (const batch of hits()) yield* eventsOf(batch);
+    },
+    async *batches() {
+      const { eventsOf } = await engine();
+      for await (const batch of hits()) yield eventsOf(batch);
+    },
+    async *ndjson() {
+      const { toNdjson } = await engine();
+      for await (const batch of hits()) if (batch.length > 0) yield toNdjson(batch);
+    },
+    get title() {
+      return answered?.title;
+    },
+    get position() {
+      return answered?.position;
+    },
+  };
+}
