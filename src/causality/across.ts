@@ -8,15 +8,12 @@ import type { BadReport } from "../store/lines.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
 import type { IndexOption } from "../query/indexed.js";
-import { findById } from "../query/lookup.js";
+import { dayFiles, type Backend } from "../query/backend.js";
+import { createRedactor } from "../query/redactor.js";
 import { storeNames } from "../query/stores.js";
-import { timelineBatches } from "../query/timeline.js";
 import { eventsOf } from "../engine/facade.js";
 import { findFocus } from "./find.js";
 import type { CausalNode, CausalTree } from "./model.js";
-
-/** A target no event has: the timeline then holds only the descendants of its seeded members. */
-const NOBODY = "00000000-0000-0000-0000-000000000000";
 
 /** Where an event was found. */
 type Found = { event: TraceEvent; store: string };
@@ -30,6 +27,9 @@ type Found = { event: TraceEvent; store: string };
 export async function causalityAcross(idOrTarget: string, dirs: readonly string[], options: { infer?: boolean | undefined; onBad?: ((r: BadReport) => void) | undefined; index?: IndexOption }): Promise<CausalTree> {
   if (options.infer) throw new UsageError("--infer reads one store: name one --dir");
   const names = storeNames(dirs);
+  // Each store's day files, as stored: the door masks the tree it hands out.
+  const read = { dirs, names, mask: (dir: string) => createRedactor(dir, { off: true }), sources: { off: true }, index: options.index, plain: false, onBad: options.onBad ?? (() => undefined) };
+  const stores = dirs.map((dir) => dayFiles(dir, read));
   const focusIn: (Found & { byId: boolean })[] = [];
   for (const [i, dir] of dirs.entries()) {
     try {
@@ -51,7 +51,7 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
       cycle = true;
       break;
     }
-    const parent = await findIn(dirs, names, parentId, options.index);
+    const parent = await findIn(stores, names, parentId);
     if (!parent) {
       missingParent = parentId;
       break;
@@ -64,8 +64,8 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
   const below = new Map<string, Found>();
   for (let size = -1; below.size !== size; ) {
     size = below.size;
-    for (const [i, dir] of dirs.entries()) {
-      for await (const hits of timelineBatches({ dir, target: NOBODY, members, onBad: options.onBad, index: options.index })) {
+    for (const [i, store] of stores.entries()) {
+      for await (const hits of store.members(undefined, members, {})) {
         for (const { event } of eventsOf(hits)) if (event.id !== top.event.id && !below.has(event.id)) below.set(event.id, { event, store: names[i]! });
       }
     }
@@ -81,9 +81,9 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
 }
 
 /** An event by id in the first store that holds it. */
-async function findIn(dirs: readonly string[], names: readonly string[], id: string, index: IndexOption): Promise<Found | undefined> {
-  for (const [i, dir] of dirs.entries()) {
-    const event = await findById(dir, id, undefined, { index });
+async function findIn(stores: readonly Backend[], names: readonly string[], id: string): Promise<Found | undefined> {
+  for (const [i, store] of stores.entries()) {
+    const [event] = await store.byIds([id]);
     if (event) return { event, store: names[i]! };
   }
   return undefined;

@@ -26,20 +26,7 @@ export async function* follow(question: Question = {}, reading: FollowReading = 
   const [{ resolveBoth }, { follow: followStores }, { toNdjson }] = await Promise.all([import("./resolve.js"), import("../query/follow.js"), import("../engine/facade.js")]);
   const { read, asked } = await resolveBoth(question, reading);
   const cursor = reading.after !== undefined || reading.cursorWhere !== undefined ? { after: reading.after, where: reading.cursorWhere } : undefined;
-  for await (const hit of followStores({
-    dir: read.dirs[0]!,
-    dirs: read.dirs,
-    target: asked.target,
-    filter: asked.filter,
-    backlog: asked.limit ?? 10,
-    signal: reading.signal,
-    pollMs: reading.pollMs,
-    onNote: read.sources.onNote,
-    onBad: read.onBad,
-    sources: read.sources,
-    cursor,
-    onPosition: reading.onPosition,
-  })) {
+  for await (const hit of followStores(asked, read, { backlog: asked.limit ?? 10, signal: reading.signal, pollMs: reading.pollMs, cursor, onPosition: reading.onPosition })) {
     const shown = read.maskOf(hit.store).hit(hit);
     // A line that is not UTF-8 carries its stored bytes (a checked line's are its block's).
     yield shown.line.includes("\uFFFD") ? { event: shown.event, line: shown.line, bytes: toNdjson([shown]).subarray(0, -1), ...(hit.store ? { store: hit.store } : {}) } : shown;

@@ -1,14 +1,13 @@
 /** A query's answer: a timeline or a scan over every store and source, merged, masked, then -n and --reverse. */
-import { detach, type Hits } from "../engine/facade.js";
+import { detach, eventsOf, type Hits } from "../engine/facade.js";
+import type { ReadEvent } from "../store/read.js";
 import type { Asked, Read } from "./asked.js";
 import { cursorBatches, requireOneStore, type QueryCursor } from "./cursor.js";
-import type { Filter } from "./filter.js";
 import { lastN, masked } from "./batches.js";
 import { mergeStores } from "./stores.js";
 import { flatten } from "./batches.js";
-import { mergeHits, readQuerySources, selectionOf, selectSources } from "./sources.js";
-import { scanBatches } from "./scan.js";
-import { timelineBatches } from "./timeline.js";
+import { dayFiles, spaceSources } from "./backend.js";
+import { mergeHits } from "./sources.js";
 
 /** A query's stream of batches, and what it learns while read: the target's title, where a cursor ends. */
 export interface Answered {
@@ -61,9 +60,10 @@ async function acrossStores(asked: Asked, read: Read): Promise<AsyncGenerator<Hi
   let members: Set<string> | undefined;
   if (asked.target !== undefined) {
     members = new Set<string>();
+    const quiet: Read = { ...read, onBad: () => undefined };
     for (let size = -1; members.size !== size; ) {
       size = members.size;
-      for (const dir of read.dirs) for await (const hits of timelineBatches({ dir, target: asked.target, members, onBad: () => undefined, index: read.index })) void hits;
+      for (const dir of read.dirs) for await (const hits of dayFiles(dir, quiet).members(asked.target, members, {})) void hits;
     }
   }
   // The stores are read at once, interleaved: a read-ahead thread each would crowd the cores.
@@ -71,21 +71,28 @@ async function acrossStores(asked: Asked, read: Read): Promise<AsyncGenerator<Hi
   return mergeStores(streams);
 }
 
-/** One store's timeline or scan, with its sources' events merged in; `seed` starts a timeline's members. */
+/**
+ * One store's answer from its two backends: the space-os sources, read first (their
+ * members seed a timeline: day-file events they caused belong to it), merged into the
+ * day files'; `seed` starts a timeline's members.
+ */
 async function storeBatches(dir: string, asked: Asked, read: Read, info?: { title?: string }, seed?: Set<string>): Promise<AsyncGenerator<Hits>> {
-  const filter: Filter = asked.filter;
-  const all = await readQuerySources(dir, read.sources, selectionOf(filter, asked.target));
-  // The sources' members seed the timeline: day-file events they caused belong to it.
+  const { target, filter } = asked;
+  const files = dayFiles(dir, read, info);
+  const sources = spaceSources(dir, read);
+  if (target === undefined) return mergeHits(files.select(filter), await collect(sources.select(filter)));
   const members = seed ?? new Set<string>();
-  const extra = selectSources(all, filter, asked.target, members);
-  const redactor = read.mask(dir);
-  const files =
-    asked.target === undefined
-      ? scanBatches({ dir, filter, plain: read.plain, onBad: read.onBad, readAhead: read.readAhead, redactor, index: read.index })
-      : masked(timelineBatches({ dir, target: asked.target, filter, plain: read.plain, onBad: read.onBad, info, members, index: read.index }), redactor);
+  const extra = await collect(sources.members(target, members, filter));
   if (info && info.title === undefined) {
-    const titled = extra.find((h) => h.event.target_id === asked.target && typeof h.event.metadata.title === "string");
+    const titled = extra.find((h) => h.event.target_id === target && typeof h.event.metadata.title === "string");
     if (titled) info.title = titled.event.metadata.title as string;
   }
-  return mergeHits(files, extra.map((h) => redactor.hit(h)));
+  return mergeHits(files.members(target, members, filter), extra);
+}
+
+/** A backend's few batches as one list (the sources answer in one). */
+async function collect(batches: AsyncIterable<Hits>): Promise<ReadEvent[]> {
+  const out: ReadEvent[] = [];
+  for await (const hits of batches) out.push(...eventsOf(hits));
+  return out;
 }
