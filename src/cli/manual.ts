@@ -210,6 +210,7 @@ export const PAGES: readonly Page[] = [
       "otlp: OTLP/JSON traces (resourceSpans → scopeSpans → spans). A tree is a trace, its id from the root event's; each event a span, its parent from parent_event_id; service.name is the agent (the primitive when there is none); metadata as attributes under metadata.*, dotted, types kept; an event with duration_ms is a span that long ending at its time, any other a zero-length span; an --infer edge is a link marked trace.inferred, never a parent. Send it: curl --data-binary @trace.json -H 'Content-Type: application/json' http://localhost:4318/v1/traces",
       "chrome: Chrome trace-event JSON for Perfetto (ui.perfetto.dev, Open trace file) or chrome://tracing: a track per agent, X slices for events with a duration, instants otherwise, an arrow (flow s → f) from each cause to its effect.",
       "dot and mermaid: the tree as the text tree draws it: the asked-about event marked, cut branches as \"… N more\" nodes, inferred edges dashed. Render: trace export --format dot --causality X | dot -Tsvg > tree.svg",
+      "What leaves the machine is always masked: every tombstone, the default keys and patterns and the store's own, whatever trace redact --off or --without-defaults say (they change only what is printed here).",
     ],
     groups: [
       {
@@ -251,8 +252,8 @@ export const PAGES: readonly Page[] = [
           ["--show-policy", "the keys and patterns masked"],
           ["--add-key K,…", "mask these metadata keys too"],
           ["--add-pattern RE", "mask what this regular expression matches in strings too"],
-          ["--without-defaults, --with-defaults", "without, or with, the default keys and patterns"],
-          ["--off, --on", "masking by the policy off (tombstones still apply), or on"],
+          ["--without-defaults, --with-defaults", "without, or with, the default keys and patterns, in what is printed here (exports keep them)"],
+          ["--off, --on", "masking by the policy off in what is printed here (tombstones still apply; exports still mask), or on"],
           ["--rebuild", "the tombstone registry anew from the day files"],
           ["--json", "the tombstone, or the policy, as JSON"],
           DIR_FLAG,

@@ -1,8 +1,10 @@
 /** The library's door for exports: what leaves the machine, always masked. */
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
+import { once } from "node:events";
 import { rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { createWriteStream, realpathSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { resolveStoreDirs } from "../store/layout.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.js";
@@ -43,6 +45,7 @@ export async function* exportTo(format: ExportFormat, question: Question = {}, r
  * await exportToFile("chrome", {}, { dir: "logs/payments" }, "trace.json");
  */
 export async function exportToFile(format: ExportFormat, question: Question, reading: Reading, path: string): Promise<number> {
+  refuseStorePath(path, reading);
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
   const out = createWriteStream(temporary, { flags: "wx" });
   const opened = new Promise<void>((resolve, reject) => out.once("open", () => resolve()).once("error", reject));
@@ -51,7 +54,8 @@ export async function exportToFile(format: ExportFormat, question: Question, rea
     let bytes = 0;
     for await (const chunk of exportTo(format, question, reading)) {
       bytes += Buffer.byteLength(chunk);
-      if (!out.write(chunk)) await new Promise<void>((resolve, reject) => out.once("drain", resolve).once("error", reject));
+      // events.once takes its listeners off again: a listener per drain piled up past Node's warning.
+      if (!out.write(chunk)) await once(out, "drain");
     }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
     await rename(temporary, path);
@@ -60,5 +64,25 @@ export async function exportToFile(format: ExportFormat, question: Question, rea
     out.destroy();
     await rm(temporary, { force: true });
     throw (err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "EACCES" ? new UsageError(`--out ${path}: ${(err as Error).message}`) : err;
+  }
+}
+
+/**
+ * An export never goes into a store it reads: over a day file, its `.gz`, the config, a
+ * marker or the tombstones, or beside them, where only trace's own files belong.
+ */
+function refuseStorePath(path: string, reading: Reading): void {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(p);
+    }
+  };
+  const folder = real(dirname(resolve(path)));
+  const dirs = resolveStoreDirs({ dirs: typeof reading.dir === "string" ? [reading.dir] : reading.dir });
+  for (const dir of dirs) {
+    const inside = relative(real(dir), folder);
+    if (inside === "" || (!inside.startsWith("..") && !isAbsolute(inside))) throw new UsageError(`--out ${path}: inside the store ${dir}, which holds only trace's own files; write the export elsewhere`);
   }
 }

@@ -43,7 +43,8 @@ export interface Resolved extends Read {
 
 /**
  * Resolves a reading once: the stores found, each store's masking step made (on unless
- * `redact: false`, or always with `forceMask`), the defaults filled.
+ * `redact: false`; with `forceMask`, what leaves the machine, always, by the default keys
+ * and patterns too, whatever the store's policy says), the defaults filled.
  *
  * @example
  * const read = resolveReading({ dir: "logs/payments" });
@@ -52,9 +53,10 @@ export function resolveReading(r: Reading, options: { forceMask?: boolean } = {}
   const dir = r.dir;
   const dirs = resolveStoreDirs({ dirs: typeof dir === "string" ? [dir] : dir });
   const names = storeNames(dirs);
-  const off = r.redact === false && !options.forceMask;
-  const masks = new Map(dirs.map((d) => [d, createRedactor(d, { off })]));
-  const mask = (d: string): Redactor => masks.get(d) ?? createRedactor(d, { off });
+  // What leaves the machine (`forceMask`) is masked by the defaults whatever the store's policy says.
+  const how = options.forceMask ? { leaving: true } : { off: r.redact === false };
+  const masks = new Map(dirs.map((d) => [d, createRedactor(d, how)]));
+  const mask = (d: string): Redactor => masks.get(d) ?? createRedactor(d, how);
   return {
     dirs,
     names,

@@ -14,7 +14,7 @@ import type { Filter } from "./filter.js";
 import { findById } from "./lookup.js";
 import { scanBatches } from "./scan.js";
 import { createSourceTail, readQuerySources, selectionOf, selectSources } from "./sources.js";
-import { tailFiles } from "./tail-files.js";
+import { tailFiles, type Tail } from "./tail-files.js";
 import { timelineBatches } from "./timeline.js";
 import type { ReadEvent } from "../store/read.js";
 
@@ -37,14 +37,6 @@ export interface Backend {
   tail(target: string | undefined, filter: Filter, members: Set<string>, wake: () => void): Promise<Tail>;
 }
 
-/** A backend followed: its backlog as it stood when following began, then what arrives, each event once. */
-export interface Tail {
-  /** The last `n` matching events at the start, in order. */
-  backlog(n: number): Promise<ReadEvent[]>;
-  /** What arrived since the last call, in arrival order. */
-  poll(): Promise<ReadEvent[]>;
-  close(): Promise<void>;
-}
 
 /** A target no event has: a members pass then finds only the descendants of its seed. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";

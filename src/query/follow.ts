@@ -1,7 +1,8 @@
 /** Following a store like `tail -F`: the backlog, then every event that arrives, once, from each backend. */
 import type { ReadEvent } from "../store/read.js";
 import type { Asked, Read } from "./asked.js";
-import { dayFiles, spaceSources, type Tail } from "./backend.js";
+import { dayFiles, spaceSources } from "./backend.js";
+import type { Tail } from "./tail-files.js";
 import { eventsOf } from "../engine/facade.js";
 import { requireOneStore, type QueryCursor } from "./cursor.js";
 import { followCursor } from "./follow-cursor.js";

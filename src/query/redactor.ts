@@ -28,6 +28,8 @@ export interface Redactor {
 }
 
 const ID = /"id"\s*:\s*"([^"\\]+)"/;
+/** The id of each line of a batch's NDJSON, as `ID` finds a line's. */
+const LINE_IDS = /(?:^|\n)[^\n]*?"id"\s*:\s*"([^"\\]+)"/g;
 
 /**
  * The redactor of a store; with `off` (`--no-redact`), the stored data as it is.
@@ -36,24 +38,31 @@ const ID = /"id"\s*:\s*"([^"\\]+)"/;
  * const r = createRedactor(dir);
  * for await (const hits of batches) yield r.hits(hits);
  */
-export function createRedactor(dir: string, options: { off?: boolean | undefined } = {}): Redactor {
+export function createRedactor(dir: string, options: { off?: boolean | undefined; leaving?: boolean | undefined } = {}): Redactor {
   if (options.off) return { event: (e) => e, hit: (h) => h, hits: (h) => h, file: () => ({ hits: (h) => h, end: () => undefined }) };
   // Made on first use: a command checks its store before anything reads the store's config.
   let made: Redactor | undefined;
-  const ready = (): Redactor => (made ??= redactorOf(dir));
+  const ready = (): Redactor => (made ??= redactorOf(dir, options.leaving === true));
   return { event: (e) => ready().event(e), hit: (h) => ready().hit(h), hits: (h) => ready().hits(h), file: (f, whole) => ready().file(f, whole) };
 }
 
-function redactorOf(dir: string): Redactor {
-  const policy = policyOf(dir);
+function redactorOf(dir: string, leaving: boolean): Redactor {
+  const policy = policyOf(dir, { leaving });
   const masker: Masker = createMasker(policy);
   const tombstones = readTombstones(dir);
   const noPolicy = policy.keys.length === 0 && policy.patterns.length === 0;
   const event = (e: TraceEvent): TraceEvent => masker.event(e, tombstones.get(e.id));
   // A line needs a look when it might hold what the policy masks, or is an event with a tombstone.
   const needsLook = (text: string): boolean => (!noPolicy && masker.mayHold(text)) || (tombstones.size > 0 && tombstones.has(ID.exec(text)?.[1] ?? ""));
+  // A batch, when any of its lines does: every line's id is looked up, not only the first's.
+  const batchNeedsLook = (text: string): boolean => {
+    if (!noPolicy && masker.mayHold(text)) return true;
+    if (tombstones.size === 0) return false;
+    for (const m of text.matchAll(LINE_IDS)) if (tombstones.has(m[1]!)) return true;
+    return false;
+  };
   const hits = (h: Hits): Hits => {
-    if (h.length === 0 || !needsLook(toNdjson(h).toString("latin1"))) return h;
+    if (h.length === 0 || !batchNeedsLook(toNdjson(h).toString("latin1"))) return h;
     const lines = eventsOf(h);
     const shown = lines.map(hit);
     return shown.some((x, i) => x !== lines[i]) ? shown : h;

@@ -14,12 +14,20 @@ import type { BadReport } from "../store/lines.js";
 import { dayOf, listDayFiles, parseDayFileName } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
 import { createTailer } from "../store/tail.js";
-import type { Tail } from "./backend.js";
 import { matches, type Filter } from "./filter.js";
 import { fastFile } from "./scan.js";
 import { joinsTimeline, timeline } from "./timeline.js";
 
 const DAY_MS = 86_400_000;
+
+/** A backend followed: its backlog as it stood when following began, then what arrives, each event once. */
+export interface Tail {
+  /** The last `n` matching events at the start, in order. */
+  backlog(n: number): Promise<ReadEvent[]>;
+  /** What arrived since the last call, in arrival order. */
+  poll(): Promise<ReadEvent[]>;
+  close(): Promise<void>;
+}
 
 /** What a day-file tail reads, and where it tells what it meets. */
 export interface FilesTailOptions {

@@ -88,13 +88,16 @@ function redactOf(value: unknown, path: string): NonNullable<StoreConfig["redact
 
 /**
  * The store's policy: the defaults (unless its config says `defaults: false`) with the
- * config's keys and patterns; none when the config says `off`.
+ * config's keys and patterns; none when the config says `off`. What leaves the machine
+ * (`leaving`: exports) is masked by the defaults and the config's keys and patterns
+ * whatever `off` and `defaults` say.
  *
  * @example
  * policyOf(".space/trace").keys.includes("api_key"); // true
  */
-export function policyOf(dir: string): RedactPolicy {
+export function policyOf(dir: string, options: { leaving?: boolean } = {}): RedactPolicy {
   const r = readStoreConfig(dir).redact ?? {};
+  if (options.leaving) return { keys: [...DEFAULT_POLICY.keys, ...(r.keys ?? [])], patterns: [...DEFAULT_POLICY.patterns, ...(r.patterns ?? [])] };
   if (r.off) return { keys: [], patterns: [] };
   const base = r.defaults === false ? { keys: [], patterns: [] } : DEFAULT_POLICY;
   return { keys: [...base.keys, ...(r.keys ?? [])], patterns: [...base.patterns, ...(r.patterns ?? [])] };

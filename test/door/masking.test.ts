@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { causality, emit, EXPORT_FORMATS, exportTo, exportToFile, follow, query, redactEvent, updatePolicy, type Question } from "../../src/index.js";
-import { tempDir } from "../helpers/cli.js";
+import { tempDir, trace } from "../helpers/cli.js";
 
 const SECRETS = ["sk-live-door-0001", "ada@example.com", "tombstoned-value-0003"];
 const SECRET_IDS = { third: "" };
@@ -102,6 +102,29 @@ test("redact: false is the one way to the stored bytes, for queries, follow and 
     const stored = await shown(query({}, { dir, redact: false }));
     for (const s of SECRETS) assert.ok(stored.includes(s), `query with redact: false shows ${s}`);
     assert.ok(JSON.stringify(await causality({ causality: "task-door" }, { dir, redact: false })).includes(SECRETS[0]!));
+  } finally {
+    cleanup();
+  }
+});
+
+test("exports mask by the default keys and patterns whatever the store's policy says: redact --off and --without-defaults change only what is printed here", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    await secretStore(dir);
+    const off = updatePolicy(dir, { off: true, defaults: false });
+    assert.equal(off.off, true);
+    // Printed here, the stored value shows: the policy is off.
+    assert.ok((await shown(query({}, { dir }))).includes(SECRETS[0]!));
+    for (const format of EXPORT_FORMATS) {
+      const out = (await collect(exportTo(format, { causality: "task-door" }, { dir }))).join("");
+      for (const s of SECRETS) assert.ok(!out.includes(s), `export ${format} with the policy off printed ${s}`);
+    }
+    const help = await trace(["export", "--help"]);
+    assert.match(help.stdout, /always masked/);
+    assert.match((await trace(["redact", "--help"])).stdout, /exports still mask/);
+    const cli = await trace(["export", "--format", "otlp", "--dir", dir]);
+    assert.equal(cli.code, 0, cli.stderr);
+    for (const s of SECRETS) assert.ok(!cli.stdout.includes(s), `trace export printed ${s}`);
   } finally {
     cleanup();
   }

@@ -69,12 +69,15 @@ test("Chrome JSON of a generated 100,000-event store, children before and after 
     events.push(w.emit({ primitive: ["ops", "tool", "bridge"][i % 3]!, event_type: "step", agent_id: random() < 0.05 ? null : `agent-${i % 40}`, parent_event_id: parent, metadata: { i, ...timed }, timestamp: start + i * 10 - (random() < 0.01 ? 5_000 : 0) }));
   }
   w.close();
-  const out = join(dir, "trace.json");
+  const { dir: elsewhere, cleanup: clean } = tempDir();
+  t.after(clean);
+  const out = join(elsewhere, "trace.json");
   writeFileSync(out, "the old export");
   const r = await trace(["export", "--format", "chrome", "--out", out, "--dir", dir]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, "");
-  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".tmp")), [], "no temporary file left");
+  assert.equal(r.stderr, "", "no warning (a listener per drain once passed Node's MaxListeners)");
+  assert.deepEqual(readdirSync(elsewhere).filter((f) => f.endsWith(".tmp")), [], "no temporary file left");
   checkStructure(JSON.parse(readFileSync(out, "utf8")) as { traceEvents: ChromeEvent[] }, events);
 });
 
@@ -89,13 +92,19 @@ test("bad export flags are one line and exit 2; a failed export leaves the --out
     [["export", "--format", "otlp", "--out", join(dir, "no", "such", "t.json")], /^trace: --out .*t\.json: ENOENT/],
     [["export", "--format", "otlp", "--depth", "x"], /^trace: --depth/],
     [["export", "--format", "dot", "--causality", "nothing-here"], /nothing-here/],
+    // Never over a file of the store it reads, nor beside them.
+    [["export", "--format", "otlp", "--out", join(EXAMPLE, "2025-10-22.ndjson")], /^trace: --out .*2025-10-22\.ndjson: inside the store .*payments, which holds only trace's own files/],
+    [["export", "--format", "chrome", "--out", join(EXAMPLE, "trace.config.json")], /inside the store/],
   ];
+  const day = readFileSync(join(EXAMPLE, "2025-10-22.ndjson"));
   for (const [args, message] of cases) {
     const r = await trace([...args, "--dir", EXAMPLE]);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.equal(lines(r.stderr).length, 1, r.stderr);
     assert.match(r.stderr.trim(), message);
   }
+  assert.ok(readFileSync(join(EXAMPLE, "2025-10-22.ndjson")).equals(day), "the day file is as it was");
+  assert.ok(!existsSync(join(EXAMPLE, "trace.config.json")));
   const out = join(dir, "tree.dot");
   writeFileSync(out, "kept");
   const r = await trace(["export", "--format", "dot", "--causality", "nothing-here", "--out", out, "--dir", EXAMPLE]);
