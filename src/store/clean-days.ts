@@ -1,8 +1,8 @@
 /**
  * Sealed days known to hold nothing a masking policy masks, so that their lines go out
  * as stored without a look. A day is noted once a read of all of it found it so; the
- * note names the file (inode, size) and the policy (a hash of it), and any change to
- * either makes it void. Kept in `redaction-clean.json` beside the day files: derived,
+ * note names the file (inode, size, mtime) and the policy (a hash of it), and any change
+ * to either makes it void: an edit in place of the same size moves the mtime. Kept in `redaction-clean.json` beside the day files: derived,
  * never needed (deleting it costs speed only).
  */
 import { createHash } from "node:crypto";
@@ -26,10 +26,12 @@ export interface CleanDays {
   note(file: DayFile): void;
 }
 
-/** A file's identity: inode and size. */
-function identity(path: string): [number, number] | undefined {
+/** A file's identity: inode, size and mtime (ms). */
+type Identity = [number, number, number];
+
+function identity(path: string): Identity | undefined {
   const st = statSync(path, { throwIfNoEntry: false });
-  return st ? [st.ino, st.size] : undefined;
+  return st ? [st.ino, st.size, st.mtimeMs] : undefined;
 }
 
 /**
@@ -40,16 +42,16 @@ function identity(path: string): [number, number] | undefined {
  * if (days.clean(file)) …
  */
 export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
-  const hash = createHash("sha256").update(JSON.stringify(["v1", policy.keys, policy.patterns])).digest("hex").slice(0, 16);
+  const hash = createHash("sha256").update(JSON.stringify(["v2", policy.keys, policy.patterns])).digest("hex").slice(0, 16);
   const path = join(dir, CLEAN_DAYS_FILE);
-  let files: Record<string, [number, number]> | undefined;
-  const load = (): Record<string, [number, number]> => {
+  let files: Record<string, Identity> | undefined;
+  const load = (): Record<string, Identity> => {
     if (files) return files;
     files = {};
     try {
       const value: unknown = JSON.parse(readFileSync(path, "utf8"));
       // Another policy's note, or a damaged one, is void.
-      if (isPlainObject(value) && value.policy === hash && isPlainObject(value.files)) files = value.files as Record<string, [number, number]>;
+      if (isPlainObject(value) && value.policy === hash && isPlainObject(value.files)) files = value.files as Record<string, Identity>;
     } catch {
       // none yet
     }
@@ -60,7 +62,7 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
       if (!isSealed(file)) return false;
       const known = load()[basename(file.path)];
       const now = known && identity(file.path);
-      return now !== undefined && known![0] === now[0] && known![1] === now[1];
+      return now !== undefined && known!.length === 3 && known!.every((v, i) => v === now[i]);
     },
     note(file) {
       const id = identity(file.path);

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { openWriter } from "../../src/index.js";
+import { tempDir, trace } from "../helpers/cli.js";
+
+test("a sealed day noted clean and then edited in place, at the same size, is looked at again: the secret it now holds is masked", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const day = Date.parse("2025-10-20T10:00:00Z");
+  const w = openWriter({ dir });
+  w.emit({ primitive: "ops", event_type: "step", agent_id: "a", timestamp: day, metadata: { note: "harmless-value-00000000000" } });
+  w.close();
+  const first = await trace(["--json", "--dir", dir]);
+  assert.equal(first.code, 0, first.stderr);
+  assert.ok(JSON.parse(readFileSync(join(dir, "redaction-clean.json"), "utf8")).files["2025-10-20.ndjson"], "the day was noted clean");
+  const path = join(dir, "2025-10-20.ndjson");
+  const before = readFileSync(path, "utf8");
+  const edited = before.replace('"note":"harmless-value-00000000000"', '"api_key":"sk-live-4f8a2b7c9d1e"');
+  assert.equal(Buffer.byteLength(edited), Buffer.byteLength(before), "the same size");
+  const { ino } = statSync(path);
+  // Another second on the clock, as an editor's write would have.
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  writeFileSync(path, edited);
+  assert.equal(statSync(path).ino, ino, "edited in place");
+  const after = await trace(["--json", "--dir", dir]);
+  assert.equal(after.code, 0, after.stderr);
+  assert.ok(!after.stdout.includes("sk-live-4f8a2b7c9d1e"), after.stdout);
+  assert.match(after.stdout, /"api_key":"\[redacted\]"/);
+});
