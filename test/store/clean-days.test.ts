@@ -17,7 +17,7 @@ test("a sealed day noted clean and then edited in place, at the same size, is lo
   assert.ok(JSON.parse(readFileSync(join(dir, "redaction-clean.json"), "utf8")).files["2025-10-20.ndjson"], "the day was noted clean");
   const path = join(dir, "2025-10-20.ndjson");
   const before = readFileSync(path, "utf8");
-  const edited = before.replace('"note":"harmless-value-00000000000"', '"api_key":"sk-live-4f8a2b7c9d1e"');
+  const edited = before.replace('"note":"harmless-value-00000000000"', '"api_key":"sk-live-4f8a2b7c9d1e0a9"');
   assert.equal(Buffer.byteLength(edited), Buffer.byteLength(before), "the same size");
   const { ino } = statSync(path);
   // Another second on the clock, as an editor's write would have.
@@ -26,6 +26,6 @@ test("a sealed day noted clean and then edited in place, at the same size, is lo
   assert.equal(statSync(path).ino, ino, "edited in place");
   const after = await trace(["--json", "--dir", dir]);
   assert.equal(after.code, 0, after.stderr);
-  assert.ok(!after.stdout.includes("sk-live-4f8a2b7c9d1e"), after.stdout);
+  assert.ok(!after.stdout.includes("sk-live-4f8a2b7c9d1e0a9"), after.stdout);
   assert.match(after.stdout, /"api_key":"\[redacted\]"/);
 });
