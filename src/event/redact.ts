@@ -101,7 +101,12 @@ export interface Masker {
   event(e: TraceEvent, tombstone?: Tombstone): TraceEvent;
   /** False when a stored line can hold nothing the policy masks: then its bytes go out as they are. */
   mayHold(text: string): boolean;
+  /** A message about a stored value of `key` as it may be shown: a secret key's value, and what the patterns match, masked. */
+  message(key: string, text: string): string;
 }
+
+/** A message that begins with the value it is about, as the schema's findings do. */
+const LEADING_VALUE = /^("(?:[^"\\]|\\.)*"|\S+)(?= is )/;
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -118,6 +123,10 @@ export function createMasker(policy: RedactPolicy): Masker {
   const quick = new RegExp([...[...keys].map((k) => `"${escapeRegExp(k)}"\\s*:`), "\\\\u", ...policy.patterns.map((p) => `(?:${p})`)].join("|"), "i");
   return {
     mayHold: (text) => quick.test(text),
+    message: (key, text) => {
+      const named = keys.has(key.toLowerCase()) ? text.replace(LEADING_VALUE, JSON.stringify(MASK)) : text;
+      return values ? named.replace(values, MASK) : named;
+    },
     event(e, tombstone) {
       if (tombstone) return { ...e, metadata: { redacted: true, reason: tombstone.reason, by: tombstone.by, tombstone: tombstone.id } };
       let changed = false;

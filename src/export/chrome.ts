@@ -8,7 +8,8 @@
  */
 import type { TraceEvent } from "../event/envelope.js";
 import { remember } from "./bounded.js";
-import { durationOf, type ExportItem } from "./item.js";
+import { capDepth } from "./attributes.js";
+import { cutsCycle, durationOf, type ExportItem } from "./item.js";
 
 type Place = { ts: number; tid: number };
 
@@ -32,7 +33,9 @@ export async function* chromeChunks(batches: AsyncIterable<readonly ExportItem[]
     out.push(JSON.stringify({ ph: "f", bp: "e", id, name: "cause", cat: "causality", pid, tid: to.tid, ts: to.ts, args: { cause: parentId, effect: childId } }));
   };
   for await (const batch of batches) {
-    for (const { event: e } of batch) {
+    for (const item of batch) {
+      const e = item.event;
+      const cut = cutsCycle(item);
       const track = e.agent_id ?? `(${e.primitive})`;
       let tid = tracks.get(track);
       if (tid === undefined) {
@@ -40,11 +43,12 @@ export async function* chromeChunks(batches: AsyncIterable<readonly ExportItem[]
         tracks.set(track, tid);
         out.push(JSON.stringify({ ph: "M", name: "thread_name", pid, tid, args: { name: track } }));
       }
-      out.push(JSON.stringify(sliceOf(e, pid, tid)));
+      out.push(JSON.stringify(sliceOf(e, pid, tid, cut)));
       const dur = durationOf(e);
       const place = { ts: (e.timestamp - (dur ?? 0)) * 1000, tid };
       remember(seen, e.id, place);
-      if (e.parent_event_id !== null) {
+      // A link that closes a cycle is cut, as --causality cuts it: no arrow.
+      if (e.parent_event_id !== null && !cut) {
         const parent = seen.get(e.parent_event_id);
         if (parent) flow(e.parent_event_id, e.id, parent, place);
         else {
@@ -66,10 +70,10 @@ export async function* chromeChunks(batches: AsyncIterable<readonly ExportItem[]
   yield `${out.join(",\n")}\n]}\n`;
 }
 
-/** An event's slice: `X` with its duration, else an instant on its track. */
-function sliceOf(e: TraceEvent, pid: number, tid: number): Record<string, unknown> {
+/** An event's slice: `X` with its duration, else an instant on its track; `cut` marks a parent link cut as a cycle's. */
+function sliceOf(e: TraceEvent, pid: number, tid: number, cut: boolean): Record<string, unknown> {
   const dur = durationOf(e);
-  const args = { id: e.id, target_id: e.target_id, parent_event_id: e.parent_event_id, metadata: e.metadata };
+  const args = { id: e.id, target_id: e.target_id, parent_event_id: e.parent_event_id, metadata: capDepth(e.metadata), ...(cut ? { cycle_cut: true } : {}) };
   const name = `${e.primitive} ${e.event_type}`;
   if (dur !== undefined) return { ph: "X", name, cat: e.primitive, pid, tid, ts: (e.timestamp - dur) * 1000, dur: dur * 1000, args };
   return { ph: "i", s: "t", name, cat: e.primitive, pid, tid, ts: e.timestamp * 1000, args };

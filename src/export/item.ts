@@ -10,6 +10,18 @@ export interface ExportItem {
   inferred?: { id: string; root: string };
 }
 
+/**
+ * True when the event's recorded parent closes a cycle (or is the event itself): it is
+ * the root of its tree yet names a parent. Every export cuts that link, marked, as
+ * `--causality` cuts it.
+ *
+ * @example
+ * if (cutsCycle(item)) attributes.push({ key: "trace.cycle_cut", value: { boolValue: true } });
+ */
+export function cutsCycle(item: ExportItem): boolean {
+  return item.root === item.event.id && item.event.parent_event_id !== null;
+}
+
 /** How long an event lasted (ms), from its `duration_ms` (tool calls, AI calls); undefined for a point in time. */
 export function durationOf(e: TraceEvent): number | undefined {
   const d = e.metadata.duration_ms;

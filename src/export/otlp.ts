@@ -9,9 +9,9 @@
  */
 import type { TraceEvent } from "../event/envelope.js";
 import { VERSION } from "../version.js";
-import { anyValue, toAttributes, type KeyValue } from "./attributes.js";
+import { anyValue, capDepth, toAttributes, type KeyValue } from "./attributes.js";
 import { spanIdOf, traceIdOf } from "./ids.js";
-import { durationOf, type ExportItem } from "./item.js";
+import { cutsCycle, durationOf, type ExportItem } from "./item.js";
 
 /** SPAN_KIND_INTERNAL: work inside the workspace, neither served nor called over a wire. */
 const INTERNAL = 1;
@@ -29,11 +29,12 @@ const attr = (key: string, v: unknown): KeyValue[] => {
 function spanOf(item: ExportItem): Record<string, unknown> {
   const e: TraceEvent = item.event;
   const duration = durationOf(e) ?? 0;
+  const cut = cutsCycle(item);
   const status = typeof e.metadata.status === "string" && /^(error|failed|failure)$/i.test(e.metadata.status) ? { code: ERROR, message: String(e.metadata.error ?? e.metadata.reason ?? e.metadata.status) } : undefined;
   return {
     traceId: traceIdOf(item.root),
     spanId: spanIdOf(e.id),
-    ...(e.parent_event_id !== null ? { parentSpanId: spanIdOf(e.parent_event_id) } : {}),
+    ...(e.parent_event_id !== null && !cut ? { parentSpanId: spanIdOf(e.parent_event_id) } : {}),
     name: `${e.primitive} ${e.event_type}`,
     kind: INTERNAL,
     startTimeUnixNano: nanos(e.timestamp - duration),
@@ -45,7 +46,8 @@ function spanOf(item: ExportItem): Record<string, unknown> {
       ...attr("trace.agent_id", e.agent_id),
       ...attr("trace.target_id", e.target_id),
       ...attr("trace.parent_event_id", e.parent_event_id),
-      ...toAttributes(e.metadata, "metadata"),
+      ...toAttributes(capDepth(e.metadata), "metadata"),
+      ...(cut ? [{ key: "trace.cycle_cut", value: { boolValue: true } }] : []),
     ],
     ...(item.inferred ? { links: [{ traceId: traceIdOf(item.inferred.root), spanId: spanIdOf(item.inferred.id), attributes: [{ key: "trace.inferred", value: { boolValue: true } }] }] } : {}),
     ...(status ? { status } : {}),

@@ -50,7 +50,7 @@ export async function* follow(asked: Asked, read: Read, options: FollowOptions =
     // The day files' backlog keeps its file order; the sources' events go in by time.
     const [files, sources] = [await tails[0]!.backlog(n), await tails[1]!.backlog(n)];
     const merged: ReadEvent[] = [];
-    for await (const hits of mergeHits(oneBatch(files), sources)) merged.push(...eventsOf(hits));
+    for await (const hits of mergeHits(oneBatch(files), sources)) for (const hit of eventsOf(hits)) merged.push(hit);
     if (n > 0) yield* merged.slice(-n);
     const onAbort = (): void => wake();
     signal?.addEventListener("abort", onAbort);

@@ -93,6 +93,7 @@ async function storeBatches(dir: string, asked: Asked, read: Read, info?: { titl
 /** A backend's few batches as one list (the sources answer in one). */
 async function collect(batches: AsyncIterable<Hits>): Promise<ReadEvent[]> {
   const out: ReadEvent[] = [];
-  for await (const hits of batches) out.push(...eventsOf(hits));
+  // One push at a time: the sources answer in one batch, and a spread of 100,000 overflows the stack.
+  for await (const hits of batches) for (const hit of eventsOf(hits)) out.push(hit);
   return out;
 }

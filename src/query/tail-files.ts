@@ -111,7 +111,7 @@ async function backlogOf(opts: FilesTailOptions, n: number, ends: Map<string, nu
   for (const file of listDayFiles(dir, { from: filter.since }).reverse()) {
     if (kept.length >= n) break;
     const inFile: ReadEvent[] = [];
-    for await (const batch of fastFile(file, filter, { onBad: opts.onBad, end: ends.get(file.path) ?? 0 })) inFile.push(...eventsOf(batch));
+    for await (const batch of fastFile(file, filter, { onBad: opts.onBad, end: ends.get(file.path) ?? 0 })) for (const hit of eventsOf(batch)) inFile.push(hit);
     kept.unshift(...inFile.slice(Math.max(0, inFile.length - (n - kept.length))));
   }
   return n === 0 ? [] : kept.slice(-n);

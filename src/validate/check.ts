@@ -32,6 +32,8 @@ export interface CheckOptions {
   /** Unknown trace types are errors. */
   strict?: boolean;
   onFinding?: (f: Finding) => void;
+  /** A finding's message as it may be shown (the store's masking policy); default: as made. */
+  maskMessage?: ((key: string, message: string) => string) | undefined;
   onUnreadable?: (u: Unreadable) => void;
 }
 
@@ -65,7 +67,8 @@ async function checkOne(name: string, text: NodeJS.ReadableStream, summary: Vali
       continue;
     }
     const verdict = validateTrace(item.trace, item.typeHint);
-    const findings: Finding[] = verdict.problems.map((p) => ({ where: item.where, type: verdict.type, key: p.key, message: p.message, severity: "error" }));
+    const shown = options.maskMessage ?? ((_key: string, message: string) => message);
+    const findings: Finding[] = verdict.problems.map((p) => ({ where: item.where, type: verdict.type, key: p.key, message: shown(p.key, p.message), severity: "error" }));
     if (verdict.kind === "unknown") {
       findings.push({ where: item.where, type: verdict.type, key: "type", message: "unknown trace type", severity: options.strict ? "error" : "note" });
     }

@@ -1,6 +1,8 @@
 /** `validate` as the library offers it: paths (files, store folders, `-`) or a store, checked against schema v1. */
 import { accessSync, constants, statSync } from "node:fs";
 import { UsageError } from "../errors.js";
+import { createMasker, DEFAULT_POLICY } from "../event/redact.js";
+import { policyOf } from "../store/config.js";
 import { listDayFiles } from "../store/layout.js";
 import { checkInputs, type CheckOptions, type ValidationSummary } from "./check.js";
 import { openInput } from "./input.js";
@@ -25,9 +27,12 @@ export interface ValidateOptions extends CheckOptions {
 export async function validate(options: ValidateOptions): Promise<ValidationSummary> {
   const given = options.paths ?? [];
   const paths = given.length > 0 ? given.flatMap(filesOf) : options.dir !== undefined ? listDayFiles(options.dir).map((f) => f.path) : [];
+  // Findings quote stored values: they go out through the store's policy (the defaults without a store).
+  const masker = createMasker(options.dir !== undefined ? policyOf(options.dir) : DEFAULT_POLICY);
+  const checks = { ...options, maskMessage: options.maskMessage ?? masker.message };
   if (paths.length === 0 && options.allowEmpty && given.length === 0) return { counts: {}, errors: 0, unreadable: 0, skipped: 0 };
   if (paths.length === 0) throw new UsageError(`nothing to validate: no FILE given and no day files in ${options.dir ?? "the store"}`);
-  return checkInputs(opened(paths), options);
+  return checkInputs(opened(paths), checks);
 }
 
 /** The inputs, each opened only when its turn comes: an open stream nobody reads yet could fail unheard. */

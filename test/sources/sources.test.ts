@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { rowEventId } from "../../src/sources/ids.js";
 import { createTimeReader } from "../../src/sources/times.js";
 import { lines, tempDir, trace } from "../helpers/cli.js";
-import { at, database, noSqlite, row } from "../helpers/space.js";
+import { at, database, FIXTURES, noSqlite, row } from "../helpers/space.js";
 
 const skip = noSqlite;
 /** A spawn.db task's id: a uuid7, as space-os made them. */
@@ -287,4 +287,18 @@ test("trace validate reads every row of the sources: each problem a line, a sour
   writeFileSync(join(space, "memory.db"), "not a database\n".repeat(100));
   assert.equal((await trace(["validate", "--dir", join(space, "trace")])).code, 2);
   assert.equal((await trace(["validate", "--no-sources", "--dir", join(space, "trace")])).code, 2, "no day files and no sources: nothing to validate");
+});
+
+test("a space.db of 100,000 rows answers every event (200,000) as --json and as the backlog of -f, without overflowing the stack", { skip, timeout: 120_000 }, async (t) => {
+  const { generateSpaceDb } = await import("../../bench/generate.js");
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const space = join(dir, "w");
+  generateSpaceDb(space, 100_000, join(FIXTURES, "layout-current", "001_foundation.sql"));
+  const r = await trace(["--dir", join(space, ".space", "trace"), "--json"], { env: { TRACE_SPACE_TZ: "UTC" } });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.split("\n").length > 200_000, "every row's events");
+  const f = await trace(["--dir", join(space, ".space", "trace"), "-f", "--json", "-n", "150000", "--until", "now"], { env: { TRACE_SPACE_TZ: "UTC" } });
+  assert.equal(f.code, 0, f.stderr);
+  assert.equal(f.stdout.split("\n").length - 1, 150_000);
 });

@@ -179,3 +179,21 @@ test("emit refuses a broken v1 trace; typed helpers write valid ones that valida
   assert.match(human.stdout, /\| tool      \| capability_check network denied: guarantee_blocked/);
   assert.match(human.stdout, /\| memory    \| memory_pack_merged: Memory packs merged/);
 });
+
+test("trace validate quotes no secret: a stored value the policy masks is [redacted] in findings, text and --json, for the store and for files", async (t) => {
+  const { dir: root, cleanup } = tempDir();
+  t.after(cleanup);
+  const dir = join(root, "store");
+  mkdirSync(dir);
+  const secret = "sk-live-abcdef1234567890abcd";
+  const bad = { type: "tool_call", tool_name: "x", resolved_source: secret, runner: "remote", status: "ok", duration_ms: 3, timeout_ms: 10, protocol_version: 1 };
+  writeFileSync(join(dir, "2025-10-22.ndjson"), JSON.stringify({ id: "01a20157-0000-7000-8000-000000000001", timestamp: Date.parse("2025-10-22T10:00:00Z"), primitive: "tool", event_type: "tool_call", agent_id: "a", target_id: null, parent_event_id: null, metadata: bad }) + "\n");
+  writeFileSync(join(root, "loose-trace.json"), JSON.stringify(bad));
+  for (const args of [["validate", "--dir", dir], ["validate", "--dir", dir, "--json"], ["validate", join(root, "loose-trace.json")], ["validate", "--json", join(root, "loose-trace.json")]]) {
+    const r = await trace(args);
+    assert.equal(r.code, 1, `${args.join(" ")}: ${r.stderr}`);
+    assert.ok(!r.stdout.includes(secret) && !r.stderr.includes(secret), `${args.join(" ")} printed the secret:\n${r.stdout}`);
+    assert.match(r.stdout, /resolved_source/, "the key is still named");
+    assert.match(r.stdout, /\[redacted\]/);
+  }
+});
