@@ -1,5 +1,6 @@
 /** One builder of a store's indexes at a time: the project's pid-lock at `.index/.building`. */
 import { join } from "node:path";
+import { UsageError } from "../errors.js";
 import { lockHolder, tryPidLock } from "../store/pid-lock.js";
 import { indexFolderOf, makeFolder } from "./files.js";
 
@@ -25,7 +26,9 @@ export async function takeBuildLock(dir: string, busy: "wait" | "skip"): Promise
       makeFolder(indexFolderOf(dir));
       const release = tryPidLock(lockPath(dir));
       if (release) return release;
-    } catch {
+    } catch (err) {
+      // .index a symbolic link: refused, as a day file that is one is.
+      if (err instanceof UsageError) throw err;
       return () => undefined;
     }
     if (busy === "skip") return undefined;

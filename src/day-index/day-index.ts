@@ -3,10 +3,11 @@
  * one is not used), then read a few bytes at a time — a field's bucket offsets once,
  * a bucket per key — so a query reads kilobytes of an index, not all of it.
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { dirname } from "node:path";
 import type { IndexedField } from "../engine/facade.js";
 import type { DayFile } from "../store/layout.js";
-import { currentIdentity, indexPathOf, sameFile } from "./files.js";
+import { currentIdentity, indexPathOf, plainFolder, sameFile } from "./files.js";
 import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage } from "./encoding.js";
 import { filterMayHold } from "./own-filter.js";
 import { hashWords, keyOf } from "./hash.js";
@@ -54,8 +55,15 @@ export function openDayIndex(file: DayFile, use: IndexUse = {}): DayIndex | unde
   const path = indexPathOf(file);
   let fd: number;
   try {
-    fd = openSync(path, "r");
+    // Not blocking: a FIFO named like an index must not hang a query.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
+    return undefined;
+  }
+  const odd = !fstatSync(fd).isFile() ? "not a regular file" : !plainFolder(dirname(path)) ? "in an index folder that is not a plain folder (a symbolic link?)" : undefined;
+  if (odd) {
+    closeSync(fd);
+    use.onNote?.(`${path}: ${odd}; ignored, the day is read whole`);
     return undefined;
   }
   try {

@@ -1,5 +1,6 @@
 /** Where a day's index lives, what makes it fresh, and writing it whole or not at all. */
-import { fstatSync, mkdirSync, statSync, type Stats } from "node:fs";
+import { fstatSync, lstatSync, mkdirSync, statSync, type Stats } from "node:fs";
+import { UsageError } from "../errors.js";
 import { dirname, join, sep } from "node:path";
 import type { DayFile } from "../store/layout.js";
 import { writeWhole } from "../store/whole-file.js";
@@ -36,13 +37,19 @@ export function currentIdentity(file: DayFile, fd?: number): IndexedFile | undef
   return st ? identityOf(file, st) : undefined;
 }
 
-/** Makes a store's index folder, never the store: a store removed meanwhile stays removed. */
+/** Makes a store's index folder, never the store: a store removed meanwhile stays removed. One that is not a plain folder (a symbolic link) is refused. */
 export function makeFolder(path: string): void {
   try {
     mkdirSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
   }
+  if (!plainFolder(path)) throw new UsageError(`${path}: not a plain folder (a symbolic link?); trace writes indexes only inside the store`);
+}
+
+/** True when `path` is a folder itself, not a link to one (nor anything else); false when it is not there. */
+export function plainFolder(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
 }
 
 /** Writes an index under a temporary name and renames it into place: readers see the old one or the new one, whole. */

@@ -38,11 +38,11 @@ export function selectionOf(f: Filter, target: string | undefined): Selection {
  * const all = await readQuerySources(dir, { space: "/w/.space/space.db" });
  */
 export async function readQuerySources(dir: string, options: QuerySources, select: Selection = {}): Promise<ReadEvent[]> {
-  const found = findSources(dir, options);
+  const note = options.onNote ?? (() => undefined);
+  const found = findSources(dir, options, (path) => note(`${path}: not a regular file; skipped`));
   if (found.length === 0) return [];
   // Loaded only when there is a source: SQLite, the mappings and crypto cost a query's start.
   const { readSources } = await import("../sources/sources.js");
-  const note = options.onNote ?? (() => undefined);
   const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`, p.unreadable), process.env, select);
   if (noSqlite) note(`${found.map((s) => s.path).join(", ")}: not read, SQLite is missing (npm install better-sqlite3@12)`);
   return events;

@@ -27,22 +27,30 @@ export interface SourceOptions {
 
 /**
  * The databases a store's workspace keeps: in the `.space/` that holds the store (a
- * store at `W/.space/trace`), and at `space`.
+ * store at `W/.space/trace`), and at `space`. A path named like one that is not a regular
+ * file is skipped, told to `onSkip`.
  *
  * @example
  * findSources("/w/.space/trace"); // [{ path: "/w/.space/space.db", layout: "unified" }]
  */
-export function findSources(storeDir: string, options: SourceOptions = {}): Source[] {
+export function findSources(storeDir: string, options: SourceOptions = {}, onSkip?: (path: string) => void): Source[] {
   if (options.off) return [];
   const places: string[] = [];
   if (basename(storeDir) === "trace" && basename(dirname(storeDir)) === ".space") places.push(dirname(storeDir));
   if (options.space) places.push(options.space);
+  // What --space names is checked first: a wrong path is the one line said.
+  if (options.space) {
+    const st = statSync(options.space, { throwIfNoEntry: false });
+    if (!st) throw new UsageError(`--space ${options.space}: no such database or folder`);
+    if (!st.isDirectory() && !st.isFile()) throw new UsageError(`--space ${options.space}: not a database file or a folder`);
+  }
   const found: Source[] = [];
   for (const place of places) {
     const st = statSync(place, { throwIfNoEntry: false });
-    if (!st && place === options.space) throw new UsageError(`--space ${place}: no such database or folder`);
-    if (!st) continue;
-    const files = st.isDirectory() ? ["space.db", ...LEGACY_FILES].map((f) => join(place, f)).filter((f) => existsSync(f)) : [place];
+    if (!st || (!st.isDirectory() && !st.isFile())) continue;
+    // A FIFO or a folder named like a database is not one: skipped (SQLite would wait on a FIFO forever).
+    const named = st.isDirectory() ? ["space.db", ...LEGACY_FILES].map((f) => join(place, f)).filter((f) => existsSync(f)) : [place];
+    const files = named.filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile() || (onSkip?.(f), false));
     for (const path of files) {
       if (found.some((s) => s.path === path)) continue;
       found.push({ path, layout: (LEGACY_FILES as readonly string[]).includes(basename(path)) ? "per-primitive" : "unified" });
