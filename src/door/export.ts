@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { rename, rm } from "node:fs/promises";
-import { createWriteStream, realpathSync } from "node:fs";
+import { createWriteStream, readdirSync, realpathSync, unlinkSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { resolveStoreDirs } from "../store/layout.js";
 import type { TraceEvent } from "../event/envelope.js";
@@ -38,15 +38,17 @@ export async function* exportTo(format: ExportFormat, question: Question = {}, r
 }
 
 /**
- * Writes the export to `path` whole or not at all: into a temporary name beside it,
- * then renamed over it. Returns the bytes written.
+ * Writes the export to `path` whole or not at all: into a temporary name beside it
+ * (naming this process, so that one a killed export left is removed by the next), then
+ * renamed over it. Returns the bytes written.
  *
  * @example
  * await exportToFile("chrome", {}, { dir: "logs/payments" }, "trace.json");
  */
 export async function exportToFile(format: ExportFormat, question: Question, reading: Reading, path: string): Promise<number> {
   refuseStorePath(path, reading);
-  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  removeStale(path);
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   const out = createWriteStream(temporary, { flags: "wx" });
   const opened = new Promise<void>((resolve, reject) => out.once("open", () => resolve()).once("error", reject));
   try {
@@ -63,7 +65,8 @@ export async function exportToFile(format: ExportFormat, question: Question, rea
   } catch (err) {
     out.destroy();
     await rm(temporary, { force: true });
-    throw (err as NodeJS.ErrnoException).code === "ENOENT" || (err as NodeJS.ErrnoException).code === "EACCES" ? new UsageError(`--out ${path}: ${(err as Error).message}`) : err;
+    // A folder that is not there is a wrong --out (2); one we may not write is a failure while running (1).
+    throw (err as NodeJS.ErrnoException).code === "ENOENT" ? new UsageError(`--out ${path}: ${(err as Error).message}`) : err;
   }
 }
 
@@ -84,5 +87,36 @@ function refuseStorePath(path: string, reading: Reading): void {
   for (const dir of dirs) {
     const inside = relative(real(dir), folder);
     if (inside === "" || (!inside.startsWith("..") && !isAbsolute(inside))) throw new UsageError(`--out ${path}: inside the store ${dir}, which holds only trace's own files; write the export elsewhere`);
+  }
+}
+
+/** The temporaries of exports to `path` whose process is gone (killed before its rename). */
+function removeStale(path: string): void {
+  const folder = dirname(path);
+  const escaped = basename(path).replace(/[.*+?^$()|[\]{}\\]/g, "\\$&");
+  const stale = new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(stale.exec(name)?.[1] ?? NaN);
+    if (!Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue;
+    try {
+      unlinkSync(join(folder, name));
+    } catch {
+      // gone already
+    }
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -19,15 +19,25 @@ export interface StoreStream {
 
 /**
  * A name for each store, for the reader: its folder's name, or its workspace's for
- * `W/.space/trace`, made unique by its parent's name where two would be the same.
+ * `W/.space/trace`, made unique by the folders above it where two would be the same
+ * (its whole path at the last).
  *
  * @example
  * storeNames(["/h/a/.space/trace", "/h/b/.space/trace"]); // ["a", "b"]
  */
 export function storeNames(dirs: readonly string[]): string[] {
   const short = (dir: string): string => (basename(dir) === "trace" && basename(dirname(dir)) === ".space" ? basename(dirname(dirname(dir))) : basename(dir));
+  // Each name takes one more folder from above until none is shared.
   const names = dirs.map(short);
-  return names.map((n, i) => (names.indexOf(n) === names.lastIndexOf(n) ? n : `${basename(dirname(dirs[i]!))}/${n}`));
+  for (let up = 1; new Set(names).size < names.length && up < 64; up++) {
+    const shared = names.map((n) => names.indexOf(n) !== names.lastIndexOf(n));
+    for (const [i, dir] of dirs.entries()) {
+      if (!shared[i]) continue;
+      const parts = dir.split("/").filter(Boolean);
+      names[i] = parts.length > up ? parts.slice(-1 - up).join("/") : dir;
+    }
+  }
+  return names;
 }
 
 /** A hit's time without parsing it: a checked line carries its own. */

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { openBatchWriter, type TraceEvent } from "../../src/index.js";
 import { EXAMPLE, lines, tempDir, trace } from "../helpers/cli.js";
@@ -114,4 +115,21 @@ test("bad export flags are one line and exit 2; a failed export leaves the --out
   assert.ok(!existsSync(join(dir, "no")));
   const help = await trace(["export", "--help"]);
   assert.match(help.stdout, /--format F/);
+});
+
+test("export --out: a folder it may not write is a failure while running (exit 1, one line); a killed export's temporary is removed by the next", async (t) => {
+  const denied = await trace(["export", "--format", "otlp", "--out", "/sys/trace-export.json", "--dir", EXAMPLE]);
+  assert.equal(denied.code, 1, denied.stderr);
+  assert.equal(lines(denied.stderr).length, 1, denied.stderr);
+  assert.match(denied.stderr, /EACCES/);
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const out = join(dir, "t.json");
+  // What an export killed before its rename leaves: its pid is gone.
+  const dead = spawnSync(process.execPath, ["-e", "0"]).pid;
+  writeFileSync(join(dir, `.t.json.${dead}.0123456789ab.tmp`), "half an export");
+  writeFileSync(join(dir, `.other.json.${dead}.0123456789ab.tmp`), "another file's");
+  const r = await trace(["export", "--format", "otlp", "--out", out, "--dir", EXAMPLE]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(readdirSync(dir).sort(), [`.other.json.${dead}.0123456789ab.tmp`, "t.json"]);
 });

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { causality, openWriter, query, type TraceEvent } from "../../src/index.js";
 import { BIN, lines, tempDir, trace } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
+import { storeNames } from "../../src/query/stores.js";
 
 const T0 = Date.parse("2026-11-28T23:59:00Z");
 
@@ -102,4 +103,13 @@ test("trace -f over several stores: what each writer appends, tagged with its st
   for (const deadline = Date.now() + 5000; lines(out).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
   assert.deepEqual(lines(out).map((l) => l.split(" | ").slice(1, 2)[0]).sort(), ["a", "b"]);
   assert.equal((await trace(["--cursor-file", join(dir, "c"), "--dir", dirs[0]!, "--dir", dirs[1]!])).code, 2, "a cursor reads one store");
+});
+
+test("stores whose folders share names get tags that differ: a folder more from above until none is shared", () => {
+  assert.deepEqual(storeNames(["/h/a/.space/trace", "/h/b/.space/trace"]), ["a", "b"]);
+  assert.deepEqual(storeNames(["/x/a/logs", "/y/b/logs"]), ["a/logs", "b/logs"]);
+  const same = storeNames(["/host1/w/.space/trace", "/host2/w/.space/trace", "/host3/other"]);
+  assert.equal(new Set(same).size, 3, same.join(" "));
+  assert.deepEqual(same, ["host1/w/.space/trace", "host2/w/.space/trace", "other"]);
+  assert.deepEqual(storeNames(["/a/s", "/b/s", "/b/c/s"]), ["a/s", "b/s", "c/s"]);
 });
