@@ -200,14 +200,13 @@ export function readHit(event: TraceEvent, line: string, bytes: Buffer): ReadEve
  * bytes that are not UTF-8 are output as they are stored.
  */
 export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void): AsyncGenerator<ReadEvent> {
+  if (file.gz) return yield* gzEvents(file, onBad);
   // Loaded here: the fast path never needs it, and every module costs a query's start-up.
   const { default: split2 } = await import("split2");
   const start = file.start ?? 0;
   // Opened before the stream: a file that cannot be opened fails here, not in a stream nobody listens to yet.
-  const fd = file.gz ? undefined : openSync(file.path, "r");
-  const text = file.gz ? gunzipFile(file.path) : createReadStream(file.path, { start });
-  // A .gz cannot be read again by offset: its lines are split as latin1, a byte a character.
-  if (file.gz) text.setEncoding("latin1");
+  const fd = openSync(file.path, "r");
+  const text = createReadStream(file.path, { start });
   let [n, offset] = [0, start];
   try {
     for await (const raw of pipeErrors(text, split2("\n")) as AsyncIterable<string>) {
@@ -215,10 +214,8 @@ export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void):
       const at = offset;
       let bytes: Buffer | undefined;
       let line = raw;
-      if (fd !== undefined) {
-        offset += Buffer.byteLength(raw) + 1;
-        if (raw.includes("\uFFFD")) [bytes, offset] = lineBytes(fd, at);
-      } else if (/[\x80-\xff]/.test(raw)) bytes = Buffer.from(raw, "latin1");
+      offset += Buffer.byteLength(raw) + 1;
+      if (raw.includes("\uFFFD")) [bytes, offset] = lineBytes(fd, at);
       if (bytes) line = bytes.toString("utf8");
       if (line.endsWith("\r")) [line, bytes] = [line.slice(0, -1), bytes?.subarray(0, bytes.length - 1)];
       if (line.length === 0) continue;
@@ -227,7 +224,32 @@ export async function* readEvents(file: DayFile, onBad: (bad: BadLine) => void):
       else onBad({ file: file.path, line: n });
     }
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
+  }
+}
+
+/**
+ * The plain reader of a `.gz` day: its whole-line blocks as `gzBlocks` decompresses them
+ * (a damaged file gives every whole line before the damage, members after it read again),
+ * each line parsed as the plain reader parses.
+ */
+async function* gzEvents(file: DayFile, onBad: (bad: BadLine) => void): AsyncGenerator<ReadEvent> {
+  let n = 0;
+  for await (const { buf, end } of gzBlocks(file.path)) {
+    for (let s = 0; s < end; ) {
+      let nl = buf.indexOf(0x0a, s);
+      if (nl === -1 || nl > end) nl = end;
+      n++;
+      const stop = nl > s && buf[nl - 1] === 0x0d ? nl - 1 : nl;
+      if (stop > s) {
+        const bytes = buf.subarray(s, stop);
+        const line = bytes.toString("utf8");
+        const event = parseEventLine(line);
+        if (event) yield readHit(event, line, bytes);
+        else onBad({ file: file.path, line: n });
+      }
+      s = nl + 1;
+    }
   }
 }
 

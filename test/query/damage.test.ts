@@ -109,3 +109,18 @@ test("--dir naming a file, and --until before --since, exit 2 with one line", as
     assert.match(r.stderr, /--until "2h ago" is earlier than --since "1h ago"/);
   }
 });
+
+test("a .gz day of one whole member then garbage: --plain (the reference) prints the member's events, as the fast path does, and says the damage once", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const line = (i: number): string =>
+    JSON.stringify({ id: `01a20157-0000-7000-8000-00000000000${i}`, timestamp: Date.parse(`2025-10-20T10:00:0${i}Z`), primitive: "ops", event_type: "step", agent_id: "a", target_id: null, parent_event_id: null, metadata: {} }) + "\n";
+  writeFileSync(join(dir, "2025-10-20.ndjson.gz"), Buffer.concat([gzipSync(line(1) + line(2)), Buffer.from("garbage that is not gzip at all")]));
+  const fast = await trace(["--dir", dir, "--json"]);
+  const plain = await trace(["--dir", dir, "--json", "--plain"]);
+  assert.equal(plain.code, fast.code);
+  assert.equal(plain.stdout, line(1) + line(2));
+  assert.equal(plain.stdout, fast.stdout);
+  assert.equal(lines(plain.stderr).length, 1, plain.stderr);
+  assert.match(plain.stderr, /damaged gzip/);
+});
