@@ -45,18 +45,29 @@ export async function* linesOrElements(source: AsyncIterable<Buffer | string>): 
   yield* head[first] === 0x5b ? elements(all) : lines(all);
 }
 
-/** Lines of a byte stream, each joined once from its pieces. */
-async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+/** The longest line read: one past it is no trace (`validate /dev/zero` would grow without end), and the input ends there. */
+export const MAX_LINE_BYTES = 64 << 20;
+
+/** Lines of a byte stream, each joined once from its pieces; a line past `MAX_LINE_BYTES` ends the reading. */
+async function* lines(chunks: AsyncIterable<Buffer>): AsyncGenerator<string | Malformed> {
   let pieces: Buffer[] = [];
+  let held = 0;
+  let line = 0;
   for await (const chunk of chunks) {
     let from = 0;
     for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
       pieces.push(chunk.subarray(from, nl));
+      line++;
       yield lineText(pieces);
       pieces = [];
+      held = 0;
       from = nl + 1;
     }
-    if (from < chunk.length) pieces.push(chunk.subarray(from));
+    if (from < chunk.length) {
+      pieces.push(chunk.subarray(from));
+      held += chunk.length - from;
+      if (held > MAX_LINE_BYTES) return yield { problem: `a line longer than ${MAX_LINE_BYTES >> 20} MiB; the rest is not read`, line: line + 1 };
+    }
   }
   if (pieces.length > 0) yield lineText(pieces);
 }

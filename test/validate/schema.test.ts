@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { kindOf, openInput, emitToolCall, emitCapabilityCheck, emitMemoryTrace, readTraces, validateTrace } from "../../src/api/schema.js";
 import { openWriter, UsageError } from "../../src/index.js";
-import { lines, ROOT, tempDir, trace } from "../helpers/cli.js";
+import { BIN, lines, ROOT, tempDir, trace } from "../helpers/cli.js";
 
 const FIXTURES = join(ROOT, "test", "fixtures", "namel3ss");
 
@@ -196,4 +197,12 @@ test("trace validate quotes no secret: a stored value the policy masks is [redac
     assert.match(r.stdout, /resolved_source/, "the key is still named");
     assert.match(r.stdout, /\[redacted\]/);
   }
+});
+
+test("validate /dev/zero: a line past 64 MiB ends the reading with one line, exit 2, in bounded memory", { timeout: 60_000 }, async () => {
+  const timed = existsSync("/usr/bin/time");
+  const run = spawnSync(timed ? "/usr/bin/time" : BIN, timed ? ["-f", "peak %M", BIN, "validate", "/dev/zero"] : ["validate", "/dev/zero"], { encoding: "utf8", env: { ...process.env, TRACE_DIR: "" } });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /^trace: \/dev\/zero:1: not valid JSON \(a line longer than 64 MiB; the rest is not read\)$/m);
+  if (timed) assert.ok(Number(/peak (\d+)/.exec(run.stderr)![1]) < 400_000, `peak RSS ${/peak (\d+)/.exec(run.stderr)![1]} KB`);
 });
