@@ -90,7 +90,15 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
     else if (!options.rebuild && hasFreshIndex(file, options)) done = { file: file.path, state: "fresh", bytes };
     else {
       const started = performance.now();
-      const index = await buildDayIndex(file, pool);
+      // A day that changed while being read (a late event, compaction) is read once more;
+      // one that is gone by then was compacted or pruned: not this build's to index.
+      let index = await buildDayIndex(file, pool);
+      if (!index && existsSync(file.path)) index = await buildDayIndex(file, pool);
+      if (!index && !existsSync(file.path)) {
+        days.push((done = { file: file.path, state: "skipped", bytes }));
+        options.onDay?.(done);
+        continue;
+      }
       if (index) {
         try {
           writeIndexFile(file, index);

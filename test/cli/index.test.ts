@@ -132,3 +132,16 @@ test("prune indexes what it compresses: the .gz day gets its own index, the plai
     assert.equal(indexed.stdout, (await trace(["--dir", dir, "--json", "--no-index", ...args], { env: OFF })).stdout);
   }
 });
+
+test("trace index --rebuild racing prune --compress-after: both exit 0 (a day compacted while being indexed is left to the .gz's own index), answers as --no-index", { timeout: 120_000 }, async (t) => {
+  for (let round = 0; round < 3; round++) {
+    const { dir, cleanup } = tempDir();
+    t.after(cleanup);
+    store(dir, 4, 1_200_000);
+    const [index, prune] = await Promise.all([trace(["index", "--rebuild", "--dir", dir], { env: OFF }), trace(["prune", "--dir", dir, "--compress-after", "1d"], { env: OFF })]);
+    assert.equal(index.code, 0, `round ${round}: index: ${index.stderr}`);
+    assert.equal(prune.code, 0, `round ${round}: prune: ${prune.stderr}`);
+    const args = ["--json", "--agent", "agent-3-2"];
+    assert.equal((await trace(["--dir", dir, ...args], { env: OFF })).stdout, (await trace(["--dir", dir, ...args, "--no-index"], { env: OFF })).stdout);
+  }
+});
