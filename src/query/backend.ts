@@ -1,13 +1,16 @@
 /**
  * Where events are read from, behind one interface: a store's day files (with their
  * indexes and the engine) and a workspace's space-os databases are two backends; a
- * central PostgreSQL is one more. The query kinds — a filtered listing, a timeline, a
- * tree, several stores merged — are written once, over backends (query.ts, and the
- * trees of causality/); each backend answers the same four questions, in (timestamp,
- * id) order, its events through its store's masking step.
+ * central PostgreSQL would be one more. The query kinds — a filtered listing, a
+ * timeline, several stores merged, a follow, a tree across stores — are written once,
+ * over backends (query.ts, follow.ts, causality/across.ts); each backend answers the
+ * same four questions, in (timestamp, id) order, its events through its store's masking
+ * step. (A tree of one store still takes its own pass over the day files from the root's
+ * day on, and `--infer` needs every event of a session: causality/tree.ts.)
  */
 import type { Hits } from "../engine/facade.js";
 import type { TraceEvent } from "../event/envelope.js";
+import type { ReadEvent } from "../store/read.js";
 import type { Read } from "./asked.js";
 import { masked } from "./batches.js";
 import type { Filter } from "./filter.js";
@@ -16,7 +19,6 @@ import { scanBatches } from "./scan.js";
 import { createSourceTail, readQuerySources, selectionOf, selectSources } from "./sources.js";
 import { tailFiles, type Tail } from "./tail-files.js";
 import { timelineBatches } from "./timeline.js";
-import type { ReadEvent } from "../store/read.js";
 
 /** One place events are read from. */
 export interface Backend {
@@ -36,7 +38,6 @@ export interface Backend {
    */
   tail(target: string | undefined, filter: Filter, members: Set<string>, wake: () => void): Promise<Tail>;
 }
-
 
 /** A target no event has: a members pass then finds only the descendants of its seed. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
