@@ -95,11 +95,69 @@ export function rowsOf(db: Database, ctx: RowContext, table: string, needs: read
       return [];
     }
     const where = q.where?.sql ? ` WHERE ${q.where.sql}` : "";
-    return db.prepare(`SELECT t.rowid AS _rowid, t.*${q.columns ?? ""} FROM "${table}" t${q.joins ? ` ${q.joins}` : ""}${where}`).all(...(q.where?.params ?? []));
+    const select = `SELECT t.rowid AS _rowid, t.*${q.columns ?? ""} FROM "${table}" t${q.joins ? ` ${q.joins}` : ""}${where}`;
+    const params = q.where?.params ?? [];
+    try {
+      return db.prepare(select).all(...params);
+    } catch (err) {
+      if (!/malformed|corrupt|not a database/i.test((err as Error).message)) throw err;
+      const ranged = `SELECT t.rowid AS _rowid, t.*${q.columns ?? ""} FROM "${table}" t${q.joins ? ` ${q.joins}` : ""} WHERE ${q.where?.sql ? `(${q.where.sql}) AND ` : ""}t.rowid BETWEEN ? AND ?`;
+      return rowsPastDamage(db, ctx, table, ranged, params, err as Error);
+    }
   } catch (err) {
     ctx.problem({ db: ctx.name, table, message: (err as Error).message });
     return [];
   }
+}
+
+/** Reads of rowid ranges a damaged table may take before the rest is given up. */
+const MAX_RANGE_READS = 20_000;
+
+/**
+ * A table read past a damaged page, by ranges of rowid: a range that fails is split in
+ * two until the rowids that cannot be read stand alone; they are told as one problem.
+ */
+function rowsPastDamage(db: Database, ctx: RowContext, table: string, ranged: string, params: readonly unknown[], damage: Error): Record<string, unknown>[] {
+  let ends: Record<string, unknown> | undefined;
+  try {
+    ends = db.prepare(`SELECT min(rowid) AS lo, max(rowid) AS hi FROM "${table}"`).get();
+  } catch {
+    // Not even its ends can be read: the table is lost to the damage.
+    ctx.problem({ db: ctx.name, table, message: damage.message });
+    return [];
+  }
+  // An empty table loses nothing (a table it joins was what the damage hit).
+  if (typeof ends?.lo !== "number" || typeof ends.hi !== "number") return [];
+  const [lo, hi] = [ends.lo, ends.hi];
+  const statement = db.prepare(ranged);
+  const rows: Record<string, unknown>[] = [];
+  const lost: [number, number][] = [];
+  const stack: [number, number][] = [[lo, hi]];
+  // A damaged root fails every lookup: past this many reads the ranges left count as lost.
+  for (let reads = 0; stack.length > 0; reads++) {
+    const [a, b] = stack.pop()!;
+    if (reads > MAX_RANGE_READS) {
+      lost.push([a, b]);
+      continue;
+    }
+    try {
+      for (const row of statement.all(...params, a, b)) rows.push(row);
+    } catch {
+      if (a === b) {
+        const last = lost.at(-1);
+        if (last && last[1] === a - 1) last[1] = a;
+        else lost.push([a, a]);
+        continue;
+      }
+      const mid = Math.floor((a + b) / 2);
+      stack.push([mid + 1, b], [a, mid]);
+    }
+  }
+  lost.sort((x, y) => x[0] - y[0]);
+  const count = lost.reduce((n, [a, b]) => n + b - a + 1, 0);
+  const spans = lost.slice(0, 5).map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(", ") + (lost.length > 5 ? ", …" : "");
+  ctx.problem({ db: ctx.name, table, message: `the database is damaged: rowid${count === 1 ? "" : "s"} ${spans} could not be read (${count} at most); the other ${rows.length} rows were` });
+  return rows;
 }
 
 /**

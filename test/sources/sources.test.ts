@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { rowEventId } from "../../src/sources/ids.js";
 import { createTimeReader } from "../../src/sources/times.js";
 import { lines, tempDir, trace } from "../helpers/cli.js";
-import { at, database, FIXTURES, noSqlite, row } from "../helpers/space.js";
+import { at, database, FIXTURES, noSqlite, openDb, row } from "../helpers/space.js";
 
 const skip = noSqlite;
 /** A spawn.db task's id: a uuid7, as space-os made them. */
@@ -301,4 +301,28 @@ test("a space.db of 100,000 rows answers every event (200,000) as --json and as 
   const f = await trace(["--dir", join(space, ".space", "trace"), "-f", "--json", "-n", "150000", "--until", "now"], { env: { TRACE_SPACE_TZ: "UTC" } });
   assert.equal(f.code, 0, f.stderr);
   assert.equal(f.stdout.split("\n").length - 1, 150_000);
+});
+
+test("a damaged page in space.db loses only its rows: the rest of the table is read by rowid ranges, the lost ones told in one line", { skip }, async (t) => {
+  const { space, path } = zealotSpace(t);
+  const db = openDb(path);
+  const insert = db.prepare("INSERT INTO messages (message_id, channel_id, agent_id, content, created_at) VALUES (?, 'c1', 'u-z', ?, ?)");
+  db.exec("BEGIN");
+  for (let i = 0; i < 3000; i++) insert.run(`m${i}`, `message ${i} ${"x".repeat(300)}`, `2025-10-22T14:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.000`);
+  db.exec("COMMIT");
+  // One leaf page of the messages table, in the middle, overwritten.
+  const pages = (db as unknown as { prepare(sql: string): { all(): { pageno: number }[] } }).prepare("SELECT pageno FROM dbstat WHERE name = 'messages' AND pagetype = 'leaf' ORDER BY pageno").all();
+  const pageSize = 4096;
+  db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.close();
+  const victim = pages[Math.floor(pages.length / 2)]!.pageno;
+  const fd = openSync(path, "r+");
+  writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (victim - 1) * pageSize);
+  closeSync(fd);
+  const r = await trace(["--dir", join(space, "trace"), "--json", "--channel", "payments"], { env: { TRACE_SPACE_TZ: "UTC" } });
+  assert.equal(r.code, 0, r.stderr);
+  const sent = lines(r.stdout).filter((l) => l.includes('"event_type":"send"')).length;
+  assert.ok(sent > 2800 && sent < 3000, `${sent} of 3,000 messages read past the damage`);
+  assert.match(r.stderr, /space\.db: messages: the database is damaged: rowids? [\d–, …]+ could not be read \(\d+ at most\); the other \d+ rows were/);
+  assert.equal(lines(r.stderr).length, 1, r.stderr);
 });
