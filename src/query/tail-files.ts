@@ -19,6 +19,8 @@ import { fastFile } from "./scan.js";
 import { joinsTimeline, timeline } from "./timeline.js";
 
 const DAY_MS = 86_400_000;
+/** How often every day is looked at, not only recent ones and those the watcher named (ms): watchers drop changes in bursts. */
+const FULL_LOOK_MS = 1_000;
 
 /** A backend followed: its backlog as it stood when following began, then what arrives, each event once. */
 export interface Tail {
@@ -62,6 +64,7 @@ export async function tailFiles(opts: FilesTailOptions, wake: () => void): Promi
   }
   const firstDay = dayOf(Date.now() - DAY_MS);
   const dirty = new Set<string>();
+  let lastFull = Date.now();
   let watcher: FSWatcher | undefined;
   const onChange = (path: string): void => {
     if (parseDayFileName(basename(path))) dirty.add(path);
@@ -73,8 +76,12 @@ export async function tailFiles(opts: FilesTailOptions, wake: () => void): Promi
       if (!watcher && existsSync(dir)) watcher = watch(dir, { ignoreInitial: true, depth: 0, atomic: false }).on("all", (_event, path) => onChange(path));
       const all = listDayFiles(dir);
       tailer.keepOnly(all);
-      // Recent days, plus any older day the watcher saw change (a backfill), read from where it was.
-      const recent = all.filter((f) => f.day >= firstDay || dirty.has(f.path));
+      // Recent days, plus any older day the watcher saw change (a backfill), read from where
+      // it was; every day once a second, for the changes the watcher dropped (a late event
+      // appended to an old `.gz`).
+      const full = Date.now() - lastFull >= FULL_LOOK_MS;
+      if (full) lastFull = Date.now();
+      const recent = all.filter((f) => full || f.day >= firstDay || dirty.has(f.path));
       dirty.clear();
       const out: ReadEvent[] = [];
       for (const { path, line, bytes } of await tailer.read(recent)) {

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { readFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dayOf } from "../../src/store/layout.js";
-import { emit, follow, type ReadEvent } from "../../src/index.js";
+import { emit, follow, openWriter, prune, type ReadEvent } from "../../src/index.js";
 import { BIN, lines, ROOT, tempDir } from "../helpers/cli.js";
 
 const DAY_MS = 86_400_000;
@@ -198,4 +198,29 @@ test("trace -f --json writes a line's stored bytes, even those that are not UTF-
   appendFileSync(join(dir, `${dayOf(a.timestamp)}.ndjson`), line);
   await until("the line", () => Buffer.concat(chunks).length >= line.length);
   assert.deepEqual(Buffer.concat(chunks), line, "the bytes as stored, not U+FFFD");
+});
+
+test("late events appended to an old compressed day while following are each printed, even when the watcher drops the change", { timeout: 60_000 }, async (t) => {
+  for (let round = 0; round < 3; round++) {
+    const { dir, cleanup } = tempDir();
+    t.after(cleanup);
+    const old = Date.now() - 6 * DAY_MS;
+    emit({ primitive: "ops", event_type: "old", timestamp: old }, { dir });
+    await prune({ dir, olderThan: 365 * DAY_MS, compressAfter: 2 * DAY_MS });
+    assert.ok(readdirSync(dir).some((f) => f.endsWith(".ndjson.gz")), "the old day is compressed");
+    const stop = new AbortController();
+    const seen: string[] = [];
+    const done = (async () => {
+      for await (const hit of follow({ limit: 0 }, { dir, signal: stop.signal })) seen.push(hit.event.event_type);
+    })();
+    await new Promise((r) => setTimeout(r, 300));
+    const w = openWriter({ dir });
+    for (let i = 0; i < 3; i++) w.emit({ primitive: "ops", event_type: `late-${i}`, timestamp: old + 1 + i });
+    w.close();
+    await until("the three late events", () => seen.length >= 3);
+    await new Promise((r) => setTimeout(r, 300));
+    stop.abort();
+    await done;
+    assert.deepEqual(seen, ["late-0", "late-1", "late-2"], `round ${round}`);
+  }
 });
