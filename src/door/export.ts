@@ -5,6 +5,7 @@ import { rename, rm } from "node:fs/promises";
 import { createWriteStream, readdirSync, realpathSync, unlinkSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { resolveStoreDirs } from "../store/layout.js";
+import { processAlive } from "../store/pid-lock.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.js";
@@ -103,20 +104,11 @@ function removeStale(path: string): void {
   }
   for (const name of names) {
     const pid = Number(stale.exec(name)?.[1] ?? NaN);
-    if (!Number.isSafeInteger(pid) || pid === process.pid || alive(pid)) continue;
+    if (!Number.isSafeInteger(pid) || pid === process.pid || processAlive(pid)) continue;
     try {
       unlinkSync(join(folder, name));
     } catch {
       // gone already
     }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

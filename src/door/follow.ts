@@ -1,6 +1,7 @@
 /** The library's door for following: the backlog, then each new event, masked. */
 import type { ReadEvent } from "../store/read.js";
 import type { Question } from "./question.js";
+import { cursorOfReading } from "./cursor.js";
 import type { Reading } from "./reading.js";
 
 /** How a follow is read: a reading, and when it stops. */
@@ -25,8 +26,7 @@ export interface FollowReading extends Reading {
 export async function* follow(question: Question = {}, reading: FollowReading = {}): AsyncGenerator<ReadEvent> {
   const [{ resolveBoth }, { follow: followStores }, { toNdjson }] = await Promise.all([import("./resolve.js"), import("../query/follow.js"), import("../engine/facade.js")]);
   const { read, asked } = await resolveBoth(question, reading);
-  const cursor = reading.after !== undefined || reading.cursorWhere !== undefined ? { after: reading.after, where: reading.cursorWhere } : undefined;
-  for await (const hit of followStores(asked, read, { backlog: asked.limit ?? 10, signal: reading.signal, pollMs: reading.pollMs, cursor, onPosition: reading.onPosition })) {
+  for await (const hit of followStores(asked, read, { backlog: asked.limit ?? 10, signal: reading.signal, pollMs: reading.pollMs, cursor: cursorOfReading(reading), onPosition: reading.onPosition })) {
     const shown = read.maskOf(hit.store).hit(hit);
     // A line that is not UTF-8 carries its stored bytes (a checked line's are its block's).
     yield shown.line.includes("\uFFFD") ? { event: shown.event, line: shown.line, bytes: toNdjson([shown]).subarray(0, -1), ...(hit.store ? { store: hit.store } : {}) } : shown;

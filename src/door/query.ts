@@ -1,9 +1,9 @@
 /** The library's door for queries: a question and a reading in, masked events out. */
 import type { Hits } from "../engine/facade.js";
-import type { QueryCursor } from "../query/cursor.js";
 import type { Answered } from "../query/query.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Question } from "./question.js";
+import { cursorOfReading } from "./cursor.js";
 import type { Reading } from "./reading.js";
 
 /**
@@ -32,7 +32,7 @@ export interface Answer extends AsyncIterable<ReadEvent> {
  * for await (const chunk of answer.ndjson()) process.stdout.write(chunk);
  */
 export function query(question: Question = {}, reading: Reading = {}): Answer {
-  const cursor: QueryCursor | undefined = reading.after !== undefined || reading.cursorWhere !== undefined ? { after: reading.after, where: reading.cursorWhere } : undefined;
+  const cursor = cursorOfReading(reading);
   let answered: Answered | undefined;
   let started = false;
   // The engine loads with the first question, as the query layers do.

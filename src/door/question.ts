@@ -1,7 +1,6 @@
 /** What is asked, as data: the same words the command line takes. */
-import type { TimeContext } from "../time.js";
 import type { Asked, Read } from "../query/asked.js";
-import { resolveRange } from "../query/resolve.js";
+import { resolveRange, type ResolveContext } from "../query/resolve.js";
 
 /**
  * A question: a timeline (`target`), a filtered listing, or the tree around an event
@@ -51,7 +50,7 @@ export interface Question {
  */
 export async function resolveQuestion(q: Question, read: Read, now: number): Promise<Asked> {
   const filter = { id: q.id, agent: q.agent, task: q.task, channel: q.channel?.replace(/^#/, ""), primitive: q.primitive };
-  const ctx: TimeContext & Parameters<typeof resolveRange>[2] = { dir: read.dirs[0]!, now, utc: q.utc, agent: q.agent ?? q.target, sources: read.sources, index: read.index };
+  const ctx: ResolveContext = { dir: read.dirs[0]!, now, utc: q.utc, agent: q.agent ?? q.target, sources: read.sources, index: read.index };
   const range = await resolveRange(word(q.since), word(q.until), ctx);
   return { target: q.target, filter: { ...filter, ...range }, limit: q.limit, reverse: q.reverse };
 }

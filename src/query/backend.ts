@@ -85,7 +85,8 @@ export function spaceSources(dir: string, read: Read): Backend {
     },
     async *members(target, members, filter) {
       const all = await readQuerySources(dir, read.sources, target === undefined ? {} : selectionOf(filter, target));
-      yield shown(target === undefined ? descendants(all, members, filter) : selectSources(all, filter, target, members));
+      // Without a target, NOBODY's members are the descendants of the seed, parents first.
+      yield shown(selectSources(all, filter, target ?? NOBODY, members));
     },
     async byIds(ids) {
       const wanted = new Set(ids);
@@ -105,9 +106,4 @@ export function spaceSources(dir: string, read: Read): Backend {
       };
     },
   };
-}
-
-/** The sources' descendants of `members` (in order, so a parent joins before its children), which grows. */
-function descendants(all: ReturnType<typeof selectSources>, members: Set<string>, filter: Filter): ReturnType<typeof selectSources> {
-  return selectSources(all, filter, NOBODY, members);
 }

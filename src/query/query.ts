@@ -3,9 +3,8 @@ import { detach, eventsOf, type Hits } from "../engine/facade.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Asked, Read } from "./asked.js";
 import { cursorBatches, requireOneStore, type QueryCursor } from "./cursor.js";
-import { lastN, masked } from "./batches.js";
+import { flatten, lastN, masked } from "./batches.js";
 import { mergeStores } from "./stores.js";
-import { flatten } from "./batches.js";
 import { dayFiles, spaceSources } from "./backend.js";
 import { mergeHits } from "./sources.js";
 

@@ -27,8 +27,7 @@ export interface Redactor {
   file(file: DayFile, whole: boolean): { hits(h: Hits): Hits; end(): void };
 }
 
-const ID = /"id"\s*:\s*"([^"\\]+)"/;
-/** The id of each line of a batch's NDJSON, as `ID` finds a line's. */
+/** The id of each line of one line's or a batch's NDJSON: its first `"id"` key's value. */
 const LINE_IDS = /(?:^|\n)[^\n]*?"id"\s*:\s*"([^"\\]+)"/g;
 
 /**
@@ -52,17 +51,16 @@ function redactorOf(dir: string, leaving: boolean): Redactor {
   const tombstones = readTombstones(dir);
   const noPolicy = policy.keys.length === 0 && policy.patterns.length === 0;
   const event = (e: TraceEvent): TraceEvent => masker.event(e, tombstones.get(e.id));
-  // A line needs a look when it might hold what the policy masks, or is an event with a tombstone.
-  const needsLook = (text: string): boolean => (!noPolicy && masker.mayHold(text)) || (tombstones.size > 0 && tombstones.has(ID.exec(text)?.[1] ?? ""));
-  // A batch, when any of its lines does: every line's id is looked up, not only the first's.
-  const batchNeedsLook = (text: string): boolean => {
+  // A line, or a batch of lines, needs a look when it might hold what the policy masks, or
+  // when any of its lines is an event with a tombstone (every line's id, not only the first's).
+  const needsLook = (text: string): boolean => {
     if (!noPolicy && masker.mayHold(text)) return true;
     if (tombstones.size === 0) return false;
     for (const m of text.matchAll(LINE_IDS)) if (tombstones.has(m[1]!)) return true;
     return false;
   };
   const hits = (h: Hits): Hits => {
-    if (h.length === 0 || !batchNeedsLook(toNdjson(h).toString("latin1"))) return h;
+    if (h.length === 0 || !needsLook(toNdjson(h).toString("latin1"))) return h;
     const lines = eventsOf(h);
     const shown = lines.map(hit);
     return shown.some((x, i) => x !== lines[i]) ? shown : h;

@@ -70,9 +70,23 @@ function isStale(path: string, staleMs: number): boolean {
     if (age > staleMs) return true;
     const pid = Number(readFileSync(path, "utf8"));
     if (!Number.isInteger(pid) || pid <= 0) return age > EMPTY_STALE_MS;
-    process.kill(pid, 0);
-    return false;
+    return !processAlive(pid);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH" || (err as NodeJS.ErrnoException).code === "ENOENT";
+    return (err as NodeJS.ErrnoException).code === "ENOENT";
+  }
+}
+
+/**
+ * True while a process with this pid runs (one we may not signal counts as running).
+ *
+ * @example
+ * if (!processAlive(pid)) removeItsLeftovers();
+ */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }
