@@ -9,7 +9,7 @@ import { membersSource, type IndexOption } from "../query/indexed.js";
 import { causalityAcross } from "./across.js";
 import { walkUp } from "./ancestors.js";
 import { findFocus } from "./find.js";
-import { inferParent, sessionKey } from "./infer.js";
+import { createMentions, inferParent, sessionKey } from "./infer.js";
 
 export type { CausalNode, CausalTree } from "./model.js";
 import type { CausalNode, CausalTree } from "./model.js";
@@ -51,7 +51,7 @@ export async function causality(idOrTarget: string, options: CausalityOptions): 
   const known = new Map(extra.map((e) => [e.id, e]));
   const { event: focus, byId } = await findFocus(options.dir, idOrTarget, { pool, onBad, index: options.index }, extra);
   const windowMs = options.inferWindowMs ?? INFER_WINDOW_MS;
-  const guess = options.infer ? (e: TraceEvent) => inferParent(options.dir, e, windowMs) : undefined;
+  const guess = options.infer ? (e: TraceEvent) => inferParent(options.dir, e, windowMs, extra) : undefined;
   const { top, missingParent, cycle } = await walkUp(options.dir, focus, { pool, onBad, known, index: options.index, ...(guess ? { guess } : {}) });
   const root = await collectBelow(top, { ...options, onBad }, windowMs, pool, extra);
   return { root, focus, byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
@@ -64,6 +64,15 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
   const search = createMemberSearch(pool);
   search.add(rootEvent.id);
   const lastOfSession = new Map<string, TraceEvent>();
+  // Under --infer, a spawn joins below the message that mentioned its agent just before: the sources' messages, and the day files' as they pass.
+  const [known, passing] = [createMentions(windowMs, false), createMentions(windowMs, true)];
+  if (options.infer) for (const e of extra) known.add(e);
+  const mentionedBy = (e: TraceEvent): CausalNode | undefined => {
+    if (!options.infer || e.parent_event_id !== null) return undefined;
+    const [a, b] = [known.causeOf(e), passing.causeOf(e)];
+    const send = a && b ? (compareEvents(a, b) > 0 ? a : b) : (a ?? b);
+    return send && nodes.get(send.id);
+  };
   const rootDay = dayOf(rootEvent.timestamp);
   // The sources' events join where their parent is in the tree: before each day's file,
   // those of that day and earlier; at the end, all that are left, until none joins.
@@ -72,9 +81,12 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
     for (let joined = true; joined; ) {
       joined = false;
       pending = pending.filter((e) => {
-        const parent = e.parent_event_id === null || dayOf(e.timestamp) > upTo ? undefined : nodes.get(e.parent_event_id);
-        if (!parent || nodes.has(e.id)) return !nodes.has(e.id);
-        const node: CausalNode = { event: e, children: [] };
+        if (nodes.has(e.id) || dayOf(e.timestamp) > upTo) return !nodes.has(e.id);
+        const recorded = e.parent_event_id === null ? undefined : nodes.get(e.parent_event_id);
+        const inferred = recorded ? undefined : mentionedBy(e);
+        const parent = recorded ?? inferred;
+        if (!parent) return true;
+        const node: CausalNode = inferred ? { event: e, children: [], inferred: true } : { event: e, children: [] };
         parent.children.push(node);
         nodes.set(e.id, node);
         search.add(e.id);
@@ -98,10 +110,12 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
         const key = options.infer ? sessionKey(ev) : undefined;
         const prev = key === undefined ? undefined : lastOfSession.get(key);
         if (key !== undefined) lastOfSession.set(key, ev);
+        if (options.infer) passing.add(ev);
         if (nodes.has(ev.id)) return;
         let parent = ev.parent_event_id === null ? undefined : nodes.get(ev.parent_event_id);
-        const inferred = ev.parent_event_id === null && prev !== undefined && ev.timestamp - prev.timestamp <= windowMs && nodes.has(prev.id);
-        if (inferred) parent = nodes.get(prev.id);
+        const mention = mentionedBy(ev);
+        const inferred = mention !== undefined || (ev.parent_event_id === null && prev !== undefined && ev.timestamp - prev.timestamp <= windowMs && nodes.has(prev.id));
+        if (inferred) parent = mention ?? nodes.get(prev!.id);
         if (!parent) return;
         const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
         parent.children.push(node);

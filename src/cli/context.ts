@@ -49,9 +49,9 @@ export function badLines(ctx: CliContext): BadInput {
   };
 }
 
-/** What a command reads of the sources: `--space`, else `TRACE_SPACE`; none with `--no-sources`. */
+/** What a command reads of the sources: `--space`, else `TRACE_SPACE`; none with `--no-sources`; naive local times in `--space-tz`, else `TRACE_SPACE_TZ`. */
 export function sourcesOf(p: Parsed, ctx: CliContext): NonNullable<Reading["sources"]> {
-  return { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"] };
+  return { space: p.values.space ?? ctx.env.TRACE_SPACE, off: p.switches["no-sources"], zone: p.values["space-tz"] ?? ctx.env.TRACE_SPACE_TZ };
 }
 
 /** The reading the flags ask for: every store, the sources, the indexes, masking unless `--no-redact`, reports to `bad`. */

@@ -9,6 +9,8 @@ import { INDEX_PAGE } from "./manual-index.js";
 export type { FlagGroup, Page } from "./page.js";
 import type { Page } from "./page.js";
 
+/** `--space-tz`: where space.db's naive local times were written. */
+const SPACE_TZ_FLAG = ["--space-tz ZONE", "the zone of the machine that wrote space.db's naive local times (spawns, tasks, memories): local (default: TRACE_SPACE_TZ, else this machine's), UTC, +11:00 or Australia/Sydney; its UTC columns (messages, channels, knowledge) never move"] as const;
 const DIR_FLAG = ["--dir DIR", "the store folder (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
 /** Where a reading command can take several stores. */
 const DIRS_FLAG = ["--dir DIR …", "the store folder; give it more than once (or TRACE_DIR as a : list) to read several stores as one history, each event shown with its store's name (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
@@ -43,7 +45,7 @@ export const PAGES: readonly Page[] = [
           ["TARGET", "a task, agent or channel: its events and everything they caused"],
           ["--agent A", "events triggered by agent A (trace --agent haiku-1)"],
           ["--task T", "events on task T (trace --task task-sub1)"],
-          ["--channel C", "bridge events on channel C, # optional (trace --channel payments)"],
+          ["--channel C", "what happened on channel C, # optional: its bridge events and the spawns that ran in it (trace --channel payments)"],
           ["--primitive P", "spawn, bridge, ops, memory, knowledge, tool, ai, …"],
           ["--since WHEN", 'from WHEN on (trace --since "2h ago")'],
           ["--until WHEN", "up to WHEN"],
@@ -55,6 +57,7 @@ export const PAGES: readonly Page[] = [
           ["-f, --follow", "print the last N matching events (default 10), then each new one, until Ctrl-C"],
           DIRS_FLAG,
           ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
+          SPACE_TZ_FLAG,
           ["--no-sources", "read the day files only"],
           ["--no-redact", "show the stored bytes: no masking by the store's policy or tombstones (trace redact --help)"],
           ["--no-index", "read every day whole, without the indexes of old days (trace task-42 --no-index; trace index --help)"],
@@ -66,7 +69,7 @@ export const PAGES: readonly Page[] = [
           ["--causality X", "the cause → effect tree around event X (id, or unique suffix of 8+ characters) or around the first event of target X"],
           ["--depth N", "draw N levels below the root at most"],
           ["--max-children N", 'draw N children per node at most (default 50), then "… N more"'],
-          ["--infer", "link parentless events to the same agent's previous event in the same session (metadata.session_id), drawn ┄>"],
+          ["--infer", "link parentless events to a likely cause, drawn ┄>: a spawn to the message that @mentioned its agent in its channel just before; another event to the same agent's previous event in its session (metadata.session_id)"],
           ["--infer-window AGE", "how far back --infer looks (default 5s)"],
         ],
       },
@@ -128,6 +131,7 @@ export const PAGES: readonly Page[] = [
           ["--strict", "unknown trace types are errors, not notes"],
           ["--dir DIR …", "the store to validate when no FILE is given; more than once for several"],
           ["--space PATH", "a space.db, a per-primitive file or a folder of them, validated with the store"],
+          SPACE_TZ_FLAG,
           ["--no-sources", "the day files only"],
         ],
       },
@@ -165,15 +169,17 @@ export const PAGES: readonly Page[] = [
   {
     name: "sources",
     summary: "the space-os databases read with the day files",
-    usage: ["trace sources [--space PATH] [--json]"],
+    usage: ["trace sources [--space PATH] [--space-tz ZONE] [--utc] [--json]"],
     about: [
-      "Lists the databases the space-os primitives keep that queries read beside the day files (read-only): the per-primitive files (events.db, bridge.db, memory.db, knowledge.db, spawn.db) and the unified space.db in the .space/ that holds the store, and the one --space or TRACE_SPACE names; for each, its layout, the rows of each table, and the time its events span. Naive local times in space.db are read in TRACE_SPACE_TZ (local, the default; UTC; or an offset such as +02:00).",
+      "Lists the databases the space-os primitives keep that queries read beside the day files (read-only): the per-primitive files (events.db, bridge.db, memory.db, knowledge.db, spawn.db) and the unified space.db in the .space/ that holds the store, and the one --space or TRACE_SPACE names; for each, its layout, the rows of each table, and the time its events span. space.db keeps two clocks: its messages, channels and knowledge are UTC (SQL's own default); its spawns, tasks and memories are naive local time of the machine that wrote them, read in --space-tz / TRACE_SPACE_TZ (default: this machine's zone). A database is known by its tables and columns, never by PRAGMA user_version; what it lacks of them is one line. Times print in the local zone, or UTC with --utc.",
     ],
     groups: [
       {
         title: "Flags",
         flags: [
           ["--space PATH", "a database, or a folder of them"],
+          SPACE_TZ_FLAG,
+          ["--utc", "show the times its events span in UTC (default: local time)"],
           ["--json", "one JSON object per database"],
           DIR_FLAG,
         ],
@@ -193,6 +199,7 @@ export const PAGES: readonly Page[] = [
         title: "Flags",
         flags: [
           ["--space PATH", "a database, or a folder of them"],
+          SPACE_TZ_FLAG,
           ["--dry-run", "say how many would be imported, write nothing"],
           ["--json", "the counts as one JSON object"],
           DIR_FLAG,
@@ -224,7 +231,7 @@ export const PAGES: readonly Page[] = [
           ["--agent, --task, --channel, --primitive, --since, --until", "as for trace"],
           ["--utc", "calendar times in --since and --until are UTC"],
           DIRS_FLAG,
-          ["--space PATH, --no-sources, --no-index", "as for trace"],
+          ["--space PATH, --space-tz ZONE, --no-sources, --no-index", "as for trace"],
         ],
       },
     ],

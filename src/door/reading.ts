@@ -5,13 +5,19 @@ import type { Read } from "../query/asked.js";
 import { createRedactor, type Redactor } from "../query/redactor.js";
 import { storeNames } from "../query/stores.js";
 import { resolveStoreDirs } from "../store/layout.js";
+import { checkZone } from "../sources/times.js";
 
 /** How a question is read. Every field is optional: the defaults read the nearest store, with its sources and indexes, masked. */
 export interface Reading {
   /** The store folder, or several read as one history; default: `TRACE_DIR` (a `:` list), else `.space/trace` in the nearest workspace. */
   dir?: string | readonly string[] | undefined;
-  /** The space-os databases read with the day files: those beside the store, and `space` (a `space.db`, a per-primitive file, or a folder); `off` reads none. */
-  sources?: { space?: string | undefined; off?: boolean | undefined } | undefined;
+  /**
+   * The space-os databases read with the day files: those beside the store, and `space`
+   * (a `space.db`, a per-primitive file, or a folder); `off` reads none. `zone`: where
+   * space.db's naive local times were written (`local`, the default, else `TRACE_SPACE_TZ`;
+   * `UTC`; `+11:00`; `Australia/Sydney`).
+   */
+  sources?: { space?: string | undefined; off?: boolean | undefined; zone?: string | undefined } | undefined;
   /** The indexes of sealed days: `false` reads every day whole (`--no-index`). */
   index?: IndexOption;
   /**
@@ -62,11 +68,18 @@ export function resolveReading(r: Reading, options: { forceMask?: boolean } = {}
     names,
     mask,
     maskOf: (store) => mask(dirs[Math.max(0, store === undefined ? 0 : names.indexOf(store))]!),
-    sources: { space: r.sources?.space, off: r.sources?.off, onNote: r.onNote },
+    sources: { space: r.sources?.space, off: r.sources?.off, zone: zoneOf(r.sources?.zone), onNote: r.onNote },
     index: r.index,
     plain: r.plain === true,
     readAhead: r.readAhead,
     onBad: r.onBad ?? (() => undefined),
     now: r.now ?? Date.now(),
   };
+}
+
+/** The zone of space.db's naive local times: the one given, else `TRACE_SPACE_TZ`, else this machine's; checked here, so a wrong one is the usage error. */
+function zoneOf(given: string | undefined): string {
+  const zone = given || process.env.TRACE_SPACE_TZ || "local";
+  checkZone(zone);
+  return zone;
 }

@@ -34,6 +34,8 @@ export interface ByteFilterSpec {
   own?: string | undefined;
   /** The value whose JSON spelling every matching line must hold. */
   needle?: string | undefined;
+  /** False when the pairs and `own` do not say all of the filter (a value in metadata): every candidate is then parsed and accepted. */
+  decides?: boolean | undefined;
   since?: number | undefined;
   until?: number | undefined;
   accept(event: TraceEvent): boolean;
@@ -49,7 +51,7 @@ export function createByteFilter(spec: ByteFilterSpec): ByteFilter {
   const values = [...spec.pairs.map(([, v]) => v), ...(spec.own === undefined ? [] : [spec.own])];
   // Bytes that are not UTF-8 decode to U+FFFD, and a lone surrogate encodes as one:
   // with either in a value, equal bytes and equal strings part ways.
-  const exact = values.every((v) => !v.includes("\uFFFD") && Buffer.from(v).toString() === v);
+  const exact = spec.decides !== false && values.every((v) => !v.includes("\uFFFD") && Buffer.from(v).toString() === v);
   return {
     needle: spec.needle === undefined ? undefined : valueNeedle(spec.needle),
     fields: exact ? { wants: spec.pairs.map(([field, v]) => [FIELD[field], Buffer.from(v)] as const), own: spec.own === undefined ? undefined : Buffer.from(spec.own) } : undefined,

@@ -27,7 +27,8 @@ function selectionsOf(f: Filter): [IndexedField, string][][] {
   if (f.own !== undefined) all.push([["agent_id", f.own], ["target_id", f.own]]);
   if (f.agent !== undefined) all.push([["agent_id", f.agent]]);
   if (f.task !== undefined) all.push([["target_id", f.task]]);
-  if (f.channel !== undefined) all.push([["target_id", f.channel]]);
+  // A channel's spawns name it in metadata, which no index keys: every spawn block is read.
+  if (f.channel !== undefined) all.push([["target_id", f.channel], ["primitive", "spawn"]]);
   if (f.primitive !== undefined) all.push([["primitive", f.primitive]]);
   return all;
 }

@@ -27,7 +27,7 @@ export interface QuerySources extends SourceOptions {
  */
 export function selectionOf(f: Filter, target: string | undefined): Selection {
   if (target !== undefined) return { target };
-  return { target: f.own, agent: f.agent, subject: f.task ?? f.channel, primitive: f.channel !== undefined ? "bridge" : f.primitive, since: f.since, until: f.until };
+  return { target: f.own, agent: f.agent, subject: f.task, channel: f.channel, primitive: f.primitive, since: f.since, until: f.until };
 }
 
 /**
@@ -43,7 +43,7 @@ export async function readQuerySources(dir: string, options: QuerySources, selec
   if (found.length === 0) return [];
   // Loaded only when there is a source: SQLite, the mappings and crypto cost a query's start.
   const { readSources } = await import("../sources/sources.js");
-  const { events, noSqlite } = readSources(found, (p) => note(`${p.db}: ${p.table}: ${p.message}`, p.unreadable), process.env, select);
+  const { events, noSqlite } = readSources(found, { zone: options.zone, onProblem: (p) => note(`${p.db}: ${p.table}: ${p.message}`, p.unreadable), select });
   if (noSqlite) note(`${found.map((s) => s.path).join(", ")}: not read, SQLite is missing (npm install better-sqlite3@12)`);
   return events;
 }

@@ -16,27 +16,26 @@ const text = (m: Meta, key: string): string | undefined => {
 /** A message's text: `text`, else the keys other tools write it under. */
 const messageText = (m: Meta): string | undefined => text(m, "text") ?? text(m, "message") ?? text(m, "content");
 
-/** An ops verb: its past tense, whether the actor is named ("claimed by X"), and a suffix. */
+/** An ops verb: its past tense, and a suffix. Every lifecycle row names its actor ("claimed by X") unless the view is the actor's. */
 interface OpsVerb {
   done: string;
-  byActor: boolean;
   suffix?: (m: Meta) => string;
 }
 
 const OPS: Record<string, OpsVerb> = {
-  create_task: { done: "created", byActor: true },
-  claim_task: { done: "claimed", byActor: true, suffix: (m) => (m.retry === true ? " (retry)" : "") },
-  complete_task: { done: "completed", byActor: false },
-  block_task: { done: "blocked", byActor: false, suffix: (m) => (text(m, "reason") ? ` (reason: ${text(m, "reason")})` : "") },
-  reduce_task: { done: "reduced", byActor: true },
-  decompose_task: { done: "decomposed", byActor: false, suffix: (m) => (Array.isArray(m.subtasks) ? ` into ${m.subtasks.length} subtasks` : "") },
+  create_task: { done: "created" },
+  claim_task: { done: "claimed", suffix: (m) => (m.retry === true ? " (retry)" : "") },
+  complete_task: { done: "completed" },
+  block_task: { done: "blocked", suffix: (m) => (text(m, "reason") ? ` (reason: ${text(m, "reason")})` : "") },
+  reduce_task: { done: "reduced" },
+  decompose_task: { done: "decomposed", suffix: (m) => (Array.isArray(m.subtasks) ? ` into ${m.subtasks.length} subtasks` : "") },
 };
 
 function describeOps(e: TraceEvent, view: View, verb: OpsVerb): string {
   const suffix = verb.suffix?.(e.metadata) ?? "";
   const target = e.target_id !== null && e.target_id !== view.target ? e.target_id : undefined;
   if (e.agent_id !== null && e.agent_id === view.agent) return `${verb.done}${target ? ` ${target}` : ""}${suffix}`;
-  const by = verb.byActor && e.agent_id !== null ? ` by ${e.agent_id}` : "";
+  const by = e.agent_id !== null ? ` by ${e.agent_id}` : "";
   return `${target ? `${target} ` : ""}${verb.done}${by}${suffix}`;
 }
 

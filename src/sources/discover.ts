@@ -23,12 +23,15 @@ export interface SourceOptions {
   space?: string | undefined;
   /** `--no-sources`. */
   off?: boolean | undefined;
+  /** `--space-tz` / `TRACE_SPACE_TZ`: the zone of the machine that wrote space.db's naive local times (default: this machine's). */
+  zone?: string | undefined;
 }
 
 /**
  * The databases a store's workspace keeps: in the `.space/` that holds the store (a
- * store at `W/.space/trace`), and at `space`. A path named like one that is not a regular
- * file is skipped, told to `onSkip`.
+ * store at `W/.space/trace`), and at `space`; each file once, however it was named (a
+ * relative path, a symlink: the same device and inode are one source). A path named
+ * like one that is not a regular file is skipped, told to `onSkip`.
  *
  * @example
  * findSources("/w/.space/trace"); // [{ path: "/w/.space/space.db", layout: "unified" }]
@@ -45,14 +48,21 @@ export function findSources(storeDir: string, options: SourceOptions = {}, onSki
     if (!st.isDirectory() && !st.isFile()) throw new UsageError(`--space ${options.space}: not a database file or a folder`);
   }
   const found: Source[] = [];
+  const seen = new Set<string>();
   for (const place of places) {
     const st = statSync(place, { throwIfNoEntry: false });
     if (!st || (!st.isDirectory() && !st.isFile())) continue;
     // A FIFO or a folder named like a database is not one: skipped (SQLite would wait on a FIFO forever).
     const named = st.isDirectory() ? ["space.db", ...LEGACY_FILES].map((f) => join(place, f)).filter((f) => existsSync(f)) : [place];
-    const files = named.filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile() || (onSkip?.(f), false));
-    for (const path of files) {
-      if (found.some((s) => s.path === path)) continue;
+    for (const path of named) {
+      const file = statSync(path, { throwIfNoEntry: false });
+      if (!file?.isFile()) {
+        onSkip?.(path);
+        continue;
+      }
+      const identity = `${file.dev}:${file.ino}`;
+      if (seen.has(identity)) continue;
+      seen.add(identity);
       found.push({ path, layout: (LEGACY_FILES as readonly string[]).includes(basename(path)) ? "per-primitive" : "unified" });
     }
   }

@@ -6,10 +6,9 @@
  * memory and knowledge are epoch seconds; `TIMESTAMP DEFAULT CURRENT_TIMESTAMP` columns
  * UTC text.
  */
-import type { LEGACY_FILES } from "./discover.js";
-import type { TraceEvent } from "../event/envelope.js";
-import { agentName, emitEntry, emitRow, idOf, pick, rowsOf, runningSpawn, str, wakesByAgent, type RowContext } from "./rows.js";
+import { agentName, emitEntry, emitRow, idOf, pick, rowsOf, runningSpawn, runsByAgent, str, type RowContext } from "./rows.js";
 import { inColumns, whereOf, type TableShape } from "./select.js";
+import type { Kind } from "./shape.js";
 import { columnsOf, type Database } from "./sqlite.js";
 import type { TimeRule } from "./times.js";
 
@@ -21,17 +20,17 @@ const at = (...columns: [string, TimeRule][]): TableShape["times"] => columns.ma
  * @example
  * legacyEvents("bridge.db", db, ctx);
  */
-export function legacyEvents(file: (typeof LEGACY_FILES)[number], db: Database, ctx: RowContext): void {
+export function legacyEvents(file: Exclude<Kind, "space.db">, db: Database, ctx: RowContext): void {
   ({ "spawn.db": spawn, "events.db": events, "bridge.db": bridge, "memory.db": memory, "knowledge.db": knowledge })[file](db, ctx);
 }
 
 function spawn(db: Database, ctx: RowContext): void {
-  for (const a of rowsOf(db, ctx, "agents", ["id", "name"])) if (a.name !== null) ctx.names.set(String(a.id), String(a.name));
+  for (const a of rowsOf(db, ctx, "agents")) if (a.name !== null) ctx.names.set(String(a.id), String(a.name));
   // A message's cause is its sender's running spawn, and bridge.db is read after: spawns
   // are narrowed by agent or primitive only (one row a spawn, few beside the messages).
   const sel = { agent: ctx.select.agent, primitive: ctx.select.primitive === "bridge" ? undefined : ctx.select.primitive };
-  const shape: TableShape = { primitives: ["spawn"], agents: [{ column: "identity" }], targets: [{ column: "uuid7" }], times: [] };
-  for (const t of rowsOf(db, ctx, "tasks", ["uuid7", "identity", "created_at"], { where: whereOf(sel, shape) })) {
+  const shape: TableShape = { primitives: ["spawn"], agents: [{ column: "identity" }], targets: [{ column: "uuid7" }], channels: [{ column: "channel" }], times: [] };
+  for (const t of rowsOf(db, ctx, "tasks", { where: whereOf(sel, shape) })) {
     const started = emitRow(ctx, "tasks", t, String(t.uuid7), t.created_at, "utc-text", {
       kind: "started",
       primitive: "spawn",
@@ -40,7 +39,8 @@ function spawn(db: Database, ctx: RowContext): void {
       target: t.uuid7,
       metadata: pick(t, { channel: "channel", input: "text" }),
     });
-    emitRow(ctx, "tasks", t, String(t.uuid7), t.completed_at, "utc-text", { kind: "completed", primitive: "spawn", event_type: "spawn_done", agent: t.identity, target: t.uuid7, parent: started ?? null, metadata: pick(t, { output: "output", stderr: "stderr" }) });
+    emitRow(ctx, "tasks", t, String(t.uuid7), t.completed_at, "utc-text", { kind: "completed", primitive: "spawn", event_type: "spawn_done", agent: t.identity, target: t.uuid7, parent: started ?? null, metadata: pick(t, { output: "output", stderr: "stderr", channel: "channel" }) });
+    if (started) ctx.runs.push({ agent: str(t.identity), id: started, start: ctx.time(t.created_at, "utc-text")!, end: ctx.time(t.completed_at, "utc-text") });
   }
 }
 
@@ -48,7 +48,7 @@ function events(db: Database, ctx: RowContext): void {
   // Wakes and sleeps target their agent (other events nothing: the clause reads a superset).
   const agent = { column: "agent_id", names: ctx.names };
   const shape: TableShape = { primitives: [], agents: [agent], targets: [agent], times: at(["timestamp", "epoch-s"]) };
-  for (const e of rowsOf(db, ctx, "events", ["id", "source", "event_type", "timestamp"], { where: whereOf(ctx.select, shape) })) {
+  for (const e of rowsOf(db, ctx, "events", { where: whereOf(ctx.select, shape) })) {
     const type = String(e.event_type);
     const primitive = e.source === "identity" || type === "wake" || type === "sleep" ? "spawn" : String(e.source).toLowerCase().replace(/[^a-z0-9_-]/g, "_");
     const agent = agentName(ctx, e.agent_id);
@@ -76,32 +76,32 @@ function dataOf(data: unknown): Record<string, unknown> {
 
 function bridge(db: Database, ctx: RowContext): void {
   const channels = new Map<string, string>();
-  for (const c of rowsOf(db, ctx, "channels", ["id", "name"])) {
+  for (const c of rowsOf(db, ctx, "channels")) {
     channels.set(String(c.id), String(c.name));
-    if (!whereOf(ctx.select, { primitives: ["bridge"], agents: [], targets: [{ column: "name" }], times: [] })) continue;
+    if (!whereOf(ctx.select, { primitives: ["bridge"], agents: [], targets: [{ column: "name" }], channels: [{ column: "name" }], times: [] })) continue;
     emitRow(ctx, "channels", c, String(c.id), c.created_at, "utc-text", { kind: "created", primitive: "bridge", event_type: "create_channel", agent: null, target: c.name, metadata: pick(c, { topic: "topic" }) });
   }
   const agent = { column: "agent_id", names: ctx.names };
-  const shape: TableShape = { primitives: ["bridge"], agents: [agent], targets: [{ column: "channel_id", names: channels }], times: at(["created_at", "utc-text"]) };
+  const onChannel = { column: "channel_id", names: channels };
+  const shape: TableShape = { primitives: ["bridge"], agents: [agent], targets: [onChannel], channels: [onChannel], times: at(["created_at", "utc-text"]) };
   // A spawn's timeline holds what its agent sent while it ran.
-  const spawns = ctx.events.filter((e) => e.event_type === "spawn" && (e.metadata.source as { db?: string }).db === "spawn.db");
-  const spawned = ctx.select.target === undefined ? [] : spawns.filter((e) => e.target_id === ctx.select.target).map((e) => e.agent_id ?? "");
-  const wakes = wakesByAgent(spawns);
-  const sent = (e: TraceEvent | undefined): void => {
-    if (e && e.primitive === "bridge") e.parent_event_id = runningSpawn(wakes, e.agent_id, e.timestamp)?.id ?? null;
-  };
-  for (const m of rowsOf(db, ctx, "messages", ["id", "channel_id", "agent_id", "content", "created_at"], { where: whereOf(ctx.select, shape, inColumns([agent], spawned)) })) {
-    const id = emitRow(ctx, "messages", m, String(m.id), m.created_at, "utc-text", {
+  const target = ctx.select.target;
+  const spawned = target === undefined ? [] : ctx.events.filter((e) => e.event_type === "spawn" && e.target_id === target).map((e) => e.agent_id ?? "");
+  const runs = runsByAgent(ctx.runs);
+  for (const m of rowsOf(db, ctx, "messages", { where: whereOf(ctx.select, shape, inColumns([agent], spawned)) })) {
+    const sender = agentName(ctx, m.agent_id);
+    const ms = ctx.time(m.created_at, "utc-text");
+    emitRow(ctx, "messages", m, String(m.id), m.created_at, "utc-text", {
       kind: "sent",
       primitive: "bridge",
       event_type: "send",
-      agent: agentName(ctx, m.agent_id),
+      agent: sender,
       target: channels.get(String(m.channel_id)) ?? m.channel_id,
+      parent: ms === undefined ? null : (runningSpawn(runs, sender, ms)?.id ?? null),
       metadata: { text: m.content, message_id: m.id, ...pick(m, { priority: "priority" }) },
     });
-    if (id) sent(ctx.events.at(-1));
   }
-  for (const n of rowsOf(db, ctx, "notes", ["note_id", "channel_id", "agent_id", "content", "created_at"], { where: whereOf(ctx.select, shape) })) {
+  for (const n of rowsOf(db, ctx, "notes", { where: whereOf(ctx.select, shape) })) {
     emitRow(ctx, "notes", n, String(n.note_id), n.created_at, "utc-text", { kind: "noted", primitive: "bridge", event_type: "note", agent: agentName(ctx, n.agent_id), target: channels.get(String(n.channel_id)) ?? n.channel_id, metadata: { text: n.content } });
   }
 }
@@ -115,7 +115,7 @@ function memory(db: Database, ctx: RowContext): void {
   // A timeline of a memory holds the memories that supersede it: every row is read.
   const sel = { ...ctx.select, target: undefined };
   const shape: TableShape = { primitives: ["memory"], agents: [{ column: "agent_id", names: ctx.names }], targets: [{ column: "memory_id" }], times: at(["created_at", "epoch-s"], ["archived_at", "epoch-s"]) };
-  for (const m of rowsOf(db, ctx, "memories", ["memory_id", "agent_id", "topic", "message", "created_at"], { where: whereOf(sel, shape), ...query })) {
+  for (const m of rowsOf(db, ctx, "memories", { where: whereOf(sel, shape), ...query })) {
     const causeMs = m._cause ? ctx.time(m._cause_created, "epoch-s") : undefined;
     emitEntry(ctx, "memories", m, String(m.memory_id), { added: "epoch-s", archived: "epoch-s" }, {
       kind: "added",
@@ -131,7 +131,7 @@ function memory(db: Database, ctx: RowContext): void {
 
 function knowledge(db: Database, ctx: RowContext): void {
   const shape: TableShape = { primitives: ["knowledge"], agents: [{ column: "agent_id", names: ctx.names }], targets: [{ column: "knowledge_id" }], times: at(["created_at", "utc-text"], ["archived_at", "epoch-s"]) };
-  for (const k of rowsOf(db, ctx, "knowledge", ["knowledge_id", "domain", "agent_id", "content", "created_at"], { where: whereOf(ctx.select, shape) })) {
+  for (const k of rowsOf(db, ctx, "knowledge", { where: whereOf(ctx.select, shape) })) {
     emitEntry(ctx, "knowledge", k, String(k.knowledge_id), { added: "utc-text", archived: "epoch-s" }, {
       kind: "added",
       primitive: "knowledge",

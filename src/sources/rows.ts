@@ -7,6 +7,7 @@ import type { TraceEvent } from "../event/envelope.js";
 import { rowEventId } from "./ids.js";
 import { columnsOf, type Database } from "./sqlite.js";
 import type { Selection, Where } from "./select.js";
+import { NEEDS, type Kind } from "./shape.js";
 import type { TimeReader, TimeRule } from "./times.js";
 
 /** A problem with a database: which one, which table, which rows, what. */
@@ -22,10 +23,14 @@ export interface SourceProblem {
 export interface RowContext {
   /** The database file's name (`space.db`): part of every id, so a copied workspace keeps its ids. */
   name: string;
+  /** The mapping its shape chose: which columns each table needs. */
+  kind: Kind;
   time: TimeReader;
   /** Agent id → readable name. */
   names: Map<string, string>;
   events: TraceEvent[];
+  /** The spawns read so far, for the messages they sent (spawn.db is read before bridge.db). */
+  runs: Run[];
   /** The query's filters, pushed into each table's WHERE. */
   select: Selection;
   problem(p: SourceProblem): void;
@@ -79,21 +84,14 @@ export interface RowQuery {
 
 /**
  * The rows of a table, each with its rowid; a table that is missing, or lacks a column
- * the mapping needs, is one problem and no rows.
+ * the mapping needs, gives none (the database's shape told it, once).
  */
-export function rowsOf(db: Database, ctx: RowContext, table: string, needs: readonly string[], q: RowQuery = {}): Record<string, unknown>[] {
+export function rowsOf(db: Database, ctx: RowContext, table: string, q: RowQuery = {}): Record<string, unknown>[] {
   if (q.where === null) return [];
   try {
     const columns = columnsOf(db, table);
-    if (columns.size === 0) {
-      ctx.problem({ db: ctx.name, table, message: "no such table; a database of another schema?" });
-      return [];
-    }
-    const missing = needs.filter((c) => !columns.has(c));
-    if (missing.length > 0) {
-      ctx.problem({ db: ctx.name, table, message: `no column ${missing.join(", ")}; its rows are not read` });
-      return [];
-    }
+    const needs = NEEDS[ctx.kind][table]?.columns ?? [];
+    if (columns.size === 0 || needs.some((c) => !columns.has(c))) return [];
     const where = q.where?.sql ? ` WHERE ${q.where.sql}` : "";
     const select = `SELECT t.rowid AS _rowid, t.*${q.columns ?? ""} FROM "${table}" t${q.joins ? ` ${q.joins}` : ""}${where}`;
     const params = q.where?.params ?? [];
@@ -195,31 +193,38 @@ export function emitEntry(ctx: RowContext, table: string, row: Record<string, un
   return added;
 }
 
-/** The spawns' starts (wakes) by agent, in time order: for finding a message's running spawn. */
-export function wakesByAgent(events: readonly TraceEvent[]): Map<string | null, TraceEvent[]> {
-  const by = new Map<string | null, TraceEvent[]>();
-  for (const e of events) {
-    const list = by.get(e.agent_id);
-    if (list) list.push(e);
-    else by.set(e.agent_id, [e]);
+/** A spawn's run: its agent, the id of its start's event, and when it started and ended (ms; no end while it runs). */
+export interface Run {
+  agent: string | null;
+  id: string;
+  start: number;
+  end?: number | undefined;
+}
+
+/** Runs by agent, in start order: for finding a message's running spawn. */
+export function runsByAgent(runs: readonly Run[]): Map<string | null, Run[]> {
+  const by = new Map<string | null, Run[]>();
+  for (const r of runs) {
+    const list = by.get(r.agent);
+    if (list) list.push(r);
+    else by.set(r.agent, [r]);
   }
-  for (const list of by.values()) list.sort((a, b) => a.timestamp - b.timestamp);
+  for (const list of by.values()) list.sort((a, b) => a.start - b.start);
   return by;
 }
 
 /**
- * The latest start of `agent` at or before `ms`: its running spawn.
+ * The spawn of `agent` running at `ms`: the latest started at or before it that had not
+ * ended before it.
  *
  * @example
- * runningSpawn(wakesByAgent(wakes), "zealot-1", sent.timestamp)?.id;
+ * runningSpawn(runsByAgent(runs), "zealot", sent.timestamp)?.id;
  */
-export function runningSpawn(wakes: Map<string | null, TraceEvent[]>, agent: string | null, ms: number): TraceEvent | undefined {
-  const list = wakes.get(agent) ?? [];
-  let [lo, hi] = [0, list.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]!.timestamp <= ms) lo = mid + 1;
-    else hi = mid;
+export function runningSpawn(runs: Map<string | null, Run[]>, agent: string | null, ms: number): Run | undefined {
+  const list = runs.get(agent) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const r = list[i]!;
+    if (r.start <= ms && (r.end === undefined || ms <= r.end)) return r;
   }
-  return list[lo - 1];
+  return undefined;
 }

@@ -12,8 +12,10 @@ export interface Selection {
   target?: string | undefined;
   /** `agent_id` equals. */
   agent?: string | undefined;
-  /** `target_id` equals (a task, a channel). */
+  /** `target_id` equals (a task). */
   subject?: string | undefined;
+  /** On a channel: its messages, and the spawns that ran in it. */
+  channel?: string | undefined;
   /** `primitive` equals. */
   primitive?: string | undefined;
   /** Events at or after (ms). */
@@ -34,6 +36,8 @@ export interface TableShape {
   primitives: readonly string[];
   agents: readonly NamedColumn[];
   targets: readonly NamedColumn[];
+  /** The columns naming the channel an event happened on (none: no event of the table is on one). */
+  channels?: readonly NamedColumn[];
   times: readonly { column: string; rule: TimeRule }[];
 }
 
@@ -112,6 +116,7 @@ export function whereOf(sel: Selection, shape: TableShape, also?: Where): Where 
   for (const [value, columns] of [
     [sel.agent, shape.agents],
     [sel.subject, shape.targets],
+    [sel.channel, shape.channels ?? []],
   ] as const) {
     if (value === undefined) continue;
     const cond = anyColumn(columns, [value], params);
