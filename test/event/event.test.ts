@@ -35,6 +35,25 @@ test("ids are unique UUIDv7s and carry the time in their first 48 bits", () => {
   assert.ok(fixed(0x0190_1234_5679).startsWith("01901234-5679-7"), "an explicit time wins over the clock");
 });
 
+test("one source's ids sort in the order they were made, within a millisecond and past 4,096 of them", () => {
+  const fixed = createIdSource(() => 0x0190_1234_5678);
+  const ids = Array.from({ length: 9_000 }, () => fixed());
+  assert.deepEqual([...ids].sort(), ids);
+  assert.equal(new Set(ids).size, ids.length);
+  for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // Past the counter's room the ids borrow the next milliseconds; a later time asked for stays after them.
+  assert.ok(ids.at(-1)!.startsWith("01901234-567"));
+  const later = fixed(0x0190_1234_5679);
+  assert.ok(later > ids.at(-1)!);
+  // A clock that steps: every id after the one before.
+  let t = 1_761_141_600_000;
+  const stepping = createIdSource(() => (t += Number(t % 7 === 0)));
+  const walk = Array.from({ length: 20_000 }, () => stepping());
+  assert.deepEqual([...walk].sort(), walk);
+  // An earlier time asked for carries its own time.
+  assert.ok(fixed(0x0190_1234_0000).startsWith("01901234-0000-7"));
+});
+
 test("an id kept does not keep the rest of its pool's text alive", () => {
   setFlagsFromString("--expose-gc");
   const gc = runInNewContext("gc") as () => void;
