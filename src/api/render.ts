@@ -12,3 +12,4 @@ export { createStyle, escapeControl, formatTime, wantsColour, type Style } from 
 export { renderRow, timelineHeader, type HeaderInput, type RowOptions } from "../render/timeline.js";
 export { toJson } from "../render/json.js";
 export { renderTree, treeJsonChunks, treeLines, treeToJson, type TreeLimits } from "../render/tree.js";
+export { didYouMean, nearest } from "../suggest.js";

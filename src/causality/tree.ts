@@ -6,6 +6,7 @@ import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { readQuerySources, type QuerySources } from "../query/sources.js";
 import { membersSource, type IndexOption } from "../query/indexed.js";
+import { childrenFirst } from "../query/timeline.js";
 import { causalityAcross } from "./across.js";
 import { walkUp } from "./ancestors.js";
 import { findFocus } from "./find.js";
@@ -103,6 +104,15 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
     if (source?.blocks === "none") continue;
     const bad = createBadLines(file);
     for await (const { buf, end, base } of source ? source.blocks(bad.fail) : lineBlocks(file, 0, Infinity, pool, bad.fail)) {
+      const joined: string[] = [];
+      const join = (ev: TraceEvent, parent: CausalNode, inferred: boolean): void => {
+        const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
+        parent.children.push(node);
+        nodes.set(ev.id, node);
+        search.add(ev.id);
+        source?.fresh.push(ev.id);
+        joined.push(ev.id);
+      };
       const visit = (s: number, e: number): void => {
         const hit = parseAt(buf, s, e);
         if (!hit) return bad.add(base + s);
@@ -116,16 +126,13 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
         const mention = mentionedBy(ev);
         const inferred = mention !== undefined || (ev.parent_event_id === null && prev !== undefined && ev.timestamp - prev.timestamp <= windowMs && nodes.has(prev.id));
         if (inferred) parent = mention ?? nodes.get(prev!.id);
-        if (!parent) return;
-        const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
-        parent.children.push(node);
-        nodes.set(ev.id, node);
-        search.add(ev.id);
-        source?.fresh.push(ev.id);
+        if (parent) join(ev, parent, inferred);
       };
       // Inferring links needs every event of a session, not only the children.
       if (options.infer) eachLine(buf, end, visit);
       else search.block(buf, end, (id) => nodes.has(id), visit);
+      // A child written before its parent in the block (as OTLP exporters and merged stores order them).
+      if (joined.length > 0) childrenFirst(buf, end, joined.map((id) => nodes.get(id)!.event), (id) => nodes.has(id), search, ({ event }) => join(event, nodes.get(event.parent_event_id!)!, false));
     }
     const report = await bad.finish();
     if (report) options.onBad?.(report);

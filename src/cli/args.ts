@@ -1,5 +1,6 @@
 import minimist from "minimist";
 import { UsageError } from "../index.js";
+import { didYouMean } from "../api/render.js";
 
 /** A command's flags: which take a value, which are switches, and short aliases. */
 export interface FlagSpec {
@@ -29,14 +30,14 @@ export interface Parsed {
 export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
   const alias = spec.alias ?? {};
   const known = new Set([...spec.strings, ...spec.booleans, ...Object.keys(alias)]);
-  const argvFlags = minimist(argv, {
+  const argvFlags = minimist(negativeValues(argv, spec), {
     string: [...spec.strings],
     boolean: [...spec.booleans],
     alias,
     unknown: (arg) => {
       if (arg.startsWith("-") && arg !== "-") {
         const name = arg.replace(/^-+/, "").split("=")[0]!;
-        if (!known.has(name)) throw new UsageError(`unknown flag ${arg.split("=")[0]}; see trace --help`);
+        if (!known.has(name)) throw new UsageError(`unknown flag ${arg.split("=")[0]}; ${didYouMean(name, [...spec.strings, ...spec.booleans], (n) => `--${n}`) ?? "see trace --help"}`);
       }
       return true;
     },
@@ -57,6 +58,27 @@ export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
   for (const name of spec.booleans) switches[name] = argvFlags[name] === true || (name.startsWith("no-") && argvFlags[name.slice(3)] === false);
   const words = (argvFlags._ as unknown[]).map(String);
   return { words, values, switches, lists };
+}
+
+/**
+ * The words with a value flag's negative number joined to it (`--depth=-1`), so that it
+ * is that flag's value (and refused by name) rather than a flag of its own.
+ */
+function negativeValues(argv: readonly string[], spec: FlagSpec): string[] {
+  const takes = (word: string): boolean => {
+    const name = word.startsWith("--") ? word.slice(2) : word.startsWith("-") ? (spec.alias?.[word.slice(1)] ?? word.slice(1)) : "";
+    return !word.includes("=") && spec.strings.includes(name);
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const [word, next] = [argv[i]!, argv[i + 1]];
+    if (word === "--") return [...out, ...argv.slice(i)];
+    if (takes(word) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${word}=${next}`);
+      i++;
+    } else out.push(word);
+  }
+  return out;
 }
 
 /**

@@ -7,7 +7,6 @@ import { indexUseOf } from "./index-background.js";
 export async function runExport(p: Parsed, ctx: CliContext): Promise<number> {
   const format = p.values.format;
   if (format === undefined) throw new UsageError(`export: --format is required: ${EXPORT_FORMATS.join(", ")}`);
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${JSON.stringify(format)}: expected one of ${EXPORT_FORMATS.join(", ")}`);
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const bad = badLines(ctx);
   for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));

@@ -1,5 +1,5 @@
-import { isUsageError, resolveStoreDirs, VERSION } from "../index.js";
-import { escapeControl } from "../api/render.js";
+import { isUsageError, resolveStoreDirs, UsageError, VERSION } from "../index.js";
+import { didYouMean, escapeControl } from "../api/render.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS } from "./flags.js";
@@ -45,6 +45,43 @@ const QUERY: Command = {
   run: (p, ctx) => (p.values.causality !== undefined ? runCausality(p, ctx) : p.switches.follow ? runFollow(p, ctx) : runQuery(p, ctx)),
 };
 
+/** The flags that take a value, in any command: their values are not words. */
+const VALUED = new Set([QUERY_FLAGS, ...Object.values(COMMAND_FLAGS)].flatMap((spec) => [...spec.strings.map((s) => `--${s}`), ...spec.strings.filter((s) => s.length === 1).map((s) => `-${s}`)]));
+
+/**
+ * Where the subcommand stands: the first word that is not a flag or a flag's value, when
+ * it names one. Global flags may come before it (`trace --dir D validate`); after `--`
+ * every word is a TARGET (a target spelled like a command: `trace -- index`).
+ */
+function commandAt(argv: readonly string[]): number | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const word = argv[i]!;
+    if (word === "--") return undefined;
+    if (word.startsWith("-") && word !== "-") {
+      if (VALUED.has(word)) i++;
+      continue;
+    }
+    return Object.hasOwn(COMMANDS, word) ? i : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The flags of the command at `at` (none: the query's). A query whose flags do not parse
+ * and whose first word is spelled near a command (`trace exprot --format dot`) is that
+ * slip, told as such.
+ */
+function parseOrSlip(argv: string[], at: number | undefined, spec: FlagSpec): Parsed {
+  try {
+    return parseFlags(at === undefined ? argv : [...argv.slice(0, at), ...argv.slice(at + 1)], spec);
+  } catch (err) {
+    const word = at === undefined ? argv.find((w, i) => !w.startsWith("-") && !VALUED.has(argv[i - 1] ?? "")) : undefined;
+    const near = word === undefined ? undefined : didYouMean(word, Object.keys(COMMANDS));
+    if (isUsageError(err) && near) throw new UsageError(`unknown command ${word}; ${near}`);
+    throw err;
+  }
+}
+
 /**
  * Runs the command line and returns the exit code. Bad usage prints one line and
  * returns 2; any other failure prints one line and returns 1 (TRACE_DEBUG=1 adds the stack).
@@ -55,9 +92,10 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   try {
     // The shell's completion asks here, with the words typed so far: never an error.
     if (argv[0] === "__complete") return (await import("./completion.js")).runComplete(argv.slice(1), io);
-    const command = argv[0] !== undefined ? COMMANDS[argv[0]] : undefined;
+    const at = commandAt(argv);
+    const command = at === undefined ? undefined : COMMANDS[argv[at]!];
     const chosen = command ?? QUERY;
-    const p = parseFlags(command ? argv.slice(1) : argv, chosen.spec);
+    const p = parseOrSlip(argv, at, chosen.spec);
     if (p.switches.help) {
       // The manual loads only when asked for: every other start skips it.
       io.stdout.write((await import("./help.js")).helpFor(chosen.help));

@@ -54,7 +54,7 @@ export const PAGES: readonly Page[] = [
           ["--json", "the stored lines, untouched, as NDJSON (trace --json | jq .)"],
           ["--utc", "show times in UTC (default: local time)"],
           ["--plain", "parse every line (the slow reference path the fast one must equal)"],
-          ["-f, --follow", "print the last N matching events (default 10), then each new one, until Ctrl-C"],
+          ["-f, --follow", "print the last N matching events (default 10; with --since, every one since then), then each new one, until Ctrl-C"],
           DIRS_FLAG,
           ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
           SPACE_TZ_FLAG,
@@ -85,6 +85,8 @@ export const PAGES: readonly Page[] = [
     ],
     notes: [
       'WHEN: 2h ago, 2 hours ago, -2h, 2h, 1h30m ago, yesterday, today, now, 2026-11-21, "2026-11-21 14:00", 2026-11-21T14:00:00Z, @1763733600, "last wake" (latest wake of --agent or TARGET), "when TARGET created" (first event of TARGET).',
+      "Order: time, then causes before effects within a millisecond, then id.",
+      "Flags may come before a subcommand (trace --dir D validate); after -- every word is a TARGET (trace -- index). A slip (an unknown flag, subcommand or --format) exits 2 with the nearest known name; a name that matches nothing is told with the nearest the store holds.",
       "Exit codes: 0 ok (also when nothing matched), 1 failure (a day file that could not be read, the rest still printed), 2 bad usage or bad input.",
       'Run "trace emit --help", "trace validate --help", "trace prune --help", "trace export --help", "trace index --help" or "trace completion --help" for more.',
     ],

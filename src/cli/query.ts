@@ -4,6 +4,7 @@ import type { Parsed } from "./args.js";
 import { badLines, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
 import { indexUseOf } from "./index-background.js";
+import { NO_MATCH, noMatch } from "./no-match.js";
 
 /** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
@@ -15,11 +16,16 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const answer = query(question, { ...readingOf(p, ctx, bad, indexUse.option), ...cursor });
   const out = ctx.out;
   if (p.switches.json) {
+    let bytes = 0;
     for await (const chunk of answer.ndjson()) {
       if (out.closed) break;
+      bytes += chunk.length;
       await out.bytes(chunk);
     }
     await out.flush();
+    // A pipe gets no news of nothing, but a slip's nearest names.
+    const said = bytes === 0 && !cursor ? noMatch(question, ctx.dir) : undefined;
+    if (said && said !== NO_MATCH) ctx.warn(said);
     await saveCursor(p, ctx, answer.position);
     await indexUse.done();
     return bad.code;
@@ -40,7 +46,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     await out.lines(batch.map((hit) => renderRow(hit.event, { utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
   }
   await out.flush();
-  if (rows === 0 && !cursor) ctx.warn("no matching events");
+  if (rows === 0 && !cursor) ctx.warn(noMatch(question, ctx.dir));
   await saveCursor(p, ctx, answer.position);
   await indexUse.done();
   return bad.code;

@@ -8,6 +8,7 @@ import { resolveStoreDirs } from "../store/layout.js";
 import { processAlive } from "../store/pid-lock.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { UsageError } from "../errors.js";
+import { didYouMean } from "../suggest.js";
 import { EXPORT_FORMATS, type ExportFormat } from "../export/formats.js";
 import type { Question } from "./question.js";
 import type { Reading } from "./reading.js";
@@ -23,7 +24,7 @@ import { maskedTree } from "./tree.js";
  * for await (const chunk of exportTo("otlp", { causality: "task-abc123" }, { dir: "logs/payments" })) process.stdout.write(chunk);
  */
 export async function* exportTo(format: ExportFormat, question: Question = {}, reading: Reading = {}): AsyncGenerator<string> {
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${JSON.stringify(format)}: expected one of ${EXPORT_FORMATS.join(", ")}`);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${JSON.stringify(format)}: ${didYouMean(format, EXPORT_FORMATS) ?? `expected one of ${EXPORT_FORMATS.join(", ")}`}`);
   if (question.infer && question.causality === undefined) throw new UsageError("--infer needs --causality: inference looks for a tree's causes");
   const graph = format === "dot" || format === "mermaid";
   const focus = question.causality ?? (graph ? question.target : undefined);

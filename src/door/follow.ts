@@ -16,7 +16,7 @@ export interface FollowReading extends Reading {
 
 /**
  * Follows the stores like `tail -F`: the last `question.limit` matching events (default
- * 10), then each new one as it is appended, each exactly once, masked unless
+ * 10; with `since`, every one since then), then each new one as it is appended, each exactly once, masked unless
  * `reading.redact` is `false`. Ends when the signal aborts or `until` has passed.
  *
  * @example
@@ -26,7 +26,7 @@ export interface FollowReading extends Reading {
 export async function* follow(question: Question = {}, reading: FollowReading = {}): AsyncGenerator<ReadEvent> {
   const [{ resolveBoth }, { follow: followStores }, { toNdjson }] = await Promise.all([import("./resolve.js"), import("../query/follow.js"), import("../engine/facade.js")]);
   const { read, asked } = await resolveBoth(question, reading);
-  for await (const hit of followStores(asked, read, { backlog: asked.limit ?? 10, signal: reading.signal, pollMs: reading.pollMs, cursor: cursorOfReading(reading), onPosition: reading.onPosition })) {
+  for await (const hit of followStores(asked, read, { backlog: asked.limit ?? (asked.filter.since !== undefined ? Infinity : 10), signal: reading.signal, pollMs: reading.pollMs, cursor: cursorOfReading(reading), onPosition: reading.onPosition })) {
     const shown = read.maskOf(hit.store).hit(hit);
     // A line that is not UTF-8 carries its stored bytes (a checked line's are its block's).
     yield shown.line.includes("\uFFFD") ? { event: shown.event, line: shown.line, bytes: toNdjson([shown]).subarray(0, -1), ...(hit.store ? { store: hit.store } : {}) } : shown;

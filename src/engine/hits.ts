@@ -168,7 +168,9 @@ export function createRunBuilder(): RunBuilder {
  */
 export function detach(hit: ReadEvent): ReadEvent {
   if (!(hit instanceof CheckedLine)) return hit;
-  return new CheckedLine(Buffer.from(hit.bytes.subarray(hit.start, hit.end + 1)), 0, hit.end - hit.start, hit.timestamp);
+  const own = new CheckedLine(Buffer.from(hit.bytes.subarray(hit.start, hit.end + 1)), 0, hit.end - hit.start, hit.timestamp);
+  own.store = hit.store;
+  return own;
 }
 
 /** Hits in order: events, or a run of checked lines. */

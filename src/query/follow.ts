@@ -1,4 +1,6 @@
 /** Following a store like `tail -F`: the backlog, then every event that arrives, once, from each backend. */
+import { tiesInOrder } from "./ties.js";
+import { compareEvents } from "../event/envelope.js";
 import type { ReadEvent } from "../store/read.js";
 import type { Asked, Read } from "./asked.js";
 import { dayFiles, spaceSources } from "./backend.js";
@@ -23,79 +25,97 @@ export interface FollowOptions {
 }
 
 /**
- * Follows the first store of `read` (several: `followAcross`): the last `backlog`
- * matching events of its backends (day files, then sources, merged by time), then what
- * each backend reports as arrived, in arrival order, each exactly once. Ends when the
- * signal aborts or `filter.until` has passed.
+ * Follows the stores of `read`: the last `backlog` matching events of all their
+ * backends (day files, then sources, merged by time, causes before effects), then what
+ * each backend reports as arrived, in arrival order, each exactly once (several stores:
+ * each event tagged with its store's name). Ends when the signal aborts or
+ * `filter.until` has passed.
  *
  * @example
  * for await (const { line } of follow({ filter: { agent: "haiku-1" } }, read, { signal })) console.log(line);
  */
 export async function* follow(asked: Asked, read: Read, options: FollowOptions = {}): AsyncGenerator<ReadEvent> {
   const { target, filter } = asked;
-  const dir = read.dirs[0]!;
   if (options.cursor) {
     requireOneStore(read.dirs);
-    return yield* followCursor({ dir, target, filter, backlog: options.backlog, signal: options.signal, pollMs: options.pollMs, onBad: read.onBad, cursor: options.cursor, onPosition: options.onPosition });
+    return yield* followCursor({ dir: read.dirs[0]!, target, filter, backlog: options.backlog, signal: options.signal, pollMs: options.pollMs, onPosition: options.onPosition, cursor: options.cursor });
   }
-  if (read.dirs.length > 1) return yield* followAcross(asked, read, options);
-  const { signal } = options;
-  const members = new Set<string>();
-  let wake: () => void = () => undefined;
-  const hint = (): void => wake();
-  const tails: Tail[] = [];
+  const n = options.backlog ?? 10;
+  const stores: Followed[] = [];
   try {
-    for (const backend of [dayFiles(dir, read), spaceSources(dir, read)]) tails.push(await backend.tail(target, filter, members, hint));
-    const n = options.backlog ?? 10;
-    // The day files' backlog keeps its file order; the sources' events go in by time.
-    const [files, sources] = [await tails[0]!.backlog(n), await tails[1]!.backlog(n)];
-    const merged: ReadEvent[] = [];
-    for await (const hits of mergeHits(oneBatch(files), sources)) for (const hit of eventsOf(hits)) merged.push(hit);
-    if (n > 0) yield* merged.slice(-n);
-    const onAbort = (): void => wake();
-    signal?.addEventListener("abort", onAbort);
-    try {
-      while (!signal?.aborted) {
-        for (const tail of tails) yield* await tail.poll();
-        if (filter.until !== undefined && Date.now() > filter.until) return;
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollMs ?? 25);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-    }
-  } finally {
-    for (const tail of tails) await tail.close();
-  }
-}
-
-/**
- * Several stores followed at once: each store's follower, their events as they come,
- * tagged with the store's name (a follower shows arrival, not a merged order).
- */
-async function* followAcross(asked: Asked, read: Read, options: FollowOptions): AsyncGenerator<ReadEvent> {
-  const its = read.dirs.map((dir, i) => ({ store: read.names[i]!, it: follow(asked, { ...read, dirs: [dir], names: [read.names[i]!] }, options) }));
-  const next = (k: number) => its[k]!.it.next().then((r) => ({ k, r }));
-  const pending = new Map(its.map((_, k) => [k, next(k)]));
-  try {
+    for (const [i, dir] of read.dirs.entries()) stores.push(await followStore(asked, { ...read, dirs: [dir], names: [read.names[i]!] }, n, options));
+    const tagged = (store: Followed, hits: ReadEvent[]): ReadEvent[] => (read.dirs.length > 1 ? hits.map((hit) => ((hit.store = store.name), hit)) : hits);
+    // The backlogs of all the stores, merged by time: a cause in one store before its effect in another.
+    const backlog = stores.length === 1 ? stores[0]!.backlog : stores.flatMap((store) => tagged(store, store.backlog)).sort((a, b) => compareEvents(a.event, b.event));
+    if (n > 0) yield* tiesInOrder(backlog).slice(-n);
+    const next = (k: number) => stores[k]!.rounds.next().then((r) => ({ k, r }));
+    const pending = new Map(stores.map((_, k) => [k, next(k)]));
     while (pending.size > 0) {
       const { k, r } = await Promise.race(pending.values());
       if (r.done) {
         pending.delete(k);
         continue;
       }
-      const hit = r.value;
-      hit.store = its[k]!.store;
-      yield hit;
+      yield* tiesInOrder(tagged(stores[k]!, r.value));
       pending.set(k, next(k));
     }
   } finally {
-    await Promise.all(its.map((x) => x.it.return(undefined)));
+    for (const store of stores) {
+      await store.rounds.return(undefined);
+      await store.close();
+    }
+  }
+}
+
+/** One store followed: its backlog as it stood, then each round of what arrived. */
+interface Followed {
+  name: string;
+  backlog: ReadEvent[];
+  rounds: AsyncGenerator<ReadEvent[]>;
+  close(): Promise<void>;
+}
+
+/** Opens one store's backends (day files, then sources) for following. */
+async function followStore(asked: Asked, read: Read, n: number, options: FollowOptions): Promise<Followed> {
+  const { target, filter } = asked;
+  const dir = read.dirs[0]!;
+  const { signal } = options;
+  const members = new Set<string>();
+  let wake: () => void = () => undefined;
+  const hint = (): void => wake();
+  const tails: Tail[] = [];
+  const close = async (): Promise<void> => {
+    for (const tail of tails.splice(0)) await tail.close();
+  };
+  try {
+    for (const backend of [dayFiles(dir, read), spaceSources(dir, read)]) tails.push(await backend.tail(target, filter, members, hint));
+    // The day files' backlog keeps its file order; the sources' events go in by time.
+    const [files, sources] = [await tails[0]!.backlog(n), await tails[1]!.backlog(n)];
+    const backlog: ReadEvent[] = [];
+    for await (const hits of mergeHits(oneBatch(files), sources)) for (const hit of eventsOf(hits)) backlog.push(hit);
+    const rounds = async function* (): AsyncGenerator<ReadEvent[]> {
+      const onAbort = (): void => wake();
+      signal?.addEventListener("abort", onAbort);
+      try {
+        while (!signal?.aborted) {
+          for (const tail of tails) yield await tail.poll();
+          if (filter.until !== undefined && Date.now() > filter.until) return;
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, options.pollMs ?? 25);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+        }
+      } finally {
+        signal?.removeEventListener("abort", onAbort);
+      }
+    };
+    return { name: read.names[0]!, backlog, rounds: rounds(), close };
+  } catch (err) {
+    await close();
+    throw err;
   }
 }
 

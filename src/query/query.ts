@@ -7,6 +7,7 @@ import { flatten, lastN, masked } from "./batches.js";
 import { mergeStores } from "./stores.js";
 import { dayFiles, spaceSources } from "./backend.js";
 import { mergeHits } from "./sources.js";
+import { causalTies } from "./ties.js";
 
 /** A query's stream of batches, and what it learns while read: the target's title, where a cursor ends. */
 export interface Answered {
@@ -35,8 +36,10 @@ export function answer(asked: Asked, read: Read, cursor?: QueryCursor): Answered
       : read.dirs.length > 1
         ? await acrossStores(asked, read)
         : await storeBatches(dir, asked, read, info);
-    if (asked.limit === undefined && !asked.reverse) return yield* source;
-    const kept = await lastN(flatten(source), asked.limit ?? Infinity, detach);
+    // Causes before effects within a millisecond, whatever the ids: the last step before -n and --reverse.
+    const ordered = causalTies(source);
+    if (asked.limit === undefined && !asked.reverse) return yield* ordered;
+    const kept = await lastN(flatten(ordered), asked.limit ?? Infinity, detach);
     yield asked.reverse ? kept.reverse() : kept;
   };
   return {

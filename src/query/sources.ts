@@ -11,6 +11,7 @@ import type { Selection } from "../sources/select.js";
 import type { ReadEvent } from "../store/read.js";
 import { matches, type Filter } from "./filter.js";
 import { joinsTimeline } from "./timeline.js";
+import { tiesInOrder } from "./ties.js";
 
 /** What a query reads of the sources. */
 export interface QuerySources extends SourceOptions {
@@ -50,8 +51,8 @@ export async function readQuerySources(dir: string, options: QuerySources, selec
 
 /**
  * The sources' events a query selects: those that pass `filter`, or, for a target, its
- * own events and their descendants among the sources (all members go to `members`, so
- * that day-file events they caused join the timeline).
+ * own events and their descendants among the sources (each no older than its cause;
+ * all members go to `members`, so that day-file events they caused join the timeline).
  *
  * @example
  * const extra = selectSources(all, { agent: "zealot-1" }, undefined);
@@ -59,7 +60,8 @@ export async function readQuerySources(dir: string, options: QuerySources, selec
 export function selectSources(events: readonly ReadEvent[], filter: Filter, target: string | undefined, members = new Set<string>()): ReadEvent[] {
   if (target === undefined) return events.filter((hit) => matches(filter, hit.event));
   const out: ReadEvent[] = [];
-  for (const hit of events) {
+  // Causes before effects within a millisecond: a set_timer and the message that set it share one.
+  for (const hit of tiesInOrder(events)) {
     const e = hit.event;
     if (!joinsTimeline(target, e, members)) continue;
     members.add(e.id);

@@ -106,7 +106,7 @@ export async function tailFiles(opts: FilesTailOptions, wake: () => void): Promi
 /** The last `n` matching events of the store as it was when following began. */
 async function backlogOf(opts: FilesTailOptions, n: number, ends: Map<string, number>): Promise<ReadEvent[]> {
   const { dir, target, filter, members } = opts;
-  const kept: ReadEvent[] = [];
+  let kept: ReadEvent[] = [];
   if (target !== undefined) {
     // Membership needs the whole history, so a target's backlog reads it all.
     for await (const hit of timeline({ dir, target, filter, members, ends, onBad: opts.onBad })) {
@@ -119,7 +119,8 @@ async function backlogOf(opts: FilesTailOptions, n: number, ends: Map<string, nu
     if (kept.length >= n) break;
     const inFile: ReadEvent[] = [];
     for await (const batch of fastFile(file, filter, { onBad: opts.onBad, end: ends.get(file.path) ?? 0 })) for (const hit of eventsOf(batch)) inFile.push(hit);
-    kept.unshift(...inFile.slice(Math.max(0, inFile.length - (n - kept.length))));
+    // No spread: `-f --since` keeps every event since then, which may be many.
+    kept = inFile.slice(Math.max(0, inFile.length - (n - kept.length))).concat(kept);
   }
   return n === 0 ? [] : kept.slice(-n);
 }

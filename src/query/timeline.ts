@@ -3,6 +3,7 @@ import { createMemberSearch, createSearchPool, reorderBatches, type Hits, type M
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { createBadLines, parseAt, type BadReport } from "../store/lines.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
+import type { TraceEvent } from "../event/envelope.js";
 import { flatten } from "./batches.js";
 import { matches, type Filter } from "./filter.js";
 import { membersSource, type IndexOption } from "./indexed.js";
@@ -86,6 +87,28 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   }
 }
 
+/**
+ * The children that stand before their parent in a block (no older than it: as OTLP
+ * exporters, which send a span's children first, and merged stores write them): the
+ * block is searched again (by `search`, which knows every member) for children of the
+ * events `joined` in it, and of theirs, until none joins. Each is handed to `join` with
+ * where its line starts. A child older than its cause joins nowhere, as in a pass in
+ * time order.
+ */
+export function childrenFirst(buf: Buffer, end: number, joined: readonly TraceEvent[], isKnown: (id: string) => boolean, search: MemberSearch, join: (hit: ReadEvent, at: number) => void): void {
+  for (let parents = new Map(joined.map((e) => [e.id, e.timestamp])); parents.size > 0; ) {
+    const found = new Map<string, number>();
+    search.block(buf, end, (id) => parents.has(id), (s, e) => {
+      const hit = parseAt(buf, s, e);
+      const parent = hit?.event.parent_event_id;
+      if (!hit || parent == null || !(hit.event.timestamp >= parents.get(parent)!) || isKnown(hit.event.id) || found.has(hit.event.id)) return;
+      found.set(hit.event.id, hit.event.timestamp);
+      join(hit, s);
+    });
+    parents = found;
+  }
+}
+
 type IsMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined) => boolean;
 
 /**
@@ -101,18 +124,25 @@ async function* fastMembers(file: DayFile, isMember: IsMember, search: MemberSea
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
   const isKnown = (id: string): boolean => inBlock(undefined, undefined, id);
   for await (const { buf, end, base } of options.blocks?.(bad.fail) ?? lineBlocks(file, 0, options.end, options.pool, bad.fail)) {
-    const out: ReadEvent[] = [];
+    const out: { hit: ReadEvent; at: number }[] = [];
     blockIds.clear();
-    search.block(buf, end, isKnown, (s, e) => {
-      const hit = parseAt(buf, s, e);
-      if (!hit) return bad.add(base + s);
-      if (!inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) return;
+    const join = (hit: ReadEvent, at: number): void => {
       blockIds.add(hit.event.id);
       search.add(hit.event.id);
       options.fresh?.push(hit.event.id);
-      out.push(hit);
+      out.push({ hit, at });
+    };
+    search.block(buf, end, isKnown, (s, e) => {
+      const hit = parseAt(buf, s, e);
+      if (!hit) return bad.add(base + s);
+      if (inBlock(hit.event.agent_id, hit.event.target_id, hit.event.parent_event_id)) join(hit, s);
     });
-    if (out.length > 0) yield out;
+    if (out.length === 0) continue;
+    // A child written before its parent in the block (as OTLP exporters and merged stores order them), put back where it stands.
+    const before = out.length;
+    childrenFirst(buf, end, out.map((o) => o.hit.event), isKnown, search, join);
+    if (out.length > before) out.sort((a, b) => a.at - b.at);
+    yield out.map((o) => o.hit);
   }
   const report = await bad.finish();
   if (report) options.onBad?.(report);

@@ -126,7 +126,7 @@ test("every CLI error exits 2 with one line on stderr and no stack", async (t) =
     [["--since", "last wake", "--dir", EXAMPLE], /needs --agent/],
     [["--causality", "task-404", "--dir", EXAMPLE], /no event with that id/],
     [["--causality", "task-abc123", "--depth", "x", "--dir", EXAMPLE], /--depth: expected a whole number/],
-    [["--causality", "task-abc123", "--depth", "-1", "--dir", EXAMPLE], /unknown flag -1/],
+    [["--causality", "task-abc123", "--depth", "-1", "--dir", EXAMPLE], /--depth: expected a whole number, got "-1"/],
     [["emit", "ops"], /emit needs PRIMITIVE and EVENT_TYPE/],
     [["emit", "Ops", "x", "--dir", dir], /primitive:/],
     [["emit", "ops", "x", "--meta", "{oops", "--dir", dir], /--meta: not valid JSON/],

@@ -40,7 +40,19 @@ function hosts(root: string): { dirs: string[]; all: TraceEvent[]; chain: TraceE
 
 const order = (a: TraceEvent, b: TraceEvent): number => a.timestamp - b.timestamp || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-test("several --dir read as one history: (timestamp, id) order, each event once, its store named in the text, --json lines as stored", async (t) => {
+/** In time order, each parent before its children (within a millisecond too), each event of `all` once. */
+function inCausalOrder(got: readonly TraceEvent[], all: readonly TraceEvent[]): void {
+  assert.deepEqual([...got].sort(order).map((e) => e.id), [...all].sort(order).map((e) => e.id), "each event once");
+  const seen = new Set<string>();
+  const ids = new Set(got.map((e) => e.id));
+  got.forEach((e, i) => {
+    if (i > 0) assert.ok(got[i - 1]!.timestamp <= e.timestamp, `time order at ${e.id}`);
+    if (e.parent_event_id !== null && ids.has(e.parent_event_id)) assert.ok(seen.has(e.parent_event_id), `${e.id} before its parent`);
+    seen.add(e.id);
+  });
+}
+
+test("several --dir read as one history: time order, causes before effects, each event once, its store named in the text, --json lines as stored", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const { dirs, all } = hosts(dir);
@@ -48,7 +60,7 @@ test("several --dir read as one history: (timestamp, id) order, each event once,
   const r = await trace(["--json", ...args]);
   assert.equal(r.code, 0, r.stderr);
   const got = lines(r.stdout);
-  assert.deepEqual(got.map((l) => (JSON.parse(l) as TraceEvent).id), [...all].sort(order).map((e) => e.id));
+  inCausalOrder(got.map((l) => JSON.parse(l) as TraceEvent), all);
   const stored = new Set(dirs.flatMap((d) => readdirSync(d).filter((f) => f.endsWith(".ndjson")).flatMap((f) => readFileSync(join(d, f), "utf8").split("\n"))));
   assert.ok(got.every((l) => stored.has(l)), "each line as stored");
   const text = lines((await trace(["--utc", ...args])).stdout);
@@ -56,7 +68,7 @@ test("several --dir read as one history: (timestamp, id) order, each event once,
   assert.ok(text.every((l) => /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \| host-[abc] \| /.test(l)), text[0]);
   // TRACE_DIR as a : list, and the library.
   const env = await trace(["--json", "--agent", "agent-1-1"], { env: { TRACE_DIR: dirs.join(":") } });
-  assert.deepEqual(lines(env.stdout).map((l) => JSON.parse(l).id), all.filter((e) => e.agent_id === "agent-1-1").sort(order).map((e) => e.id));
+  inCausalOrder(lines(env.stdout).map((l) => JSON.parse(l) as TraceEvent), all.filter((e) => e.agent_id === "agent-1-1"));
   const stores = new Map<string, string>();
   for await (const { event, store } of query({ primitive: "ops" }, { dir: dirs })) stores.set(event.id, store!);
   assert.equal(stores.size, all.filter((e) => e.primitive === "ops").length);
@@ -69,7 +81,7 @@ test("a timeline and a tree cross stores: a cause in one store, its effects in t
   const { dirs, chain } = hosts(dir);
   const args = dirs.flatMap((d) => ["--dir", d]);
   const timeline = await trace(["task-cross", "--json", ...args]);
-  assert.deepEqual(lines(timeline.stdout).map((l) => JSON.parse(l).id), [...chain].sort(order).map((e) => e.id), "in (timestamp, id) order: a child of the same millisecond may come first");
+  inCausalOrder(lines(timeline.stdout).map((l) => JSON.parse(l) as TraceEvent), chain);
   const tree = await causality({ causality: chain.at(-1)!.id }, { dir: dirs });
   assert.equal(tree.root.event.id, chain[0]!.id, "the walk up finds each parent in its store");
   const path: string[] = [];

@@ -1,0 +1,36 @@
+import { recentValues, UsageError, type Question } from "../index.js";
+import { didYouMean, nearest } from "../api/render.js";
+import { COMMAND_FLAGS } from "./flags.js";
+
+/** What is said of nothing matched when no name asked for is near one the store holds. */
+export const NO_MATCH = "no matching events";
+
+/**
+ * What to say when a question matched nothing: `no matching events`, with the names the
+ * store holds nearest each name asked for (`--agent codr-1`: `did you mean coder-1?`).
+ * A TARGET spelled near a subcommand is a usage error: `trace valdate` checked nothing.
+ *
+ * @example
+ * ctx.warn(noMatch({ agent: "codr-1" }, ".space/trace"));
+ */
+export function noMatch(question: Question, dir: string): string {
+  const target = question.target;
+  if (target !== undefined && /^[a-z]+$/.test(target)) {
+    // The subcommands' names: a TARGET spelled near one that matches nothing is a slip.
+    const command = nearest(target, Object.keys(COMMAND_FLAGS), 1)[0];
+    if (command) throw new UsageError(`unknown command ${target}; did you mean ${command}? (a target spelled like one: trace -- ${target})`);
+  }
+  const held = recentValues(dir);
+  const asked: [string, string | undefined, string[]][] = [
+    ["TARGET", target, held.targets],
+    ["--agent", question.agent, held.agents],
+    ["--task", question.task, held.targets],
+    ["--channel", question.channel?.replace(/^#/, ""), held.channels],
+  ];
+  const hints = asked.flatMap(([flag, value, names]) => {
+    if (value === undefined || names.includes(value)) return [];
+    const near = didYouMean(value, names);
+    return near ? [`${flag} ${value}: ${near}`] : [];
+  });
+  return hints.length === 0 ? NO_MATCH : `${NO_MATCH} (${hints.join("; ")})`;
+}
