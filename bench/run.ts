@@ -124,6 +124,14 @@ async function main(): Promise<void> {
     rows.push({ case: "agent filter", ours: mine!.ms, theirs: rg1!.ms, vs: "rg -j1", ratio: mine!.ms / rg1!.ms, note: "ours / rg on one thread" });
     rows.push({ case: "agent filter less Node's start-up", ours: mine!.ms - bare!.ms, theirs: rg!.ms, vs: "rg", ratio: (mine!.ms - bare!.ms) / rg!.ms, note: "the scan itself / rg" });
   }
+  if (have("rg")) {
+    // The filters of metadata and type, against rg for the same needle: --type is a record field the bytes decide; --grep and --status are parsed per candidate.
+    const dir = JSON.stringify(main30);
+    const [type, rgType] = measureAll([trace(main30, "--type claim_task --json"), `rg -N --no-filename -F '"event_type":"claim_task"' ${dir}`], Math.min(RUNS, 3));
+    rows.push({ case: "--type claim_task", ours: type!.ms, theirs: rgType!.ms, vs: "rg", ratio: type!.ms / rgType!.ms, rssMb: type!.rssMb, note: "ours / rg (lower is better)" });
+    const [grep, rgGrep] = measureAll([trace(main30, "--grep flaky --json"), `rg -N --no-filename -i flaky ${dir}`], Math.min(RUNS, 3));
+    rows.push({ case: "--grep flaky", ours: grep!.ms, theirs: rgGrep!.ms, vs: "rg -i", ratio: grep!.ms / rgGrep!.ms, rssMb: grep!.rssMb, note: "ours / rg: every line parsed" });
+  }
   const [plain, scan] = measureAll([trace(main30, `--agent ${agent} --json --plain`), filter], Math.min(RUNS, 3));
   rows.push({ case: "agent filter, plain path (split2 + JSON.parse)", ours: plain!.ms, theirs: scan!.ms, vs: "fast path", ratio: plain!.ms / scan!.ms, rssMb: plain!.rssMb, note: "plain / fast" });
   const [timeline, tree, scan2] = measureAll([trace(main30, "task-42 --json"), trace(main30, "--causality task-42 --json --depth 3"), filter]);

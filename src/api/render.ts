@@ -13,3 +13,4 @@ export { renderRow, timelineHeader, type HeaderInput, type RowOptions } from "..
 export { toJson } from "../render/json.js";
 export { renderTree, treeJsonChunks, treeLines, treeToJson, type TreeLimits } from "../render/tree.js";
 export { didYouMean, nearest } from "../suggest.js";
+export { OUTPUT_MODES, outputMode, renderInMode, type ModeOptions, type OutputMode } from "../render/modes.js";

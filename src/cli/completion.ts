@@ -4,6 +4,7 @@
  * flags, and the agents, targets, channels and primitives of the store's latest days.
  */
 import { EXPORT_FORMATS, recentValues, resolveStoreDir, UsageError, type RecentValues } from "../index.js";
+import { OUTPUT_MODES } from "../api/render.js";
 import type { FlagSpec, Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS, SHELLS } from "./flags.js";
@@ -40,6 +41,19 @@ export async function runCompletion(p: Parsed, ctx: CliContext): Promise<number>
   return 0;
 }
 
+/** WHEN forms, offered after --since and --until. */
+const WHEN_FORMS = ["2h ago", "30m ago", "yesterday", "today", "now", "last wake", "when "];
+
+/** Flags whose values are a fixed list. */
+const WORDS: Record<string, readonly string[]> = {
+  format: EXPORT_FORMATS,
+  output: OUTPUT_MODES,
+  since: WHEN_FORMS,
+  until: WHEN_FORMS,
+  status: ["error"],
+  "space-tz": ["local", "UTC"],
+};
+
 /** Flags that take a value, and which values the store can offer for them. */
 const VALUES: Record<string, "agents" | "targets" | "channels" | "primitives"> = {
   agent: "agents",
@@ -72,9 +86,11 @@ function complete(words: string[], index: number, env: NodeJS.ProcessEnv): strin
   const previous = words[index - 2];
   if (command === "completion") return [...SHELLS];
   if (previous?.startsWith("-")) {
-    const flag = previous.replace(/^--?/, "");
+    const short = previous.replace(/^--?/, "");
+    const flag = spec.alias?.[short] ?? short;
     if (spec.strings.includes(flag)) {
-      if (flag === "format") return [...EXPORT_FORMATS];
+      const fixed = WORDS[flag];
+      if (fixed) return [...fixed];
       const kind = VALUES[flag];
       return kind ? storeValues(words, env)[kind] : [];
     }

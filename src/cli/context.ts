@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { findSources, parseAge, UsageError, type BadReport, type IndexOption, type Question, type Reading } from "../index.js";
-import { formatBadReport } from "../api/render.js";
+import { formatBadReport, outputMode, type OutputMode } from "../api/render.js";
 import { parseCount, type Parsed } from "./args.js";
 import type { Output } from "./output.js";
 
@@ -69,6 +69,9 @@ export function questionOf(p: Parsed): Question {
     task: p.values.task,
     channel: p.values.channel,
     primitive: p.values.primitive,
+    type: p.values.type,
+    status: p.values.status,
+    grep: p.values.grep,
     since: p.values.since,
     until: p.values.until,
     utc: p.switches.utc,
@@ -92,4 +95,19 @@ export function requireStore(dir: string, sources?: Reading["sources"]): void {
   if (!st && sources && !sources.off && findSources(dir, sources).length > 0) return;
   if (!st) throw new UsageError(`${dir}: no such store folder (set --dir or TRACE_DIR, or emit an event first)`);
   if (!st.isDirectory()) throw new UsageError(`${dir}: not a folder (--dir and TRACE_DIR name the store folder)`);
+}
+
+/** How rows are printed: `-o MODE` (`--json` is `-o json`), with `--output-fields`. */
+export interface Printing {
+  mode: OutputMode;
+  fields?: string[] | undefined;
+}
+
+/** The output mode the flags ask for; a mode that is none, or fields without a JSON or verbose mode, is a usage error. */
+export function printingOf(p: Parsed): Printing {
+  const mode = p.values.output !== undefined ? outputMode(p.values.output) : p.switches.json ? "json" : "short";
+  if (p.values.output !== undefined && p.switches.json && mode !== "json") throw new UsageError(`--json and -o ${mode}: choose one`);
+  const fields = p.values["output-fields"]?.split(",").map((f) => f.trim()).filter((f) => f !== "");
+  if (fields !== undefined && !["json", "json-pretty", "verbose"].includes(mode)) throw new UsageError(`--output-fields: for -o json, json-pretty or verbose, not ${mode}`);
+  return { mode, fields };
 }

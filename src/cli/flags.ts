@@ -3,9 +3,9 @@ import type { FlagSpec } from "./args.js";
 
 /** The query command's flags (`trace [TARGET] …`, `--causality`, `-f`). */
 export const QUERY_FLAGS: FlagSpec = {
-  strings: ["dir", "agent", "task", "channel", "primitive", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space", "space-tz", "cursor-file", "after-cursor"],
+  strings: ["dir", "agent", "task", "channel", "primitive", "type", "status", "grep", "output", "output-fields", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space", "space-tz", "cursor-file", "after-cursor"],
   booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "no-redact", "no-index", "help", "version"],
-  alias: { f: "follow", h: "help" },
+  alias: { f: "follow", h: "help", g: "grep", o: "output" },
   repeatable: ["dir"],
 };
 
@@ -28,9 +28,9 @@ export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
   },
   index: { strings: ["dir"], booleans: ["rebuild", "auto", "json", "help"], alias: { h: "help" }, repeatable: ["dir"] },
   export: {
-    strings: ["format", "out", "dir", "agent", "task", "channel", "primitive", "since", "until", "causality", "depth", "max-children", "infer-window", "space", "space-tz"],
+    strings: ["format", "out", "dir", "agent", "task", "channel", "primitive", "type", "status", "grep", "since", "until", "causality", "depth", "max-children", "infer-window", "space", "space-tz"],
     booleans: ["utc", "infer", "no-sources", "no-index", "help"],
-    alias: { h: "help" },
+    alias: { h: "help", g: "grep" },
     repeatable: ["dir"],
   },
 };

@@ -1,7 +1,7 @@
 import { follow, writeCursorFile } from "../index.js";
-import { createStyle, renderRow, wantsColour } from "../api/render.js";
+import { createStyle, renderInMode, wantsColour } from "../api/render.js";
 import type { Parsed } from "./args.js";
-import { badLines, questionOf, readingOf, type CliContext } from "./context.js";
+import { badLines, printingOf, questionOf, readingOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
 
 const NEWLINE = Buffer.from("\n");
@@ -9,6 +9,7 @@ const NEWLINE = Buffer.from("\n");
 /** `trace -f`: the last N matching events, then each new one until Ctrl-C, a closed pipe or --until. */
 export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
   const question = questionOf(p);
+  const { mode, fields } = printingOf(p);
   const bad = badLines(ctx);
   const stop = new AbortController();
   const abort = (): void => stop.abort();
@@ -34,8 +35,8 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
     })) {
       if (ctx.out.closed) break;
       // --json writes the stored bytes, even those that are not UTF-8 (their text then holds U+FFFD).
-      if (p.switches.json && hit.bytes && hit.line.includes("\uFFFD")) await ctx.out.bytes(Buffer.concat([hit.bytes, NEWLINE]));
-      else await ctx.out.line(p.switches.json ? hit.line : renderRow(hit.event, { utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
+      if (mode === "json" && !fields && hit.bytes && hit.line.includes("\uFFFD")) await ctx.out.bytes(Buffer.concat([hit.bytes, NEWLINE]));
+      else await ctx.out.line(renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();

@@ -46,7 +46,12 @@ const QUERY: Command = {
 };
 
 /** The flags that take a value, in any command: their values are not words. */
-const VALUED = new Set([QUERY_FLAGS, ...Object.values(COMMAND_FLAGS)].flatMap((spec) => [...spec.strings.map((s) => `--${s}`), ...spec.strings.filter((s) => s.length === 1).map((s) => `-${s}`)]));
+const VALUED = new Set(
+  [QUERY_FLAGS, ...Object.values(COMMAND_FLAGS)].flatMap((spec) => [
+    ...spec.strings.map((s) => (s.length === 1 ? `-${s}` : `--${s}`)),
+    ...Object.entries(spec.alias ?? {}).flatMap(([short, long]) => (spec.strings.includes(long) ? [`-${short}`] : [])),
+  ]),
+);
 
 /**
  * Where the subcommand stands: the first word that is not a flag or a flag's value, when

@@ -1,5 +1,6 @@
 /** The man page `trace.1`, in roff, from the same manual as `--help` (manual.ts). */
 import { PAGES, type Page } from "./manual.js";
+import { ENVIRONMENT, EXAMPLES } from "./manual-examples.js";
 
 /** Text made safe for roff: backslashes, hyphens, and a leading dot or quote. */
 function roff(text: string): string {
@@ -37,11 +38,10 @@ export function manPage(version: string): string {
     ".SH DESCRIPTION",
     ...section(main!, true),
     ...commands.flatMap((page) => section(page, false)),
+    ".SH EXAMPLES",
+    ...EXAMPLES.flatMap(([what, command]) => [".TP", `\\fB${roff(command)}\\fR`, roff(what)]),
     ".SH ENVIRONMENT",
-    ".TP", "\\fBTRACE_DIR\\fR", "the store folder when no \\-\\-dir is given",
-    ".TP", "\\fBNO_COLOR\\fR", "no colour, even on a terminal",
-    ".TP", "\\fBTRACE_SIMD=off\\fR", "search with the JavaScript paths only (same answers, slower)",
-    ".TP", "\\fBTRACE_DEBUG\\fR", "print a stack with an error",
+    ...ENVIRONMENT.flatMap(([name, what]) => [".TP", `\\fB${roff(name)}\\fR`, roff(what)]),
     "",
   ].join("\n");
 }

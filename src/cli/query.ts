@@ -1,7 +1,7 @@
 import { query } from "../index.js";
-import { createStyle, renderRow, timelineHeader, wantsColour, type View } from "../api/render.js";
+import { createStyle, renderInMode, timelineHeader, wantsColour, type View } from "../api/render.js";
 import type { Parsed } from "./args.js";
-import { badLines, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { badLines, printingOf, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
 import { indexUseOf } from "./index-background.js";
 import { NO_MATCH, noMatch } from "./no-match.js";
@@ -11,11 +11,12 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const bad = badLines(ctx);
   for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
   const question = questionOf(p);
+  const printing = printingOf(p);
   const indexUse = indexUseOf(p, ctx);
   const cursor = cursorOf(p, ctx);
   const answer = query(question, { ...readingOf(p, ctx, bad, indexUse.option), ...cursor });
   const out = ctx.out;
-  if (p.switches.json) {
+  if (printing.mode === "json" && !printing.fields) {
     let bytes = 0;
     for await (const chunk of answer.ndjson()) {
       if (out.closed) break;
@@ -35,18 +36,22 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const view: View = target !== undefined ? { target } : task !== undefined ? { target: task } : { agent };
   let rows = 0;
   const many = ctx.dirs.length > 1;
+  const { mode, fields } = printing;
+  // Rows for a person have a header; the description alone and JSON do not.
+  const headed = mode === "short" || mode === "short-precise" || mode === "verbose";
   for await (const batch of answer.batches()) {
     if (out.closed) break;
     if (batch.length === 0) continue;
-    if (rows === 0) {
+    if (rows === 0 && headed) {
       const header = timelineHeader({ ...question, channel: question.channel?.replace(/^#/, ""), title: answer.title });
       if (header) await out.line(style.bold(header));
     }
     rows += batch.length;
-    await out.lines(batch.map((hit) => renderRow(hit.event, { utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
+    await out.lines(batch.map((hit) => renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
   }
   await out.flush();
-  if (rows === 0 && !cursor) ctx.warn(noMatch(question, ctx.dir));
+  const said = rows === 0 && !cursor ? noMatch(question, ctx.dir) : undefined;
+  if (said && (headed || mode === "cat" || said !== NO_MATCH)) ctx.warn(said);
   await saveCursor(p, ctx, answer.position);
   await indexUse.done();
   return bad.code;

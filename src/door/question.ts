@@ -1,6 +1,7 @@
 /** What is asked, as data: the same words the command line takes. */
 import type { Asked, Read } from "../query/asked.js";
 import { resolveRange, type ResolveContext } from "../query/resolve.js";
+import { UsageError } from "../errors.js";
 
 /**
  * A question: a timeline (`target`), a filtered listing, or the tree around an event
@@ -19,6 +20,12 @@ export interface Question {
   channel?: string | undefined;
   /** `primitive` equals. */
   primitive?: string | undefined;
+  /** `event_type` equals (`--type`). */
+  type?: string | undefined;
+  /** `error`: events that say they failed; another word: `metadata.status` equals it (`--status`). */
+  status?: string | undefined;
+  /** A regular expression over the type, agent, target and metadata text (`--grep`): case-insensitive unless it holds a capital. */
+  grep?: string | undefined;
   /** From this time: a WHEN (`2h ago`, `2026-11-21 14:00`, `last wake`, `when TARGET created`, see `parseWhen`) or milliseconds. */
   since?: string | number | undefined;
   /** Up to this time, as `since`. */
@@ -49,10 +56,20 @@ export interface Question {
  * const asked = await resolveQuestion({ agent: "haiku-1", since: "2h ago" }, read, Date.now());
  */
 export async function resolveQuestion(q: Question, read: Read, now: number): Promise<Asked> {
-  const filter = { id: q.id, agent: q.agent, task: q.task, channel: q.channel?.replace(/^#/, ""), primitive: q.primitive };
+  const filter = { id: q.id, agent: q.agent, task: q.task, channel: q.channel?.replace(/^#/, ""), primitive: q.primitive, type: q.type, status: q.status, grep: pattern(q.grep) };
   const ctx: ResolveContext = { dir: read.dirs[0]!, now, utc: q.utc, agent: q.agent ?? q.target, sources: read.sources, index: read.index };
   const range = await resolveRange(word(q.since), word(q.until), ctx);
   return { target: q.target, filter: { ...filter, ...range }, limit: q.limit, reverse: q.reverse };
+}
+
+/** `--grep` as journalctl reads it: case-insensitive unless the pattern holds a capital. */
+function pattern(grep: string | undefined): RegExp | undefined {
+  if (grep === undefined) return undefined;
+  try {
+    return new RegExp(grep, /\p{Lu}/u.test(grep) ? "u" : "iu");
+  } catch (err) {
+    throw new UsageError(`--grep ${JSON.stringify(grep)}: ${(err as Error).message.replace(/^Invalid regular expression: /, "")}`);
+  }
 }
 
 /** Milliseconds as the WHEN that says them exactly. */

@@ -16,6 +16,12 @@ export interface Filter {
   channel?: string | undefined;
   /** `primitive` equals. */
   primitive?: string | undefined;
+  /** `event_type` equals. */
+  type?: string | undefined;
+  /** `error`: events that say they failed (a status of error, failed, timeout…, an `error` field, an `*_error` type, a tool or AI call whose status is not ok); another word: `metadata.status` equals it. */
+  status?: string | undefined;
+  /** Matches the type, agent, target or any text of the metadata. */
+  grep?: RegExp | undefined;
   /** `timestamp >= since` (ms). */
   since?: number | undefined;
   /** `timestamp <= until` (ms). */
@@ -36,9 +42,38 @@ export function matches(f: Filter, e: TraceEvent): boolean {
     (f.task === undefined || e.target_id === f.task) &&
     (f.channel === undefined || onChannel(e, f.channel)) &&
     (f.primitive === undefined || e.primitive === f.primitive) &&
+    (f.type === undefined || e.event_type === f.type) &&
+    (f.status === undefined || hasStatus(e, f.status)) &&
+    (f.grep === undefined || grepHits(e, f.grep)) &&
     (f.since === undefined || e.timestamp >= f.since) &&
     (f.until === undefined || e.timestamp <= f.until)
   );
+}
+
+/** Statuses that say a step failed. */
+const FAILED = /^(error|errored|fail|failed|failure|timeout|timed[ _-]?out|denied|rejected|crashed|aborted)$/i;
+/** Statuses that say a call went well. */
+const OK = /^(ok|success|succeeded|completed|complete|done|allowed)$/i;
+
+/** True when the event says it has `status` (`error`: that it failed, in any of the ways events say so). */
+function hasStatus(e: TraceEvent, status: string): boolean {
+  const m = e.metadata;
+  const said = typeof m.status === "string" ? m.status : undefined;
+  if (status !== "error") return said === status;
+  if (said !== undefined && (FAILED.test(said) || (/(^|_)(tool|ai)_call(_end)?$/.test(e.event_type) && !OK.test(said)))) return true;
+  return (m.error !== undefined && m.error !== null && m.error !== false && m.error !== "") || /(^|[._])error$/.test(e.event_type) || m.allowed === false;
+}
+
+/** True when `re` matches the event's type, primitive, agent, target or a text of its metadata (any depth). */
+function grepHits(e: TraceEvent, re: RegExp): boolean {
+  if (re.test(e.event_type) || re.test(e.primitive) || (e.agent_id !== null && re.test(e.agent_id)) || (e.target_id !== null && re.test(e.target_id))) return true;
+  const stack: unknown[] = [e.metadata];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (typeof v === "string" ? re.test(v) : typeof v === "number" && re.test(String(v))) return true;
+    if (v !== null && typeof v === "object") for (const x of Object.values(v)) stack.push(x);
+  }
+  return false;
 }
 
 /** A bridge event on the channel, or a spawn that ran in it. */
@@ -62,13 +97,14 @@ export function toByteFilter(f: Filter): ByteFilter {
     ["agent_id", f.agent],
     ["target_id", f.task],
     ["primitive", f.primitive],
+    ["event_type", f.type],
   ];
   return createByteFilter({
     pairs: pairs.filter((p): p is [EventField, string] => p[1] !== undefined),
     own: f.own,
-    needle: f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive,
-    // A channel's spawns name it in metadata, which bytes of record fields cannot decide.
-    decides: f.channel === undefined,
+    needle: f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive ?? f.type,
+    // A channel's spawns name it in metadata, and a status or a pattern is in the metadata too: bytes of record fields cannot decide them.
+    decides: f.channel === undefined && f.status === undefined && f.grep === undefined,
     since: f.since,
     until: f.until,
     accept: (e) => matches(f, e),

@@ -8,6 +8,12 @@
 import { detach, eventsOf, type Hits } from "../engine/facade.js";
 import type { ReadEvent } from "../store/read.js";
 
+/** A hit's time: a checked line knows it without parsing its text. */
+function timeOf(hit: ReadEvent): number {
+  const known = (hit as { timestamp?: unknown }).timestamp;
+  return typeof known === "number" ? known : hit.event.timestamp;
+}
+
 /**
  * The batches with every run of equal timestamps in causal order. A run of checked
  * lines whose ties are in causal order already (one writer's, with monotonic ids)
@@ -25,7 +31,7 @@ export async function* causalTies(batches: AsyncIterable<Hits>): AsyncGenerator<
     if (n === 0) continue;
     const hits = Array.isArray(batch) ? batch : undefined;
     const run = Array.isArray(batch) ? undefined : batch;
-    const at = (k: number): number => (run ? run.timestamp(k) : hits![k]!.event.timestamp);
+    const at = (k: number): number => (run ? run.timestamp(k) : timeOf(hits![k]!));
     const lines = (from: number, to: number): ReadEvent[] => (run ? run.slice(from, to).events() : hits!.slice(from, to));
     // The lines that tie what is held join it; the last timestamp's lines are held.
     let lead = 0;
@@ -102,7 +108,7 @@ export function causalOrder(group: readonly ReadEvent[]): ReadEvent[] {
 export function tiesInOrder(list: readonly ReadEvent[]): ReadEvent[] {
   const out: ReadEvent[] = [];
   for (let start = 0, k = 1; k <= list.length; k++) {
-    if (k < list.length && list[k]!.event.timestamp === list[start]!.event.timestamp) continue;
+    if (k < list.length && timeOf(list[k]!) === timeOf(list[start]!)) continue;
     for (const h of causalOrder(list.slice(start, k))) out.push(h);
     start = k;
   }

@@ -62,15 +62,37 @@ const ACTS: Record<string, (e: TraceEvent, view: View) => string> = {
   "spawn.spawn_done": (e) => `spawn done${text(e.metadata, "output") ? `: "${clip(text(e.metadata, "output")!)}"` : ""}`,
 };
 
-/** Descriptions of schema v1 traces, by `event_type`, from the trace object in metadata. */
+/** The words that are there, joined by spaces. */
+const words = (...parts: (string | undefined | false)[]): string => parts.filter((p): p is string => typeof p === "string" && p !== "").join(" ");
+/** `1,234 ms` of `duration_ms`, when there is one. */
+const took = (m: Meta): string | undefined => (typeof m.duration_ms === "number" ? `${m.duration_ms.toLocaleString("en-US")} ms` : text(m, "duration_ms") ? `${text(m, "duration_ms")} ms` : undefined);
+/** A tool's or step's name, from the keys writers use. */
+const nameOf = (m: Meta): string | undefined => text(m, "tool_name") ?? text(m, "tool") ?? text(m, "name");
+/** Tokens in and out, `1,200→340 tokens`, or a total. */
+function tokens(m: Meta): string | undefined {
+  const n = (k: string): string | undefined => (typeof m[k] === "number" ? (m[k] as number).toLocaleString("en-US") : text(m, k));
+  const [i, o] = [n("input_tokens") ?? n("prompt_tokens"), n("output_tokens") ?? n("completion_tokens")];
+  if (i !== undefined || o !== undefined) return `${i ?? "?"}→${o ?? "?"} tokens`;
+  return n("tokens") ?? n("total_tokens") ? `${n("tokens") ?? n("total_tokens")} tokens` : undefined;
+}
+
+/** Descriptions by `event_type`, from what the metadata holds (schema v1 traces, AI calls). */
 const TRACES: Record<string, (m: Meta) => string> = {
-  tool_call: (m) =>
-    `tool_call ${text(m, "tool_name") ?? "?"} tool (${text(m, "resolved_source") ?? "?"}, ${text(m, "runner") ?? "?"}) ${text(m, "status") ?? "?"}${
-      text(m, "duration_ms") ? ` ${text(m, "duration_ms")} ms` : ""
-    }`,
+  tool_call: (m) => {
+    const where = [text(m, "resolved_source"), text(m, "runner")].filter((x) => x !== undefined);
+    return words("tool_call", nameOf(m), where.length > 0 && `(${where.join(", ")})`, text(m, "status"), took(m));
+  },
   capability_check: (m) =>
     `capability_check ${text(m, "capability") ?? "?"} ${m.allowed === true ? "allowed" : `denied${text(m, "reason") ? `: ${text(m, "reason")}` : ""}`}`,
+  ai_call: (m) => words("ai_call", text(m, "model"), tokens(m), took(m), text(m, "status")),
 };
+
+/** The fields that tell most of an event no description knows: its name, status, error, duration. */
+function telling(type: string, m: Meta): string {
+  const error = text(m, "error") ?? (typeof m.error === "object" && m.error !== null ? text(m.error as Meta, "message") : undefined);
+  // An error's text says more than its status.
+  return words(type, nameOf(m), text(m, "model"), error === undefined ? text(m, "status") : `${text(m, "status") ?? "error"}: ${clip(error, 60)}`, took(m));
+}
 
 /**
  * A short readable description of an event, from the view of a timeline's focus.
@@ -79,6 +101,11 @@ const TRACES: Record<string, (m: Meta) => string> = {
  * describe(claimEvent, { target: "task-abc123" }); // "task-sub1 claimed by haiku-1"
  */
 export function describe(e: TraceEvent, view: View = {}): string {
+  // Hidden metadata (`emit --private`) is said to be hidden, not shown as empty.
+  if (e.metadata.redacted === true && typeof e.metadata.digest === "string") {
+    const reason = text(e.metadata, "reason");
+    return `${describe({ ...e, metadata: {} }, view).replace(/:? ""$/, "")} [private${reason ? `: ${reason}` : ""}]`;
+  }
   const ops = e.primitive === "ops" ? OPS[e.event_type] : undefined;
   if (ops) return describeOps(e, view, ops);
   const act = ACTS[`${e.primitive}.${e.event_type}`];
@@ -87,13 +114,14 @@ export function describe(e: TraceEvent, view: View = {}): string {
     const named = e.primitive === "bridge" && e.event_type === "send" && e.agent_id !== view.agent;
     return e.agent_id === null || e.agent_id === view.agent || named ? phrase : `${e.agent_id} ${phrase}`;
   }
-  const trace = TRACES[e.event_type];
-  if (trace) return trace(e.metadata);
+  const trace = TRACES[e.event_type] ?? (/_(end|error)$/.test(e.event_type) ? (m: Meta) => telling(e.event_type, m) : undefined);
+  const by = e.agent_id !== null && e.agent_id !== view.agent ? ` by ${e.agent_id}` : "";
+  if (trace) return trace(e.metadata) + by;
   const title = text(e.metadata, "title");
   if (title) return `${e.event_type}: ${clip(title)}`;
   const target = e.target_id !== null && e.target_id !== view.target ? ` ${e.target_id}` : "";
-  const by = e.agent_id !== null && e.agent_id !== view.agent ? ` by ${e.agent_id}` : "";
-  return `${e.event_type}${target}${by}`;
+  const more = telling("", e.metadata);
+  return `${e.event_type}${target}${by}${more ? ` (${more})` : ""}`;
 }
 
 /**

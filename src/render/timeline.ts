@@ -9,6 +9,8 @@ export interface RowOptions {
   style: Style;
   /** The event's store, shown after the time when a query reads several. */
   store?: string | undefined;
+  /** Times with milliseconds (`-o short-precise`). */
+  precise?: boolean | undefined;
 }
 
 const PRIMITIVE_WIDTH = 9;
@@ -22,7 +24,8 @@ const PRIMITIVE_WIDTH = 9;
 export function renderRow(e: TraceEvent, o: RowOptions): string {
   const primitive = escapeControl(e.primitive);
   const store = o.store === undefined ? "" : `${escapeControl(o.store)} | `;
-  return `${o.style.dim(formatTime(e.timestamp, o.utc))} | ${store}${o.style.primitive(e.primitive, primitive.padEnd(PRIMITIVE_WIDTH))} | ${escapeControl(describe(e, o.view))}`;
+  const time = formatTime(e.timestamp, o.utc) + (o.precise ? `.${String(((e.timestamp % 1000) + 1000) % 1000).padStart(3, "0")}` : "");
+  return `${o.style.dim(time)} | ${store}${o.style.primitive(e.primitive, primitive.padEnd(PRIMITIVE_WIDTH))} | ${escapeControl(describe(e, o.view))}`;
 }
 
 /** What the header line can name. */
