@@ -3,7 +3,7 @@ import { didYouMean, nearest } from "../api/render.js";
 import { COMMAND_FLAGS } from "./flags.js";
 
 /** What is said of nothing matched when no name asked for is near one the store holds. */
-export const NO_MATCH = "no matching events";
+const NO_MATCH = "no matching events";
 
 /**
  * What to say when a question matched nothing: `no matching events`, with the names the
@@ -13,7 +13,7 @@ export const NO_MATCH = "no matching events";
  * @example
  * ctx.warn(noMatch({ agent: "codr-1" }, ".space/trace"));
  */
-export function noMatch(question: Question, dir: string): string {
+function noMatch(question: Question, dir: string): string {
   const target = question.target;
   if (target !== undefined && /^[a-z]+$/.test(target)) {
     // The subcommands' names: a TARGET spelled near one that matches nothing is a slip.
@@ -33,4 +33,16 @@ export function noMatch(question: Question, dir: string): string {
     return near ? [`${flag} ${value}: ${near}`] : [];
   });
   return hints.length === 0 ? NO_MATCH : `${NO_MATCH} (${hints.join("; ")})`;
+}
+
+/**
+ * Says that nothing matched, on stderr; `pipe` (JSON for a program) says it only when
+ * there is a name to offer.
+ *
+ * @example
+ * if (rows === 0) tellNoMatch(question, ctx, false);
+ */
+export function tellNoMatch(question: Question, ctx: { dir: string; warn(message: string): void }, pipe: boolean): void {
+  const said = noMatch(question, ctx.dir);
+  if (!pipe || said !== NO_MATCH) ctx.warn(said);
 }

@@ -4,7 +4,7 @@ import type { Parsed } from "./args.js";
 import { badLines, printingOf, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
 import { indexUseOf } from "./index-background.js";
-import { NO_MATCH, noMatch } from "./no-match.js";
+import { tellNoMatch } from "./no-match.js";
 
 /** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
@@ -24,9 +24,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       await out.bytes(chunk);
     }
     await out.flush();
-    // A pipe gets no news of nothing, but a slip's nearest names.
-    const said = bytes === 0 && !cursor ? noMatch(question, ctx.dir) : undefined;
-    if (said && said !== NO_MATCH) ctx.warn(said);
+    if (bytes === 0 && !cursor) tellNoMatch(question, ctx, true);
     await saveCursor(p, ctx, answer.position);
     await indexUse.done();
     return bad.code;
@@ -50,8 +48,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     await out.lines(batch.map((hit) => renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
   }
   await out.flush();
-  const said = rows === 0 && !cursor ? noMatch(question, ctx.dir) : undefined;
-  if (said && (headed || mode === "cat" || said !== NO_MATCH)) ctx.warn(said);
+  if (rows === 0 && !cursor) tellNoMatch(question, ctx, mode === "json" || mode === "json-pretty");
   await saveCursor(p, ctx, answer.position);
   await indexUse.done();
   return bad.code;

@@ -106,11 +106,6 @@ export function causalOrder(group: readonly ReadEvent[]): ReadEvent[] {
  * tiesInOrder(await tail.poll());
  */
 export function tiesInOrder(list: readonly ReadEvent[]): ReadEvent[] {
-  const out: ReadEvent[] = [];
-  for (let start = 0, k = 1; k <= list.length; k++) {
-    if (k < list.length && timeOf(list[k]!) === timeOf(list[start]!)) continue;
-    for (const h of causalOrder(list.slice(start, k))) out.push(h);
-    start = k;
-  }
-  return out;
+  const settled = settle(0, list.length, (k) => timeOf(list[k]!), (from, to) => list.slice(from, to));
+  return settled === "as-is" ? [...list] : settled;
 }
