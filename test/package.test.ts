@@ -36,7 +36,7 @@ test("the tarball is the product: installed from it alone, trace runs, queries, 
   assert.equal(run(bin, ["--version"], away).trim(), JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version);
   const store = join(dir, "payments");
   cpSync(EXAMPLE, store, { recursive: true });
-  assert.match(run(bin, ["--dir", store, "task-abc123", "--utc"], away), /2025-10-22 14:05:00 \| ops {7}\| task-sub1 claimed by haiku-1/);
+  assert.match(run(bin, ["--dir", store, "task-abc123", "--utc"], away), /2025-10-22 14:05:00 \| ops {7}\| haiku-1 {4}\| task-sub1 claimed/);
   const id = run(bin, ["emit", "ops", "tick", "--dir", store], away).trim();
   assert.match(run(bin, ["--dir", store, "--json", "-n", "1"], away), new RegExp(id));
   assert.match(readFileSync(join(prefix, "share", "man", "man1", "trace.1"), "utf8"), /^\.TH TRACE 1/);

@@ -7,6 +7,7 @@ import { lineBlocks } from "../store/read.js";
 import { readQuerySources, type QuerySources } from "../query/sources.js";
 import { membersSource, type IndexOption } from "../query/indexed.js";
 import { childrenFirst } from "../query/timeline.js";
+import { lateChildren } from "../query/late-children.js";
 import { causalityAcross } from "./across.js";
 import { walkUp } from "./ancestors.js";
 import { findFocus } from "./find.js";
@@ -103,16 +104,18 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
     const source = options.infer ? undefined : membersSource(file, { [Symbol.iterator]: () => nodes.keys() }, undefined, options.index, pool);
     if (source?.blocks === "none") continue;
     const bad = createBadLines(file);
+    const joinedDay = new Set<string>();
+    let before = 0;
+    const join = (ev: TraceEvent, parent: CausalNode, inferred: boolean): void => {
+      const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
+      parent.children.push(node);
+      nodes.set(ev.id, node);
+      search.add(ev.id);
+      source?.fresh.push(ev.id);
+      joinedDay.add(ev.id);
+    };
     for await (const { buf, end, base } of source ? source.blocks(bad.fail) : lineBlocks(file, 0, Infinity, pool, bad.fail)) {
-      const joined: string[] = [];
-      const join = (ev: TraceEvent, parent: CausalNode, inferred: boolean): void => {
-        const node: CausalNode = inferred ? { event: ev, children: [], inferred } : { event: ev, children: [] };
-        parent.children.push(node);
-        nodes.set(ev.id, node);
-        search.add(ev.id);
-        source?.fresh.push(ev.id);
-        joined.push(ev.id);
-      };
+      const size = joinedDay.size;
       const visit = (s: number, e: number): void => {
         const hit = parseAt(buf, s, e);
         if (!hit) return bad.add(base + s);
@@ -132,10 +135,17 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
       if (options.infer) eachLine(buf, end, visit);
       else search.block(buf, end, (id) => nodes.has(id), visit);
       // A child written before its parent in the block (as OTLP exporters and merged stores order them).
-      if (joined.length > 0) childrenFirst(buf, end, joined.map((id) => nodes.get(id)!.event), (id) => nodes.has(id), search, ({ event }) => join(event, nodes.get(event.parent_event_id!)!, false));
+      if (joinedDay.size > size) {
+        childrenFirst(buf, end, [...joinedDay].slice(size).map((id) => nodes.get(id)!.event), (id) => nodes.has(id), search, ({ event }) => join(event, nodes.get(event.parent_event_id!)!, false));
+        before = base;
+      }
     }
     const report = await bad.finish();
     if (report) options.onBad?.(report);
+    // Children written in an earlier block than their parent, joined by their recorded parent.
+    if (joinedDay.size > 0) {
+      for (const { event } of await lateChildren(file, joinedDay, (id) => nodes.has(id), { search, pool, index: options.index, before })) join(event, nodes.get(event.parent_event_id!)!, false);
+    }
   }
   attach("9999-12-31");
   for (const node of nodes.values()) node.children.sort((a, b) => compareEvents(a.event, b.event));

@@ -1,39 +1,57 @@
-/** Each command's flags, as data: what main.ts parses and what completion offers. */
+/**
+ * Each command's flags, read from its page of the manual: the page that `--help` prints
+ * and the man page shows is the table that parsing and completion use, so none of them
+ * can name a flag the others do not know.
+ */
 import type { FlagSpec } from "./args.js";
+import { PAGES } from "./manual.js";
+import type { Page } from "./page.js";
+
+/**
+ * The flags a page documents. An entry is a comma list of spellings: `--name` a switch,
+ * `--name METAVAR` a flag with a value, `… …` after it a flag given more than once,
+ * `-x` just before or after a long spelling its short alias, `-n N` a short flag with a
+ * value. Words that are not flags (TARGET) are not parsed. Every command takes `--help`.
+ *
+ * @example
+ * specOf({ …, groups: [{ title: "Flags", flags: [["-g, --grep RE", "…"]] }] }).alias; // { g: "grep", h: "help" }
+ */
+export function specOf(page: Page): FlagSpec {
+  const strings: string[] = [];
+  const booleans: string[] = ["help"];
+  const alias: Record<string, string> = { h: "help" };
+  const repeatable: string[] = [];
+  const add = (name: string, valued: boolean): void => {
+    if (strings.includes(name) || booleans.includes(name)) return;
+    (valued ? strings : booleans).push(name);
+  };
+  for (const group of page.groups) {
+    for (const [spelling] of group.flags) {
+      const parts = spelling.split(", ");
+      parts.forEach((part, i) => {
+        const long = /^--([a-z][a-z-]*)(?: (\S+))?( …)?$/.exec(part);
+        const short = /^-([a-zA-Z])(?: (\S+))?$/.exec(part);
+        if (long) {
+          add(long[1]!, long[2] !== undefined);
+          if (long[3]) repeatable.push(long[1]!);
+          return;
+        }
+        if (!short) return;
+        if (short[2] !== undefined) return add(short[1]!, true);
+        // A bare short spelling is the alias of the long one beside it.
+        const partner = /^--([a-z][a-z-]*)/.exec(parts[i + 1] ?? "") ?? /^--([a-z][a-z-]*)/.exec(parts[i - 1] ?? "");
+        if (partner) alias[short[1]!] = partner[1]!;
+      });
+    }
+  }
+  return { strings, booleans, alias, repeatable };
+}
 
 /** The query command's flags (`trace [TARGET] …`, `--causality`, `-f`). */
-export const QUERY_FLAGS: FlagSpec = {
-  strings: ["dir", "agent", "task", "channel", "primitive", "type", "status", "grep", "output", "output-fields", "since", "until", "n", "causality", "depth", "max-children", "infer-window", "space", "space-tz", "cursor-file", "after-cursor"],
-  booleans: ["json", "utc", "reverse", "follow", "plain", "infer", "no-sources", "show-cursor", "no-redact", "no-index", "help", "version"],
-  alias: { f: "follow", h: "help", g: "grep", o: "output" },
-  repeatable: ["dir"],
-};
+export const QUERY_FLAGS: FlagSpec = specOf(PAGES[0]!);
 
 /** The subcommands' flags, by name. */
-export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = {
-  emit: { strings: ["dir", "agent", "target", "parent", "meta", "reason", "redact"], booleans: ["fsync", "json", "private", "help"], alias: { h: "help" } },
-  validate: { strings: ["dir", "space", "space-tz"], booleans: ["json", "strict", "no-sources", "help"], alias: { h: "help" }, repeatable: ["dir"] },
-  prune: {
-    strings: ["dir", "older-than", "compress-after", "set-retention"],
-    booleans: ["dry-run", "json", "auto", "show-retention", "help"],
-    alias: { h: "help" },
-  },
-  completion: { strings: [], booleans: ["help"], alias: { h: "help" } },
-  sources: { strings: ["dir", "space", "space-tz"], booleans: ["json", "utc", "help"], alias: { h: "help" } },
-  import: { strings: ["dir", "space", "space-tz"], booleans: ["dry-run", "json", "help"], alias: { h: "help" } },
-  redact: {
-    strings: ["dir", "reason", "agent", "add-key", "add-pattern"],
-    booleans: ["show-policy", "with-defaults", "without-defaults", "on", "off", "rebuild", "json", "help"],
-    alias: { h: "help" },
-  },
-  index: { strings: ["dir"], booleans: ["rebuild", "auto", "json", "help"], alias: { h: "help" }, repeatable: ["dir"] },
-  export: {
-    strings: ["format", "out", "dir", "agent", "task", "channel", "primitive", "type", "status", "grep", "since", "until", "causality", "depth", "max-children", "infer-window", "space", "space-tz"],
-    booleans: ["utc", "infer", "no-sources", "no-index", "help"],
-    alias: { h: "help", g: "grep" },
-    repeatable: ["dir"],
-  },
-};
+export const COMMAND_FLAGS: Readonly<Record<string, FlagSpec>> = Object.fromEntries(PAGES.slice(1).map((page) => [page.name, specOf(page)]));
 
 /** The shells `trace completion` writes a script for. */
 export const SHELLS = ["bash", "zsh", "fish"] as const;

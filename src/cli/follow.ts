@@ -36,7 +36,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       if (ctx.out.closed) break;
       // --json writes the stored bytes, even those that are not UTF-8 (their text then holds U+FFFD).
       if (mode === "json" && !fields && hit.bytes && hit.line.includes("\uFFFD")) await ctx.out.bytes(Buffer.concat([hit.bytes, NEWLINE]));
-      else await ctx.out.line(renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined }));
+      else await ctx.out.line(renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined, agents: question.agent === undefined }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();

@@ -20,13 +20,13 @@ export const INDEX_PAGE: Page = {
         ["--rebuild", "build every sealed day's index again, fresh or not"],
         ["--auto", "what a query starts in the background: quiet, only days of 1 MiB and more (compressed: 128 KiB), nothing when another builder holds the store's .index/.building"],
         ["--json", "one JSON object per day: file, state (built, fresh, skipped, failed), bytes, indexBytes, ms"],
-        ["--no-index", "(on queries, --causality and export) read every day whole"],
         DIRS,
       ],
     },
   ],
   notes: [
     "trace index --dir .space/trace\ntrace index --json | jq -c 'select(.state == \"failed\")'",
+    "trace --no-index (on queries, --causality and export) reads every day whole.",
     "Exit codes: 0 ok, 1 a day could not be indexed (it is read whole), 2 bad usage.",
   ],
 };

@@ -235,7 +235,7 @@ export const PAGES: readonly Page[] = [
           ["--causality X", "the tree around event X or target X"],
           ["--depth N, --max-children N", "dot and mermaid: levels and children drawn"],
           ["--infer, --infer-window AGE", "with --causality: inferred causes, as links and dashed edges"],
-          ["--agent, --task, --channel, --primitive, --type, --status, --grep, --since, --until", "as for trace"],
+          ["--agent A, --task T, --channel C, --primitive P, --type T, --status S, -g, --grep RE, --since WHEN, --until WHEN", "as for trace"],
           ["--utc", "calendar times in --since and --until are UTC"],
           DIRS_FLAG,
           ["--space PATH, --space-tz ZONE, --no-sources, --no-index", "as for trace"],

@@ -34,6 +34,8 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const view: View = target !== undefined ? { target } : task !== undefined ? { target: task } : { agent };
   let rows = 0;
   const many = ctx.dirs.length > 1;
+  // One agent asked for is named in the header; any other answer may span several.
+  const agents = agent === undefined;
   const { mode, fields } = printing;
   // Rows for a person have a header; the description alone and JSON do not.
   const headed = mode === "short" || mode === "short-precise" || mode === "verbose";
@@ -45,7 +47,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       if (header) await out.line(style.bold(header));
     }
     rows += batch.length;
-    await out.lines(batch.map((hit) => renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined })));
+    await out.lines(batch.map((hit) => renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined, agents })));
   }
   await out.flush();
   if (rows === 0 && !cursor) tellNoMatch(question, ctx, mode === "json" || mode === "json-pretty");

@@ -1,12 +1,13 @@
 /** A target's timeline: its own events and their descendants, in one pass over the store. */
-import { createMemberSearch, createSearchPool, reorderBatches, type Hits, type MemberSearch, type SearchPool } from "../engine/facade.js";
+import { createMemberSearch, createSearchPool, eventsOf, reorderBatches, type Hits, type MemberSearch, type SearchPool } from "../engine/facade.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { createBadLines, parseAt, type BadReport } from "../store/lines.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
-import type { TraceEvent } from "../event/envelope.js";
+import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { flatten } from "./batches.js";
 import { matches, type Filter } from "./filter.js";
 import { membersSource, type IndexOption } from "./indexed.js";
+import { lateChildren, mergeInOrder } from "./late-children.js";
 import { plainFile, type FileScanOptions } from "./scan.js";
 
 /** A target's timeline: its own events and everything they caused. */
@@ -56,6 +57,9 @@ export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEv
   yield* flatten(timelineBatches(options));
 }
 
+/** How many bytes of a day's timeline are held for its late children to be put in order; a longer day streams, its late children after it. */
+const HELD_BYTES = 32 << 20;
+
 /** `timeline` a block at a time. */
 export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<Hits> {
   const members = options.members ?? new Set<string>();
@@ -64,26 +68,46 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   const search = createMemberSearch(pool, options.target);
   for (const id of members) search.add(id);
   const filter = options.filter ?? {};
-  const keep = (hit: ReadEvent): boolean => {
-    const e = hit.event;
+  let joinedHere = new Set<string>();
+  const join = (e: TraceEvent): void => {
     members.add(e.id);
     search.add(e.id);
+    joinedHere.add(e.id);
     if (options.info && options.info.title === undefined && e.target_id === options.target && typeof e.metadata.title === "string") {
       options.info.title = e.metadata.title;
     }
-    return matches(filter, e);
+  };
+  const keep = (hit: ReadEvent): boolean => {
+    join(hit.event);
+    return matches(filter, hit.event);
   };
   const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
   // Membership needs every day (a cause may be older than the range); output does not.
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
+    joinedHere = new Set();
+    const plain = options.plain || !search.usable;
     // A day's index names the blocks with the target's own lines and the children of members so far, and more as members join.
-    const source = options.plain || !search.usable || options.ends ? undefined : membersSource(file, members, options.target, options.index, pool);
+    const source = plain || options.ends ? undefined : membersSource(file, members, options.target, options.index, pool);
     if (source?.blocks === "none") continue;
-    const hits = options.plain || !search.usable
+    const end = options.ends ? { end: options.ends.get(file.path) ?? 0 } : {};
+    const reach = { before: 0 };
+    const hits = plain
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
-      : fastMembers(file, isMember, search, { onBad: options.onBad, pool, ...(options.ends ? { end: options.ends.get(file.path) ?? 0 } : {}), ...(source ? { blocks: source.blocks, fresh: source.fresh } : {}) });
-    yield* reorderBatches(hits, keep);
+      : fastMembers(file, isMember, search, { onBad: options.onBad, pool, reach, ...end, ...(source ? { blocks: source.blocks, fresh: source.fresh } : {}) });
+    let held: ReadEvent[] | undefined = [];
+    let bytes = 0;
+    for await (const batch of reorderBatches(hits, keep)) {
+      if (!held) yield batch;
+      else {
+        for (const hit of eventsOf(batch)) (held.push(hit), (bytes += hit.line.length));
+        if (bytes > HELD_BYTES) (yield held, (held = undefined));
+      }
+    }
+    const late = joinedHere.size === 0 ? [] : await lateChildren(file, joinedHere, (id) => members.has(id), { search, pool, index: options.index, plain, ...end, before: plain ? undefined : reach.before });
+    const shown = late.filter((hit) => (join(hit.event), matches(filter, hit.event)));
+    if (held) yield shown.length > 0 ? mergeInOrder(held, shown, compareEvents) : held;
+    else if (shown.length > 0) yield [...shown].sort((a, b) => compareEvents(a.event, b.event));
   }
 }
 
@@ -118,7 +142,7 @@ type IsMember = (agent: string | null | undefined, target: string | null | undef
  * the caller updates membership before the next block; within a block, the block's own
  * ids count too.
  */
-async function* fastMembers(file: DayFile, isMember: IsMember, search: MemberSearch, options: FileScanOptions & { pool: SearchPool; fresh?: string[] }): AsyncGenerator<ReadEvent[]> {
+async function* fastMembers(file: DayFile, isMember: IsMember, search: MemberSearch, options: FileScanOptions & { pool: SearchPool; fresh?: string[]; reach: { before: number } }): AsyncGenerator<ReadEvent[]> {
   const bad = createBadLines(file);
   const blockIds = new Set<string>();
   const inBlock: IsMember = (agent, tgt, parent) => isMember(agent, tgt, parent) || (parent != null && blockIds.has(parent));
@@ -142,6 +166,8 @@ async function* fastMembers(file: DayFile, isMember: IsMember, search: MemberSea
     const before = out.length;
     childrenFirst(buf, end, out.map((o) => o.hit.event), isKnown, search, join);
     if (out.length > before) out.sort((a, b) => a.at - b.at);
+    // Children of these stand after them, in this block, or in the blocks before it.
+    options.reach.before = base;
     yield out.map((o) => o.hit);
   }
   const report = await bad.finish();

@@ -5,6 +5,8 @@ import { clip } from "./text.js";
 export interface View {
   target?: string | undefined;
   agent?: string | undefined;
+  /** The agent of every row is shown in a column of its own: no description names its own actor. */
+  agentColumn?: boolean | undefined;
 }
 
 type Meta = Record<string, unknown>;
@@ -34,8 +36,8 @@ const OPS: Record<string, OpsVerb> = {
 function describeOps(e: TraceEvent, view: View, verb: OpsVerb): string {
   const suffix = verb.suffix?.(e.metadata) ?? "";
   const target = e.target_id !== null && e.target_id !== view.target ? e.target_id : undefined;
-  if (e.agent_id !== null && e.agent_id === view.agent) return `${verb.done}${target ? ` ${target}` : ""}${suffix}`;
-  const by = e.agent_id !== null ? ` by ${e.agent_id}` : "";
+  if (e.agent_id !== null && e.agent_id === view.agent && !view.agentColumn) return `${verb.done}${target ? ` ${target}` : ""}${suffix}`;
+  const by = e.agent_id !== null && !view.agentColumn ? ` by ${e.agent_id}` : "";
   return `${target ? `${target} ` : ""}${verb.done}${by}${suffix}`;
 }
 
@@ -45,9 +47,9 @@ const quoted = (s: string | undefined): string => (s === undefined ? "" : `: "${
 /** Descriptions phrased from the agent's side; `who` is prepended unless the agent is the focus. */
 const ACTS: Record<string, (e: TraceEvent, view: View) => string> = {
   "bridge.send": (e, view) =>
-    e.agent_id !== null && e.agent_id === view.agent
+    e.agent_id !== null && e.agent_id === view.agent && !view.agentColumn
       ? `sent message to #${e.target_id ?? "?"}`
-      : `${e.agent_id ?? "someone"} posted to #${e.target_id ?? "?"}${quoted(messageText(e.metadata))}`,
+      : `${view.agentColumn ? "" : `${e.agent_id ?? "someone"} `}posted to #${e.target_id ?? "?"}${quoted(messageText(e.metadata))}`,
   "bridge.recv": (e) => `read #${e.target_id ?? "?"}${text(e.metadata, "unread") ? ` (${text(e.metadata, "unread")} unreads)` : ""}`,
   "bridge.note": (e) => `noted in #${e.target_id ?? "?"}${quoted(messageText(e.metadata))}`,
   "memory.add_entry": (e) => `added "${clip(text(e.metadata, "title") ?? e.target_id ?? "")}"`,
@@ -112,10 +114,10 @@ export function describe(e: TraceEvent, view: View = {}): string {
   if (act) {
     const phrase = act(e, view);
     const named = e.primitive === "bridge" && e.event_type === "send" && e.agent_id !== view.agent;
-    return e.agent_id === null || e.agent_id === view.agent || named ? phrase : `${e.agent_id} ${phrase}`;
+    return e.agent_id === null || e.agent_id === view.agent || named || view.agentColumn ? phrase : `${e.agent_id} ${phrase}`;
   }
   const trace = TRACES[e.event_type] ?? (/_(end|error)$/.test(e.event_type) ? (m: Meta) => telling(e.event_type, m) : undefined);
-  const by = e.agent_id !== null && e.agent_id !== view.agent ? ` by ${e.agent_id}` : "";
+  const by = e.agent_id !== null && e.agent_id !== view.agent && !view.agentColumn ? ` by ${e.agent_id}` : "";
   if (trace) return trace(e.metadata) + by;
   const title = text(e.metadata, "title");
   if (title) return `${e.event_type}: ${clip(title)}`;

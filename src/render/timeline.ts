@@ -11,12 +11,17 @@ export interface RowOptions {
   store?: string | undefined;
   /** Times with milliseconds (`-o short-precise`). */
   precise?: boolean | undefined;
+  /** An agent column after the primitive (a query that may span several agents); the descriptions then leave their actor out. */
+  agents?: boolean | undefined;
 }
 
 const PRIMITIVE_WIDTH = 9;
+/** Most agent ids fit; a longer one pushes its row's description right rather than being cut. */
+const AGENT_WIDTH = 10;
 
 /**
- * One row of the human timeline: `2025-10-22 14:05:00 | ops       | task-sub1 claimed by haiku-1`.
+ * One row of the human timeline: `2025-10-22 14:05:00 | ops       | task-sub1 claimed by haiku-1`,
+ * or with `agents`: `2025-10-22 14:05:00 | ops       | haiku-1    | task-sub1 claimed`.
  *
  * @example
  * renderRow(event, { utc: true, view: { target: "task-abc123" }, style: createStyle(false) });
@@ -25,7 +30,9 @@ export function renderRow(e: TraceEvent, o: RowOptions): string {
   const primitive = escapeControl(e.primitive);
   const store = o.store === undefined ? "" : `${escapeControl(o.store)} | `;
   const time = formatTime(e.timestamp, o.utc) + (o.precise ? `.${String(((e.timestamp % 1000) + 1000) % 1000).padStart(3, "0")}` : "");
-  return `${o.style.dim(time)} | ${store}${o.style.primitive(e.primitive, primitive.padEnd(PRIMITIVE_WIDTH))} | ${escapeControl(describe(e, o.view))}`;
+  const agent = o.agents ? `${escapeControl(e.agent_id ?? "-").padEnd(AGENT_WIDTH)} | ` : "";
+  const view = o.agents ? { ...o.view, agentColumn: true } : o.view;
+  return `${o.style.dim(time)} | ${store}${o.style.primitive(e.primitive, primitive.padEnd(PRIMITIVE_WIDTH))} | ${agent}${escapeControl(describe(e, view))}`;
 }
 
 /** What the header line can name. */

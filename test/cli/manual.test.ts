@@ -27,13 +27,24 @@ test("--help and the man page are written from one manual and never disagree", a
   }
 });
 
-test("every flag the parser takes is on its command's page", () => {
-  const onPage = (name: string): string => PAGES.find((p) => p.name === name)!.groups.flatMap((g) => g.flags.map(([f]) => f)).join(" ");
-  for (const [name, spec] of [["trace", QUERY_FLAGS], ...Object.entries(COMMAND_FLAGS)] as const) {
-    for (const flag of [...spec.strings, ...spec.booleans]) {
-      if (flag === "help" && name !== "trace") continue;
-      const spelled = flag.length === 1 ? `-${flag}` : `--${flag}`;
-      assert.ok(onPage(name).includes(spelled), `trace ${name}: ${spelled} is not documented`);
+test("the parser and completion take their flags from the manual's pages", async () => {
+  for (const page of PAGES) {
+    const spec = page.name === "trace" ? QUERY_FLAGS : COMMAND_FLAGS[page.name]!;
+    const spelled = page.groups.flatMap((g) => g.flags.flatMap(([f]) => f.split(", "))).filter((f) => f.startsWith("-"));
+    for (const spelling of spelled) {
+      const [flag, metavar] = spelling.split(" ");
+      const name = flag!.startsWith("--") ? flag!.slice(2) : (spec.alias?.[flag!.slice(1)] ?? flag!.slice(1));
+      assert.ok(metavar === undefined || spec.strings.includes(name), `trace ${page.name}: ${spelling} takes a value`);
+      assert.ok(metavar !== undefined || spec.booleans.includes(name) || spec.strings.includes(name), `trace ${page.name}: ${spelling} is a switch`);
     }
+    const r = await trace(["__complete", page.name === "trace" ? "1" : "2", ...(page.name === "trace" ? [] : [page.name]), "-"]);
+    const offered = new Set(r.stdout.trim().split("\n"));
+    for (const spelling of spelled) assert.ok(offered.has(spelling.split(" ")[0]!), `completion of trace ${page.name} offers ${spelling}`);
   }
+  assert.deepEqual(COMMAND_FLAGS.export!.alias, { h: "help", g: "grep" });
+  assert.ok(QUERY_FLAGS.repeatable!.includes("dir") && QUERY_FLAGS.strings.includes("n") && QUERY_FLAGS.alias!.f === "follow");
+  // A flag that no page names is refused, by the CLI, with the nearest one.
+  const r = await trace(["--dri", "x"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^trace: unknown flag --dri; did you mean --dir\?\n$/);
 });

@@ -126,7 +126,7 @@ test("trace redact ID: a tombstone every reader applies, in every output; the ev
   assert.match(otlp, /"key":"metadata\.reason","value":\{"stringValue":"leaked a key"\}/);
   assert.doesNotMatch(otlp, SECRET);
   const timeline = await trace(["task-1", "--dir", dir]);
-  assert.match(timeline.stdout, /trace +\| redact/);
+  assert.match(timeline.stdout, /trace +\| operator +\| redact/);
   // Written by other means, the registry is rebuilt from the day files.
   writeFileSync(join(dir, "redactions.ndjson"), "");
   assert.notDeepEqual(json((await trace(["--json", "--dir", dir])).stdout).find((e) => e.id === leaky.id)!.metadata, hidden, "without its registry entry a tombstone is not seen");

@@ -29,11 +29,13 @@ test("rows say what a person needs: the model, tokens and time of an AI call, th
   const dir = store(t);
   const r = await trace(["--dir", dir, "--utc"]);
   assert.deepEqual(lines(r.stdout), [
-    "2026-12-04 13:55:15 | ai        | ai_call claude-sonnet-4-5 1,200→340 tokens 2,300 ms by coder-1",
-    "2026-12-04 13:55:16 | tool      | tool_call_end web_search error: rate limit 812 ms by agent-01",
-    "2026-12-04 13:55:17 | memory    | a added \"task-42\" [private: customer data]",
-    "2026-12-04 13:55:18 | ops       | step task-42 by a (deploy failed)",
+    "2026-12-04 13:55:15 | ai        | coder-1    | ai_call claude-sonnet-4-5 1,200→340 tokens 2,300 ms",
+    "2026-12-04 13:55:16 | tool      | agent-01   | tool_call_end web_search error: rate limit 812 ms",
+    "2026-12-04 13:55:17 | memory    | a          | added \"task-42\" [private: customer data]",
+    "2026-12-04 13:55:18 | ops       | a          | step task-42 (deploy failed)",
   ]);
+  // The actor stays in the words where no column shows it.
+  assert.deepEqual(lines((await trace(["--dir", dir, "-o", "cat", "--type", "tool_call_end"])).stdout), ["tool_call_end web_search error: rate limit 812 ms by agent-01"]);
 });
 
 test("-o: short-precise, cat, verbose, json, json-pretty, and --output-fields; a mode that is none exits 2 with the nearest", async (t) => {
@@ -43,10 +45,10 @@ test("-o: short-precise, cat, verbose, json, json-pretty, and --output-fields; a
     assert.equal(r.code, 0, r.stderr);
     return lines(r.stdout);
   };
-  assert.deepEqual(await o("-o", "short-precise", "--type", "step"), ["2026-12-04 13:55:18.123 | ops       | step task-42 by a (deploy failed)"]);
+  assert.deepEqual(await o("-o", "short-precise", "--type", "step"), ["2026-12-04 13:55:18.123 | ops       | a          | step task-42 (deploy failed)"]);
   assert.deepEqual(await o("-o", "cat", "--agent", "coder-1"), ["ai_call claude-sonnet-4-5 1,200→340 tokens 2,300 ms"]);
   const verbose = await o("--output", "verbose", "--type", "ai_call");
-  assert.equal(verbose[0], "2026-12-04 13:55:15.000 | ai        | ai_call claude-sonnet-4-5 1,200→340 tokens 2,300 ms by coder-1");
+  assert.equal(verbose[0], "2026-12-04 13:55:15.000 | ai        | coder-1    | ai_call claude-sonnet-4-5 1,200→340 tokens 2,300 ms");
   assert.ok(verbose.includes("    agent_id: coder-1") && verbose.includes('      "model": "claude-sonnet-4-5",'), verbose.join("\n"));
   assert.deepEqual(await o("-o", "json", "--type", "step"), lines((await trace(["--dir", dir, "--json", "--type", "step"])).stdout));
   assert.deepEqual(JSON.parse((await o("-o", "json-pretty", "--type", "ai_call")).join("\n")).metadata.model, "claude-sonnet-4-5");

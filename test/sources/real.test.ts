@@ -100,9 +100,9 @@ for (const zone of ZONES) {
     assert.equal(task.stderr, "");
     assert.deepEqual(lines(task.stdout), [
       `Timeline for ${TASK} (Fix the login race):`,
-      "2026-12-04 13:55:16 | ops       | created by tyson",
-      "2026-12-04 13:55:19 | ops       | claimed by zealot",
-      "2026-12-04 13:55:24 | ops       | completed by zealot",
+      "2026-12-04 13:55:16 | ops       | tyson      | created",
+      "2026-12-04 13:55:19 | ops       | zealot     | claimed",
+      "2026-12-04 13:55:24 | ops       | zealot     | completed",
     ]);
     const wake = await trace(["--dir", store, "--agent", "zealot", "--since", "last wake", "--utc"], { env });
     assert.equal(wake.stderr, "");

@@ -59,9 +59,9 @@ test("a unified space.db is read beside the store: the task's lifecycle, the age
   assert.equal(task.code, 0, task.stderr);
   assert.deepEqual(lines(task.stdout), [
     "Timeline for task-sub1 (Stripe):",
-    "2025-10-22 14:01:00 | ops       | created by zealot-1",
-    "2025-10-22 14:05:00 | ops       | claimed by haiku-1",
-    "2025-10-22 14:30:00 | ops       | completed by haiku-1",
+    "2025-10-22 14:01:00 | ops       | zealot-1   | created",
+    "2025-10-22 14:05:00 | ops       | haiku-1    | claimed",
+    "2025-10-22 14:30:00 | ops       | haiku-1    | completed",
   ]);
   const since = await trace(["--dir", store, "--agent", "zealot-1", "--since", "last wake", "--utc"], { env });
   assert.equal(since.code, 0, since.stderr);
@@ -124,9 +124,9 @@ test("the per-primitive databases of 2025-10-22 are read, agents named from spaw
   assert.equal(task.code, 0, task.stderr);
   assert.deepEqual(lines(task.stdout), [
     `Timeline for ${SPAWN}:`,
-    '2025-10-22 14:00:01 | spawn     | zealot-1 spawned for "Build payment system"',
-    '2025-10-22 14:00:10 | bridge    | zealot-1 posted to #payments: "on it"',
-    '2025-10-22 14:30:00 | spawn     | zealot-1 spawn done: "done"',
+    '2025-10-22 14:00:01 | spawn     | zealot-1   | spawned for "Build payment system"',
+    '2025-10-22 14:00:10 | bridge    | zealot-1   | posted to #payments: "on it"',
+    '2025-10-22 14:30:00 | spawn     | zealot-1   | spawn done: "done"',
   ]);
   const tree = await trace([...store, "--causality", SPAWN]);
   assert.equal(tree.code, 0, tree.stderr);
