@@ -18,6 +18,8 @@ export interface Parsed {
   switches: Record<string, boolean>;
   /** Every value of a repeatable flag, in order. */
   lists: Record<string, string[]>;
+  /** The words given after `--`: never a command's name, whatever their spelling. */
+  literal: string[];
 }
 
 /**
@@ -34,6 +36,7 @@ export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
     string: [...spec.strings],
     boolean: [...spec.booleans],
     alias,
+    "--": true,
     unknown: (arg) => {
       if (arg.startsWith("-") && arg !== "-") {
         const name = arg.replace(/^-+/, "").split("=")[0]!;
@@ -56,8 +59,9 @@ export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
   const switches: Record<string, boolean> = {};
   // minimist reads --no-x as x = false.
   for (const name of spec.booleans) switches[name] = argvFlags[name] === true || (name.startsWith("no-") && argvFlags[name.slice(3)] === false);
-  const words = (argvFlags._ as unknown[]).map(String);
-  return { words, values, switches, lists };
+  const literal = ((argvFlags["--"] ?? []) as unknown[]).map(String);
+  const words = [...(argvFlags._ as unknown[]).map(String), ...literal];
+  return { words, values, switches, lists, literal };
 }
 
 /**

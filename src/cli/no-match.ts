@@ -1,5 +1,6 @@
 import { recentValues, UsageError, type Question } from "../index.js";
 import { didYouMean, nearest } from "../api/render.js";
+import type { Parsed } from "./args.js";
 import { COMMAND_FLAGS } from "./flags.js";
 
 /** What is said of nothing matched when no name asked for is near one the store holds. */
@@ -11,15 +12,11 @@ const NO_MATCH = "no matching events";
  * A TARGET spelled near a subcommand is a usage error: `trace valdate` checked nothing.
  *
  * @example
- * ctx.warn(noMatch({ agent: "codr-1" }, ".space/trace"));
+ * ctx.warn(noMatch({ agent: "codr-1" }, parsed, ".space/trace"));
  */
-function noMatch(question: Question, dir: string): string {
+function noMatch(question: Question, p: Parsed, dir: string): string {
   const target = question.target;
-  if (target !== undefined && /^[a-z]+$/.test(target)) {
-    // The subcommands' names: a TARGET spelled near one that matches nothing is a slip.
-    const command = nearest(target, Object.keys(COMMAND_FLAGS), 1)[0];
-    if (command) throw new UsageError(`unknown command ${target}; did you mean ${command}? (a target spelled like one: trace -- ${target})`);
-  }
+  commandSlip(p);
   const held = recentValues(dir);
   const asked: [string, string | undefined, string[]][] = [
     ["TARGET", target, held.targets],
@@ -36,13 +33,28 @@ function noMatch(question: Question, dir: string): string {
 }
 
 /**
+ * Fails as an unknown command when the TARGET, a bare word not given after `--`, is
+ * spelled near a subcommand's name: said when it matched nothing, or when there is no
+ * store to look in.
+ *
+ * @example
+ * commandSlip(parseFlags(["valdate"], QUERY_FLAGS)); // throws: unknown command valdate; did you mean validate? …
+ */
+export function commandSlip(p: Parsed): void {
+  const target = p.words[0];
+  if (target === undefined || p.literal.includes(target) || !/^[a-z]+$/.test(target)) return;
+  const command = nearest(target, Object.keys(COMMAND_FLAGS), 1)[0];
+  if (command) throw new UsageError(`unknown command ${target}; did you mean ${command}? (a target spelled like one: trace -- ${target})`);
+}
+
+/**
  * Says that nothing matched, on stderr; `pipe` (JSON for a program) says it only when
  * there is a name to offer.
  *
  * @example
- * if (rows === 0) tellNoMatch(question, ctx, false);
+ * if (rows === 0) tellNoMatch(question, parsed, ctx, false);
  */
-export function tellNoMatch(question: Question, ctx: { dir: string; warn(message: string): void }, pipe: boolean): void {
-  const said = noMatch(question, ctx.dir);
+export function tellNoMatch(question: Question, p: Parsed, ctx: { dir: string; warn(message: string): void }, pipe: boolean): void {
+  const said = noMatch(question, p, ctx.dir);
   if (!pipe || said !== NO_MATCH) ctx.warn(said);
 }

@@ -4,13 +4,18 @@ import type { Parsed } from "./args.js";
 import { badLines, printingOf, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
 import { indexUseOf } from "./index-background.js";
-import { tellNoMatch } from "./no-match.js";
+import { commandSlip, tellNoMatch } from "./no-match.js";
 
 /** `trace [TARGET] [filters]`: the timeline or filtered listing, human or NDJSON. */
 export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const bad = badLines(ctx);
-  for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
   const question = questionOf(p);
+  try {
+    for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
+  } catch (err) {
+    commandSlip(p);
+    throw err;
+  }
   const printing = printingOf(p);
   const indexUse = indexUseOf(p, ctx);
   const cursor = cursorOf(p, ctx);
@@ -24,7 +29,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       await out.bytes(chunk);
     }
     await out.flush();
-    if (bytes === 0 && !cursor) tellNoMatch(question, ctx, true);
+    if (bytes === 0 && !cursor) tellNoMatch(question, p, ctx, true);
     await saveCursor(p, ctx, answer.position);
     await indexUse.done();
     return bad.code;
@@ -50,7 +55,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     await out.lines(batch.map((hit) => renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined, agents })));
   }
   await out.flush();
-  if (rows === 0 && !cursor) tellNoMatch(question, ctx, mode === "json" || mode === "json-pretty");
+  if (rows === 0 && !cursor) tellNoMatch(question, p, ctx, mode === "json" || mode === "json-pretty");
   await saveCursor(p, ctx, answer.position);
   await indexUse.done();
   return bad.code;

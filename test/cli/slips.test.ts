@@ -48,6 +48,12 @@ test("slips exit 2 with the nearest known names: subcommands, flags, formats", a
   await fails([...E, "--json", "--revers"], 2, /did you mean --reverse\?/);
   await fails(["export", ...E, "--format", "dto", "--causality", "task-abc123"], 2, /^trace: --format "dto": did you mean dot\?$/m);
   await fails([...E, "--frobnicate"], 2, /^trace: unknown flag --frobnicate; see trace --help$/m);
+  // With no store to look in, a slip is still a slip; after --, the word is a TARGET.
+  await fails(["--dir", "/nonexistent/store", "valdate"], 2, /^trace: unknown command valdate; did you mean validate\?/m);
+  await fails(["--dir", "/nonexistent/store", "--", "valdate"], 2, /^trace: \/nonexistent\/store: no such store folder/m);
+  const quoted = await trace([...E, "--", "valdate"]);
+  assert.equal(quoted.code, 0, quoted.stderr);
+  assert.deepEqual(lines(quoted.stderr), ["trace: no matching events"]);
 });
 
 test("a name that matches nothing: exit 0, and on stderr the names the store holds nearest it", async () => {
