@@ -22,6 +22,9 @@ await build({
   target: "node20",
   outfile: join(outdir, "main.cjs"),
   logLevel: "warning",
+  // Fewer bytes to read and a smaller code cache: 5 ms of each start. TRACE_DEBUG's stacks
+  // come from the unbundled modules (bin/trace), which keep their names.
+  minify: true,
   // wasm/load.ts finds its .wasm files beside the module that loads it: here, the bundle.
   define: { "import.meta.url": "__bundleUrl" },
   // The build id ties the code cache below to this bundle (bin/load.cjs).

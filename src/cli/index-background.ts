@@ -4,9 +4,7 @@
  * a low priority after the query has gone, so no query waits for a build. One builder
  * per store at a time: the library's `indexStore` holds the store's build lock.
  */
-import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { setPriority } from "node:os";
 import { indexWanted, type IndexOption } from "../index.js";
 import type { Parsed } from "./args.js";
 import type { CliContext } from "./context.js";
@@ -22,11 +20,12 @@ export async function startBackgroundIndex(dirs: readonly string[], env: NodeJS.
     try {
       accessSync(dir, constants.W_OK);
       if (!(await indexWanted(dir))) continue;
-      const child = spawn(command[0]!, [...command.slice(1), "index", "--auto", "--dir", dir], { detached: true, stdio: "ignore", env });
+      // Loaded here, not at start: child_process brings net and dgram, and most queries spawn nothing.
+      const child = process.getBuiltinModule("node:child_process").spawn(command[0]!, [...command.slice(1), "index", "--auto", "--dir", dir], { detached: true, stdio: "ignore", env });
       child.on("error", () => undefined);
       if (child.pid !== undefined) {
         try {
-          setPriority(child.pid, 10);
+          process.getBuiltinModule("node:os").setPriority(child.pid, 10);
         } catch {
           // the default priority, then
         }

@@ -1,5 +1,4 @@
 /** The library's door for exports: what leaves the machine, always masked. */
-import { randomBytes } from "node:crypto";
 import { once } from "node:events";
 import { rename, rm } from "node:fs/promises";
 import { createWriteStream, readdirSync, realpathSync, unlinkSync } from "node:fs";
@@ -50,7 +49,7 @@ export async function* exportTo(format: ExportFormat, question: Question = {}, r
 export async function exportToFile(format: ExportFormat, question: Question, reading: Reading, path: string): Promise<number> {
   refuseStorePath(path, reading);
   removeStale(path);
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${process.getBuiltinModule("node:crypto").randomBytes(6).toString("hex")}.tmp`);
   const out = createWriteStream(temporary, { flags: "wx" });
   const opened = new Promise<void>((resolve, reject) => out.once("open", () => resolve()).once("error", reject));
   try {

@@ -218,11 +218,19 @@ export function createBlockHits(): BlockHits {
       if (spans.length > 0) {
         const bytes = Buffer.allocUnsafe(size);
         let at = 0;
-        for (let k = 0; k < spans.length; k += 4) {
-          const n = block.copy(bytes, at, spans[k]!, spans[k + 1]!);
-          bytes[at + n] = 0x0a;
-          out[spans[k + 3]!] = new CheckedLine(bytes, at, at + n, spans[k + 2]!);
-          at += n + 1;
+        for (let k = 0; k < spans.length; ) {
+          // Lines that stand one after another in the block, each ended by its newline there, go in one copy.
+          let j = k;
+          while (j + 4 < spans.length && spans[j + 4] === spans[j + 1]! + 1 && block[spans[j + 1]!] === 0x0a) j += 4;
+          const from = spans[k]!;
+          block.copy(bytes, at, from, spans[j + 1]!);
+          for (; k <= j; k += 4) {
+            const start = at + spans[k]! - from;
+            const end = at + spans[k + 1]! - from;
+            bytes[end] = 0x0a;
+            out[spans[k + 3]!] = new CheckedLine(bytes, start, end, spans[k + 2]!);
+          }
+          at += spans[j + 1]! - from + 1;
         }
       }
       const batch = out as ReadEvent[];

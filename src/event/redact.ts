@@ -6,7 +6,6 @@
  * on the way out a policy masks keys and values that look like secrets, and a
  * tombstone (`trace redact`) hides an event's metadata after the fact.
  */
-import { createHash } from "node:crypto";
 import { isPlainObject, type TraceEvent } from "./envelope.js";
 
 /** What a masked value becomes. */
@@ -14,7 +13,7 @@ export const MASK = "[redacted]";
 
 /** `sha256:` and the hex digest of a value's JSON. */
 export function digestOf(value: unknown): string {
-  return `sha256:${createHash("sha256").update(JSON.stringify(value) ?? "null").digest("hex")}`;
+  return `sha256:${process.getBuiltinModule("node:crypto").createHash("sha256").update(JSON.stringify(value) ?? "null").digest("hex")}`;
 }
 
 /**
@@ -120,9 +119,12 @@ const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, "\\
 export function createMasker(policy: RedactPolicy): Masker {
   const keys = new Set(policy.keys.map((k) => k.toLowerCase()));
   const values = policy.patterns.length > 0 ? new RegExp(policy.patterns.map((p) => `(?:${p})`).join("|"), "g") : undefined;
-  const quick = new RegExp([...[...keys].map((k) => `"${escapeRegExp(k)}"\\s*:`), "\\\\u", ...policy.patterns.map((p) => `(?:${p})`)].join("|"), "i");
+  // Two tests, not one: the keys' alternation factored and case-insensitive, the patterns as
+  // the masking applies them; a third less time than one case-insensitive alternation of all.
+  const quickKeys = new RegExp([...(keys.size > 0 ? [`"(?:${[...keys].map(escapeRegExp).join("|")})"\\s*:`] : []), "\\\\u"].join("|"), "i");
+  const quickValues = values ? new RegExp(values.source) : undefined;
   return {
-    mayHold: (text) => quick.test(text),
+    mayHold: (text) => quickKeys.test(text) || (quickValues !== undefined && quickValues.test(text)),
     message: (key, text) => {
       const named = keys.has(key.toLowerCase()) ? text.replace(LEADING_VALUE, JSON.stringify(MASK)) : text;
       return values ? named.replace(values, MASK) : named;

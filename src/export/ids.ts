@@ -3,12 +3,11 @@
  * event's UUID as 32 hex digits, a span's id 16 hex digits of a hash of its event's id
  * (a UUIDv7's leading bits are its time, so siblings of one millisecond would collide).
  */
-import { createHash } from "node:crypto";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A digest of an id, as hex. */
-const digest = (id: string): string => createHash("sha256").update(id).digest("hex");
+const digest = (id: string): string => process.getBuiltinModule("node:crypto").createHash("sha256").update(id).digest("hex");
 
 /**
  * The OTLP `traceId` of the tree whose root has id `rootId`.

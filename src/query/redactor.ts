@@ -13,6 +13,7 @@ import type { DayFile } from "../store/layout.js";
 import type { ReadEvent } from "../store/read.js";
 import { eventsOf, toNdjson, type Hits } from "../engine/facade.js";
 import { readTombstones } from "../store/tombstones.js";
+import { anyPiece } from "../store/lines.js";
 
 /** What a command shows of each event. */
 export interface Redactor {
@@ -60,7 +61,9 @@ function redactorOf(dir: string, leaving: boolean): Redactor {
     return false;
   };
   const hits = (h: Hits): Hits => {
-    if (h.length === 0 || !needsLook(toNdjson(h).toString("latin1"))) return h;
+    if (h.length === 0 || (noPolicy && tombstones.size === 0)) return h;
+    const bytes = toNdjson(h);
+    if (!anyPiece(bytes, bytes.length, needsLook)) return h;
     const lines = eventsOf(h);
     const shown = lines.map(hit);
     return shown.some((x, i) => x !== lines[i]) ? shown : h;

@@ -4,8 +4,6 @@
  * without it. Databases are opened read-only with a busy timeout, never `immutable`
  * (that would miss what is still in the write-ahead log).
  */
-import { createRequire } from "node:module";
-
 /** The few calls of better-sqlite3 the sources make. */
 export interface Database {
   prepare(sql: string): { all(...params: unknown[]): Record<string, unknown>[]; get(...params: unknown[]): Record<string, unknown> | undefined };
@@ -26,7 +24,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 export function openReadOnly(path: string): Database | undefined {
   let open: Open;
   try {
-    open = createRequire(import.meta.url)("better-sqlite3") as Open;
+    open = process.getBuiltinModule("node:module").createRequire(import.meta.url)("better-sqlite3") as Open;
   } catch {
     return undefined;
   }

@@ -5,13 +5,13 @@
  * to either makes it void: an edit in place of the same size moves the mtime. Kept in `redaction-clean.json` beside the day files: derived,
  * never needed (deleting it costs speed only).
  */
-import { createHash } from "node:crypto";
 import { readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { isPlainObject, parseEventLine } from "../event/envelope.js";
 import { createMasker, type RedactPolicy } from "../event/redact.js";
 import { policyOf } from "./config.js";
 import { isSealed, type DayFile } from "./layout.js";
+import { anyPiece } from "./lines.js";
 import { lineBlocks } from "./read.js";
 import { writeWhole } from "./whole-file.js";
 
@@ -42,7 +42,8 @@ function identity(path: string): Identity | undefined {
  * if (days.clean(file)) …
  */
 export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
-  const hash = createHash("sha256").update(JSON.stringify(["v2", policy.keys, policy.patterns])).digest("hex").slice(0, 16);
+  // Hashed on first use: a query that reads no day whole never needs node:crypto.
+  const hash = (): string => process.getBuiltinModule("node:crypto").createHash("sha256").update(JSON.stringify(["v2", policy.keys, policy.patterns])).digest("hex").slice(0, 16);
   const path = join(dir, CLEAN_DAYS_FILE);
   let files: Record<string, Identity> | undefined;
   const load = (): Record<string, Identity> => {
@@ -51,7 +52,7 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
     try {
       const value: unknown = JSON.parse(readFileSync(path, "utf8"));
       // Another policy's note, or a damaged one, is void.
-      if (isPlainObject(value) && value.policy === hash && isPlainObject(value.files)) files = value.files as Record<string, Identity>;
+      if (isPlainObject(value) && value.policy === hash() && isPlainObject(value.files)) files = value.files as Record<string, Identity>;
     } catch {
       // none yet
     }
@@ -70,7 +71,7 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
       const next = { ...load(), [basename(file.path)]: id };
       files = next;
       try {
-        writeWhole(path, JSON.stringify({ policy: hash, files: next }) + "\n");
+        writeWhole(path, JSON.stringify({ policy: hash(), files: next }) + "\n");
       } catch {
         // A store we may not write to is read as before, only slower.
       }
@@ -92,7 +93,7 @@ export async function noteIfClean(dir: string, file: DayFile): Promise<boolean> 
   const masker = createMasker(policy);
   try {
     for await (const { buf, end } of lineBlocks(file)) {
-      if (!masker.mayHold(buf.toString("latin1", 0, end))) continue;
+      if (!anyPiece(buf, end, (text) => masker.mayHold(text))) continue;
       for (const line of buf.toString("utf8", 0, end).split("\n")) {
         const e = line === "" ? undefined : parseEventLine(line);
         if (e && masker.event(e) !== e) return false;

@@ -6,7 +6,6 @@
  * so a cursor holds, for each day, how many bytes of that stream were read and a hash
  * of the bytes just before, which a resumed read checks before trusting the offset.
  */
-import { createHash } from "node:crypto";
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { UsageError } from "../errors.js";
 import { isPlainObject } from "../event/envelope.js";
@@ -42,7 +41,7 @@ export interface ReadPlan {
 /** The hash of the last line of `bytes` (which end at a position, after a newline). */
 function tailHash(bytes: Buffer): string {
   const start = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
-  return createHash("sha256").update(bytes.subarray(start)).digest("hex").slice(0, 16);
+  return process.getBuiltinModule("node:crypto").createHash("sha256").update(bytes.subarray(start)).digest("hex").slice(0, 16);
 }
 
 /**

@@ -97,3 +97,28 @@ async function lineNumbers(file: DayFile, offsets: number[]): Promise<number[]> 
   (source as NodeJS.ReadableStream & { destroy(): void }).destroy();
   return out;
 }
+
+/** Text pieces stay below V8's large-object size: a megabyte decoded at once costs twenty times as much, in fresh pages. */
+const PIECE_BYTES = 60 << 10;
+
+/**
+ * True when `test` holds for the text of some piece of `buf[0, end)`, each piece whole
+ * lines of up to 60 KiB (a longer line is a piece of its own), decoded as latin1: a
+ * look at a block's bytes that a line's match never straddles.
+ *
+ * @example
+ * anyPiece(block, block.length, (text) => /"api_key"\s*:/.test(text));
+ */
+export function anyPiece(buf: Buffer, end: number, test: (text: string) => boolean): boolean {
+  for (let s = 0; s < end; ) {
+    let stop = Math.min(s + PIECE_BYTES, end);
+    if (stop < end) {
+      const nl = buf.lastIndexOf(0x0a, stop - 1);
+      const after = nl >= s ? nl : buf.indexOf(0x0a, stop);
+      stop = after === -1 || after >= end ? end : after + 1;
+    }
+    if (test(buf.toString("latin1", s, stop))) return true;
+    s = stop;
+  }
+  return false;
+}

@@ -169,3 +169,23 @@ test("compaction notes a compressed day clean, so the first query of it sends it
   assert.doesNotMatch(out, /p4ss/);
   assert.match(out, /"n":1/);
 });
+
+test("a secret is masked wherever it stands in a block: across the pieces the quick look decodes, at the end of a line longer than one", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const day = new Date().toISOString().slice(0, 10);
+  const T = Date.now() - 60_000;
+  const line = (n: number, metadata: object): string =>
+    JSON.stringify({ id: `01900000-0000-7000-8000-${String(n).padStart(12, "0")}`, timestamp: T + n, primitive: "tool", event_type: "call", agent_id: "a", target_id: "t", parent_event_id: null, metadata });
+  const out: string[] = [];
+  // Lines of about 1,000 bytes with a secret every 200, none in a block's first 60 KiB: found only by looking at every piece.
+  for (let n = 0; n < 3000; n++) out.push(line(n, n % 200 === 150 ? { pad: "x".repeat(900 + (n % 37)), api_key: `k1-secret-${n}` } : { pad: "x".repeat(900 + (n % 37)) }));
+  out.push(line(3000, { pad: "y".repeat(200_000), note: "token Bearer abc.def.ghi" }));
+  writeFileSync(join(dir, `${day}.ndjson`), out.join("\n") + "\n");
+  const r = await trace(["--dir", dir, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const events = json(r.stdout);
+  assert.equal(events.length, 3001);
+  assert.doesNotMatch(r.stdout, SECRET);
+  assert.equal(events.filter((e) => (e.metadata as { api_key?: string }).api_key === "[redacted]").length, 15);
+});
