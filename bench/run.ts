@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: generates stores, then measures trace beside jq and ripgrep in the
  * same run. Prints one table of ratios and writes it as JSON. Flags: --days N,
- * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick.
+ * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick,
+ * --only all-day (the second history and Option A alone).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -13,10 +14,11 @@ import split2 from "split2";
 import { openWriter } from "../src/index.js";
 import { BIN, have, ROOT } from "../test/helpers/cli.js";
 import { generateChain, generateSpaceDb, generateStore, generateTree } from "./generate.js";
+import { allDayRows } from "./all-day.js";
 import { historyRows } from "./history.js";
 import { measureAll as measureTurns, type Row, type Timing } from "./measure.js";
 
-const args = minimist(process.argv.slice(2), { boolean: ["quick"], string: ["out"] });
+const args = minimist(process.argv.slice(2), { boolean: ["quick"], string: ["out", "only"] });
 const quick = args.quick === true;
 const DAYS = Number(args.days ?? 30);
 const PER_DAY = Number(args["per-day"] ?? (quick ? 2_000 : 40_000));
@@ -89,10 +91,30 @@ async function readers(dir: string): Promise<Row> {
   return { case: "one day file: ndjson.parse vs split2 + JSON.parse", ours: viaSplit2, theirs: viaNdjson, vs: "ndjson", ratio: viaNdjson / viaSplit2, note: "ndjson / split2: no faster, and it cannot say where a bad line was" };
 }
 
+/** Prints the table and writes it as JSON. */
+function report(rows: Row[], summary: string, events: number): void {
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  console.log(`\nmachine: ${machine}; ${summary}; median of ${RUNS} runs\n`);
+  console.log("| case | ours | theirs | ratio | peak RSS | note |\n|---|---:|---:|---:|---:|---|");
+  const fmt = (n: number | undefined): string => (n === undefined ? "" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(n < 10 ? 2 : 0));
+  for (const r of rows) {
+    console.log(`| ${r.case} | ${fmt(r.ours)} | ${r.theirs === undefined ? "" : `${fmt(r.theirs)} (${r.vs})`} | ${r.ratio === undefined ? "" : r.ratio.toFixed(2) + "×"} | ${r.rssMb === undefined ? "" : r.rssMb.toFixed(0) + " MB"} | ${r.note ?? ""} |`);
+  }
+  console.log("\ntimes in ms unless the case says otherwise");
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(join(OUT, "bench.json"), JSON.stringify({ machine, events, days: DAYS, perDay: PER_DAY, runs: RUNS, rows }, null, 2) + "\n");
+  console.log(`written to ${join(OUT, "bench.json")}`);
+}
+
 async function main(): Promise<void> {
   // Queries here leave no builder behind: each row times what it names (the index rows build theirs).
   process.env.TRACE_INDEX = "off";
   mkdirSync(WORK, { recursive: true });
+  if (args.only === "all-day") {
+    const allDay = allDayRows(WORK, RUNS, quick, bareNode);
+    return report(allDay.rows, allDay.summary, 0);
+  }
+  if (args.only !== undefined) throw new Error(`--only ${args.only}: the one part that runs alone is all-day`);
   const main30 = join(WORK, `store-${DAYS}d-${PER_DAY}`);
   const hist30 = join(WORK, "since-30d");
   const hist300 = join(WORK, "since-300d");
@@ -204,18 +226,9 @@ async function main(): Promise<void> {
 
   const history = await historyRows(WORK, RUNS, quick, bareNode);
   rows.push(...history.rows);
-
-  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-  console.log(`\nmachine: ${machine}; store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; ${history.summary}; median of ${RUNS} runs\n`);
-  console.log("| case | ours | theirs | ratio | peak RSS | note |\n|---|---:|---:|---:|---:|---|");
-  const fmt = (n: number | undefined): string => (n === undefined ? "" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(n < 10 ? 2 : 0));
-  for (const r of rows) {
-    console.log(`| ${r.case} | ${fmt(r.ours)} | ${r.theirs === undefined ? "" : `${fmt(r.theirs)} (${r.vs})`} | ${r.ratio === undefined ? "" : r.ratio.toFixed(2) + "×"} | ${r.rssMb === undefined ? "" : r.rssMb.toFixed(0) + " MB"} | ${r.note ?? ""} |`);
-  }
-  console.log("\ntimes in ms unless the case says otherwise");
-  mkdirSync(OUT, { recursive: true });
-  writeFileSync(join(OUT, "bench.json"), JSON.stringify({ machine, events, days: DAYS, perDay: PER_DAY, runs: RUNS, rows }, null, 2) + "\n");
-  console.log(`written to ${join(OUT, "bench.json")}`);
+  const allDay = allDayRows(WORK, RUNS, quick, bareNode);
+  rows.push(...allDay.rows);
+  report(rows, `store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; ${history.summary}; ${allDay.summary}`, events);
 }
 
 await main();

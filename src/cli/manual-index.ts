@@ -9,15 +9,15 @@ export const INDEX_PAGE: Page = {
   summary: "build the indexes that let queries read only the blocks of old days that hold their answer",
   usage: ["trace index [--rebuild] [--json]"],
   about: [
-    "Each sealed day file (any day before today, UTC; plain or .gz) may have an index in the store's .index/ folder: for the values queries select on (agent_id, target_id, parent_event_id, id, primitive) the blocks of the day that hold them. Filtered queries, timelines, --causality, \"last wake\", \"when X created\" and id suffixes then read those blocks only; today's file, and any day without a fresh index, is read whole as before. Answers are the same with and without: deleting .index/ costs only speed.",
-    "Nobody has to run this. A query that wanted an index it did not find starts a builder in the background, at low priority, for days of 1 MiB and more, compressed days of 128 KiB (set TRACE_INDEX=off to stop that); trace prune indexes every sealed day after it has pruned and compressed. trace index builds every sealed day that lacks a fresh index, whatever its size.",
+    "Each sealed day file (any day before today, UTC; plain or .gz) may have an index in the store's .index/ folder: for the values queries select on (agent_id, target_id, parent_event_id, id, primitive) the blocks of the day that hold them. Filtered queries, timelines, --causality, \"last wake\", \"when X created\" and id suffixes then read those blocks only. Today's file may have an index of its lines so far: a query reads through it, then every line after it; any day without a fresh index is read whole as before. Answers are the same with and without: deleting .index/ costs only speed.",
+    "Nobody has to run this. A query that wanted an index it did not find starts a builder in the background, at low priority, for days of 1 MiB and more, compressed days of 128 KiB, and today's file once a megabyte of it is not covered (set TRACE_INDEX=off to stop that); trace prune indexes every sealed day after it has pruned and compressed. trace index builds every sealed day that lacks a fresh index, whatever its size, and today's lines so far once a megabyte of them is not covered.",
     "An index names its day file's inode, size and modification time: a day that grew (a late event), was replaced, truncated or compressed is read whole until its index is rebuilt. A damaged or foreign index file is ignored with one note on stderr.",
   ],
   groups: [
     {
       title: "Flags",
       flags: [
-        ["--rebuild", "build every sealed day's index again, fresh or not"],
+        ["--rebuild", "build every day's index again, fresh or not"],
         ["--auto", "what a query starts in the background: quiet, only days of 1 MiB and more (compressed: 128 KiB), nothing when another builder holds the store's .index/.building"],
         ["--json", "one JSON object per day: file, state (built, fresh, skipped, failed), bytes, indexBytes, ms"],
         DIRS,

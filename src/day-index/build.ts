@@ -5,13 +5,13 @@
  * `BLOCK_BYTES` of whole lines; a `.gz` day into runs of its gzip members that end at a
  * line's end, so that a block is read by inflating its members alone.
  */
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { createFieldReader, createSearchPool, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/facade.js";
 import { eachLine } from "../store/lines.js";
 import { gzMembers } from "../store/gz-members.js";
 import type { DayFile } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
-import { identityOf, sameFile } from "./files.js";
+import { currentIdentity, identityOf, prefixHolds, prefixSum, sameFile } from "./files.js";
 import { BLOCK_SPACE, encodeIndex, type IndexParts } from "./encoding.js";
 import { keyOfBytes } from "./hash.js";
 
@@ -86,6 +86,49 @@ export async function buildDayIndex(file: DayFile, pool: SearchPool = createSear
   const after = statSync(file.path, { throwIfNoEntry: false });
   if (!after || !sameFile(identity, identityOf(file, after))) return undefined;
   return encodeIndex(parts, INDEXED_FIELDS);
+}
+
+/**
+ * The index of the whole lines an open day holds now (writers append while it is
+ * read: what comes after is for a later build), or undefined: no whole line yet, a
+ * compressed day, or a day rewritten rather than grown meanwhile.
+ *
+ * @example
+ * const bytes = await buildOpenDayIndex({ day: "2026-12-05", path, gz: false });
+ */
+export async function buildOpenDayIndex(file: DayFile, pool: SearchPool = createSearchPool()): Promise<Buffer | undefined> {
+  if (file.gz || (file.start ?? 0) > 0) return undefined;
+  let fd: number;
+  try {
+    fd = openSync(file.path, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const before = fstatSync(fd);
+    const covered = wholeLinesEnd(fd, before.size);
+    const prefix = covered > 0 ? prefixSum(fd, covered) : undefined;
+    if (prefix === undefined) return undefined;
+    const identity = { ...identityOf(file, before), size: covered, prefix };
+    const parts = await plainParts(file, identity, covered, pool);
+    const now = currentIdentity(file, fd);
+    return parts && now && prefixHolds(identity, now, fd) ? encodeIndex(parts, INDEXED_FIELDS) : undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Where the last whole line of the first `size` bytes of `fd` ends (after its newline); 0 when there is none. */
+function wholeLinesEnd(fd: number, size: number): number {
+  const buf = Buffer.allocUnsafe(64 << 10);
+  for (let end = size; end > 0; ) {
+    const from = Math.max(0, end - buf.length);
+    const n = readSync(fd, buf, 0, end - from, from);
+    const nl = buf.lastIndexOf(0x0a, n - 1);
+    if (nl !== -1) return from + nl + 1;
+    end = from;
+  }
+  return 0;
 }
 
 async function plainParts(file: DayFile, identity: IndexParts["file"], size: number, pool: SearchPool): Promise<IndexParts | undefined> {

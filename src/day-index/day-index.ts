@@ -7,8 +7,8 @@ import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { dirname } from "node:path";
 import type { IndexedField } from "../engine/facade.js";
 import type { DayFile } from "../store/layout.js";
-import { currentIdentity, indexPathOf, plainFolder, sameFile } from "./files.js";
-import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage } from "./encoding.js";
+import { currentIdentity, indexPathOf, plainFolder, prefixHolds, sameFile } from "./files.js";
+import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage, type IndexedFile } from "./encoding.js";
 import { filterMayHold } from "./own-filter.js";
 import { hashWords, keyOf } from "./hash.js";
 
@@ -21,6 +21,8 @@ export interface BlockTable {
 /** An open, fresh index of one day file. */
 export interface DayIndex {
   readonly blocks: number;
+  /** Of an open day's index, the bytes it covers: what follows them is read by every query, as no index speaks for it. */
+  readonly covered?: number | undefined;
   /** Blocks holding a line with one of `values` in `field` (a superset: keys are hashes), ascending, no repeats. */
   lookup(field: IndexedField, values: Iterable<string>): number[];
   /** Blocks with lines the index cannot speak for: read by every query. */
@@ -85,7 +87,7 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
   if (typeof decoded !== "object" || "need" in decoded) return undefined;
   const header = decoded;
   const now = currentIdentity(file);
-  if (!now || !sameFile(header.file, now)) return undefined;
+  if (!now || !(header.file.prefix === undefined ? sameFile(header.file, now) : openPrefixHolds(file, header.file))) return undefined;
   // The own filter, from the first read when it is there, checked once.
   let filter: Uint32Array | undefined;
   const ownFilter = (): Uint32Array => {
@@ -111,6 +113,7 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
   };
   return {
     blocks: header.blocks,
+    covered: header.file.prefix === undefined ? undefined : header.file.size,
     lookup(field, values) {
       const keys = new Set<number>();
       for (const value of values) keys.add(keyOf(field, value));
@@ -165,6 +168,20 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
       closeSync(fd);
     },
   };
+}
+
+/** True when the open day `file` still begins with the bytes its index covered (prefixHolds). */
+function openPrefixHolds(file: DayFile, indexed: IndexedFile): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file.path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const now = currentIdentity(file, fd);
+    return now !== undefined && prefixHolds(indexed, now, fd);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function pread(fd: number, at: number, length: number): Buffer {

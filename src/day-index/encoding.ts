@@ -23,8 +23,11 @@ export interface IndexedFile {
   name: string;
   gz: boolean;
   ino: number;
+  /** The bytes indexed: the whole file, or of an open day, its whole lines when the index was built. */
   size: number;
   mtimeMs: number;
+  /** Only in the index of an open day: the checksum of the last bytes it covers (`PREFIX_CHECK_BYTES`), which the growing file must still hold. */
+  prefix?: number;
 }
 
 /** Where one field's table stands: its bucket offsets (`buckets + 1` u32), a checksum per bucket (`buckets` u32), then its entries. */
@@ -226,7 +229,7 @@ function checkHeader(h: IndexHeader, fileSize: number): void {
   const ok = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
   const f = h?.file;
   const shape = ok(h?.blocks) && ok(h.lines) && ok(h.table) && Array.isArray(h.bad) && ok(h.bad[0]) && ok(h.bad[1]) && Array.isArray(h.sums) && ok(h.sums[0]) && ok(h.sums[1]) &&
-    Array.isArray(h.own) && ok(h.own[0]) && ok(h.own[1]) && ok(h.own[2]) && h.own[0] % 8 === 0 && h.own[1] >= 64 && (h.own[1] & (h.own[1] - 1)) === 0 && h.own[0] + h.own[1] / 8 <= fileSize && typeof f?.name === "string" && typeof f.gz === "boolean" && ok(f.ino) && ok(f.size) && typeof f.mtimeMs === "number";
+    Array.isArray(h.own) && ok(h.own[0]) && ok(h.own[1]) && ok(h.own[2]) && h.own[0] % 8 === 0 && h.own[1] >= 64 && (h.own[1] & (h.own[1] - 1)) === 0 && h.own[0] + h.own[1] / 8 <= fileSize && typeof f?.name === "string" && typeof f.gz === "boolean" && ok(f.ino) && ok(f.size) && typeof f.mtimeMs === "number" && (f.prefix === undefined || ok(f.prefix));
   if (!shape || h.blocks >= BLOCK_SPACE) throw new IndexDamage("damaged header");
   const tableEnd = h.table + 8 * (h.blocks + 1) * (f.gz ? 2 : 1);
   if (tableEnd > fileSize || h.bad[0] + 4 * h.bad[1] > fileSize || h.table % 8 !== 0) throw new IndexDamage("truncated");

@@ -1,10 +1,11 @@
 /** Where a day's index lives, what makes it fresh, and writing it whole or not at all. */
-import { fstatSync, lstatSync, mkdirSync, statSync, type Stats } from "node:fs";
+import { fstatSync, lstatSync, mkdirSync, readSync, statSync, type Stats } from "node:fs";
 import { UsageError } from "../errors.js";
 import { dirname, join, sep } from "node:path";
 import type { DayFile } from "../store/layout.js";
 import { writeWhole } from "../store/whole-file.js";
 import type { IndexedFile } from "./encoding.js";
+import { hashBytes } from "./hash.js";
 
 /** The hidden folder of a store that holds its indexes: derived files, deleted at no cost but speed. */
 export const INDEX_FOLDER = ".index";
@@ -29,6 +30,26 @@ export function identityOf(file: DayFile, st: Stats): IndexedFile {
 /** True when the file is as the index saw it: same name, inode, size and modification time. */
 export function sameFile(a: IndexedFile, b: IndexedFile): boolean {
   return a.name === b.name && a.gz === b.gz && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+}
+
+/** How many bytes before the end of an open day's index an index checks are still there: a day rewritten, not grown, is found so. */
+export const PREFIX_CHECK_BYTES = 4096;
+
+/** The checksum of `fd`'s bytes before `size` (`PREFIX_CHECK_BYTES` of them at most), or undefined when they cannot all be read. */
+export function prefixSum(fd: number, size: number): number | undefined {
+  const from = Math.max(0, size - PREFIX_CHECK_BYTES);
+  const buf = Buffer.allocUnsafe(size - from);
+  if (readSync(fd, buf, 0, buf.length, from) !== buf.length) return undefined;
+  return hashBytes(buf, 0, buf.length);
+}
+
+/**
+ * True when the index of an open day, `indexed`, still speaks for the first bytes of the
+ * file open as `fd`: same name and inode, no shorter, its last covered bytes unchanged.
+ * An append keeps it; a rewrite, a truncation or another file does not.
+ */
+export function prefixHolds(indexed: IndexedFile, now: IndexedFile, fd: number): boolean {
+  return indexed.prefix !== undefined && indexed.name === now.name && !now.gz && !indexed.gz && indexed.ino === now.ino && now.size >= indexed.size && prefixSum(fd, indexed.size) === indexed.prefix;
 }
 
 /** The day file's identity now, or undefined when it is gone. */

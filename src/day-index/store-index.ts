@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { createSearchPool } from "../engine/facade.js";
 import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
-import { buildDayIndex } from "./build.js";
+import { buildDayIndex, buildOpenDayIndex } from "./build.js";
 import { builderRunning, takeBuildLock } from "./build-lock.js";
 import { openDayIndex, type IndexUse } from "./day-index.js";
 import { indexFolderOf, indexPathOf, writeIndexFile } from "./files.js";
@@ -30,6 +30,8 @@ export interface IndexStoreOptions extends IndexUse {
   rebuild?: boolean | undefined;
   /** Sealed days smaller than this are left alone (default 0: every sealed day). */
   minBytes?: number | undefined;
+  /** An open day is indexed (again) once this many of its bytes are not covered (default 1 MiB: below it, a scan costs less than a lookup). */
+  openMinBytes?: number | undefined;
   /** The time "today" is taken from; default now. */
   now?: number | undefined;
   /** Told of each day as it is done. */
@@ -68,8 +70,8 @@ export interface IndexStoreResult {
  * const { days } = await indexStore("logs/payments", { rebuild: true });
  */
 export async function indexStore(dir: string, options: IndexStoreOptions = {}): Promise<IndexStoreResult> {
-  // Nothing sealed and no index yet: nothing to build or remove, and no .index/ to make for the lock.
-  if (!existsSync(indexFolderOf(dir)) && !listDayFiles(dir).some((f) => isSealed(f, options.now))) return buildAll(dir, options);
+  // Nothing to index and no index yet: nothing to build or remove, and no .index/ to make for the lock.
+  if (!existsSync(indexFolderOf(dir)) && !listDayFiles(dir).some((f) => isSealed(f, options.now) || openDayWanted(f, options.openMinBytes ?? AUTO_INDEX_BYTES))) return buildAll(dir, options);
   const release = await takeBuildLock(dir, options.busy ?? (options.auto ? "skip" : "wait"));
   if (!release) return { days: [], removed: 0, busy: true };
   try {
@@ -86,14 +88,19 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
   for (const file of files) {
     const bytes = statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
     let done: DayDone;
-    if (!isSealed(file, options.now) || !largeEnough(file, bytes, options.minBytes ?? 0) || (file.start ?? 0) > 0) done = { file: file.path, state: "skipped", bytes };
-    else if (!options.rebuild && hasFreshIndex(file, options)) done = { file: file.path, state: "fresh", bytes };
+    const sealed = isSealed(file, options.now);
+    // An open day is indexed over its whole lines once a megabyte has come since its index: a query reads only what came after.
+    const open = sealed || file.gz || (file.start ?? 0) > 0 ? undefined : openDayWanted(file, options.openMinBytes ?? AUTO_INDEX_BYTES, options.rebuild);
+    if (open === false) done = { file: file.path, state: hasIndex(file) ? "fresh" : "skipped", bytes };
+    else if ((!sealed && open === undefined) || !largeEnough(file, bytes, options.minBytes ?? 0) || (file.start ?? 0) > 0) done = { file: file.path, state: "skipped", bytes };
+    else if (!options.rebuild && sealed && hasFreshIndex(file, options)) done = { file: file.path, state: "fresh", bytes };
     else {
       const started = performance.now();
       // A day that changed while being read (a late event, compaction) is read once more;
       // one that is gone by then was compacted or pruned: not this build's to index.
-      let index = await buildDayIndex(file, pool);
-      if (!index && existsSync(file.path)) index = await buildDayIndex(file, pool);
+      const build = open ? buildOpenDayIndex : buildDayIndex;
+      let index = await build(file, pool);
+      if (!index && existsSync(file.path)) index = await build(file, pool);
       if (!index && !existsSync(file.path)) {
         days.push((done = { file: file.path, state: "skipped", bytes }));
         options.onDay?.(done);
@@ -114,10 +121,32 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
   return { days, removed: removeOrphans(dir, files) };
 }
 
+/** True when a sealed day has an index of all of it (one built while the day was open covers only its start). */
 function hasFreshIndex(file: DayFile, use: IndexUse): boolean {
   const index = openDayIndex(file, use);
   index?.close();
+  return index !== undefined && index.covered === undefined;
+}
+
+/** True when the day has a fresh index, of all of it or of its start. */
+function hasIndex(file: DayFile): boolean {
+  const index = openDayIndex(file);
+  index?.close();
   return index !== undefined;
+}
+
+/**
+ * True when an open plain day has `minBytes` or more that no fresh index covers
+ * (`whole`: or that an index of all of it would cover).
+ */
+function openDayWanted(file: DayFile, minBytes: number, whole = false): boolean {
+  if (file.gz || (file.start ?? 0) > 0) return false;
+  const size = statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
+  if (size < minBytes) return false;
+  if (whole) return true;
+  const index = openDayIndex(file);
+  index?.close();
+  return size - (index?.covered ?? 0) >= minBytes;
 }
 
 /** Index files whose day file is gone (pruned, or compressed: the `.gz` has its own). */
@@ -153,7 +182,9 @@ function removeOrphans(dir: string, files: readonly DayFile[]): number {
  * if (unindexedDays(dir, AUTO_INDEX_BYTES).length > 0) startBuilder(dir);
  */
 export function unindexedDays(dir: string, minBytes = AUTO_INDEX_BYTES, now = Date.now()): DayFile[] {
-  return listDayFiles(dir).filter((f) => isSealed(f, now) && (f.start ?? 0) === 0 && largeEnough(f, statSync(f.path, { throwIfNoEntry: false })?.size ?? 0, minBytes) && !hasFreshIndex(f, {}));
+  return listDayFiles(dir).filter((f) =>
+    isSealed(f, now) ? (f.start ?? 0) === 0 && largeEnough(f, statSync(f.path, { throwIfNoEntry: false })?.size ?? 0, minBytes) && !hasFreshIndex(f, {}) : openDayWanted(f, minBytes),
+  );
 }
 
 /**

@@ -1,14 +1,15 @@
 /**
- * A query's use of the indexes of sealed days: which blocks of a day its filter can
+ * A query's use of the indexes of days (sealed, or open up to the lines an index covers): which blocks of a day its filter can
  * touch, or a timeline's and a tree's blocks as their members grow. Every block with a
  * bad line is read too, so that reports are the scan's. A day without a fresh index, a
  * value an index cannot key (U+FFFD), or an index found damaged midway falls back to
  * reading the day whole, so answers never depend on the index.
  */
 import type { IndexedField, SearchPool } from "../engine/facade.js";
-import { chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../day-index/facade.js";
+import { statSync } from "node:fs";
+import { AUTO_INDEX_BYTES, chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../day-index/facade.js";
 import { isSealed, type DayFile } from "../store/layout.js";
-import type { LineBlock, OnFail } from "../store/read.js";
+import { lineBlocks, type LineBlock, type OnFail } from "../store/read.js";
 import type { Filter } from "./filter.js";
 
 /** Above this share of a day's blocks, the day is read whole. */
@@ -39,12 +40,27 @@ function keyable(values: Iterable<string>): boolean {
   return true;
 }
 
-/** A fresh index of a sealed day, unless the query reads whole days. */
+/**
+ * A fresh index of a day, unless the query reads whole days: a sealed day's, or an open
+ * day's over the lines it had when built. A builder is wanted for a sealed day without
+ * one, and for an open day with a megabyte or more that no index covers.
+ */
 function usable(file: DayFile, use: IndexOption): DayIndex | undefined {
-  if (use === false || !isSealed(file) || (file.start ?? 0) > 0) return undefined;
+  if (use === false || (file.start ?? 0) > 0) return undefined;
   const index = openDayIndex(file, use || {});
-  if (!index && use) use.onMissing?.(file);
+  if (use && (isSealed(file) ? !index || index.covered !== undefined : !file.gz && uncovered(file, index) >= AUTO_INDEX_BYTES)) use.onMissing?.(file);
   return index;
+}
+
+/** The bytes of an open day that its index does not cover. */
+function uncovered(file: DayFile, index: DayIndex | undefined): number {
+  return (statSync(file.path, { throwIfNoEntry: false })?.size ?? 0) - (index?.covered ?? 0);
+}
+
+/** The blocks `first` names, then, of an open day's index, every line after what it covers. */
+async function* thenUncovered(first: AsyncIterable<LineBlock>, file: DayFile, covered: number | undefined, pool: SearchPool, onFail: OnFail): AsyncGenerator<LineBlock> {
+  yield* first;
+  if (covered !== undefined) yield* lineBlocks(file, covered, Infinity, pool, onFail);
 }
 
 function damaged(err: unknown, file: DayFile, use: IndexOption): undefined {
@@ -85,12 +101,13 @@ export function selectionSource(file: DayFile, selections: [IndexedField, string
       chosen = chosen ? new Set([...chosen].filter((b) => here.has(b))) : here;
     }
     const blocks = [...chosen!, ...index.bad()];
-    if (blocks.length === 0) return "none";
+    const covered = index.covered;
+    if (blocks.length === 0) return covered === undefined ? "none" : (onFail) => lineBlocks(file, covered, Infinity, pool, onFail);
     // Most of the day holds the value: one read of all of it (with the helper thread) beats many small ones.
     if (blocks.length > ((use ? use.wholeDayShare : undefined) ?? WHOLE_DAY_SHARE) * index.blocks) return undefined;
     const table = index.table();
     const choice = chosenBlocks(blocks, index.blocks);
-    return (onFail) => indexedBlocks(file, table, choice, pool, onFail);
+    return (onFail) => thenUncovered(indexedBlocks(file, table, choice, pool, onFail), file, covered, pool, onFail);
   } catch (err) {
     return damaged(err, file, use);
   } finally {
@@ -126,9 +143,10 @@ export function membersSource(file: DayFile, members: Iterable<string>, own: str
     index.close();
     return damaged(err, file, use);
   }
+  const covered = index.covered;
   if (!table) {
     index.close();
-    return { blocks: "none", fresh: [] };
+    return { blocks: covered === undefined ? "none" : (onFail) => lineBlocks(file, covered, Infinity, pool, onFail), fresh: [] };
   }
   const chosen = table;
   const fresh: string[] = [];
@@ -157,6 +175,7 @@ export function membersSource(file: DayFile, members: Iterable<string>, own: str
     } finally {
       index.close();
     }
+    if (covered !== undefined) yield* lineBlocks(file, covered, Infinity, pool, onFail);
   };
   return { blocks: read, fresh };
 }

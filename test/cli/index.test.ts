@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dayOf } from "../../src/store/layout.js";
 import { lines, tempDir, trace } from "../helpers/cli.js";
@@ -144,4 +144,35 @@ test("trace index --rebuild racing prune --compress-after: both exit 0 (a day co
     const args = ["--json", "--agent", "agent-3-2"];
     assert.equal((await trace(["--dir", dir, ...args], { env: OFF })).stdout, (await trace(["--dir", dir, ...args, "--no-index"], { env: OFF })).stdout);
   }
+});
+
+test("today's file of a megabyte and more gets an index of its lines so far from the builder a query leaves; what is appended after is read too", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir, 1, 20_000);
+  const todayPath = join(dir, `${dayOf(Date.now())}.ndjson`);
+  const start = Date.parse(`${dayOf(Date.now())}T00:00:00Z`);
+  const line = (i: number, parent: number | null): string =>
+    JSON.stringify({ id: `01a00000-0000-7000-9000-${i.toString(16).padStart(12, "0")}`, timestamp: start + i, primitive: "ops", event_type: "send", agent_id: `agent-t-${i % 9}`, target_id: `task-t-${Math.floor(i / 50)}`, parent_event_id: parent === null ? null : `01a00000-0000-7000-9000-${parent.toString(16).padStart(12, "0")}`, metadata: { text: "y".repeat(150) } });
+  const grow = (from: number, to: number): void => appendFileSync(todayPath, Array.from({ length: to - from }, (_, k) => line(from + k, from + k > 0 && (from + k) % 4 !== 0 ? from + k - 1 : null)).join("\n") + "\n");
+  grow(0, 6_000);
+  const first = await trace(["--dir", dir, "--json", "task-t-7"]);
+  assert.equal(first.code, 0, first.stderr);
+  const idx = join(dir, ".index", `${dayOf(Date.now())}.ndjson.idx`);
+  for (let waited = 0; !existsSync(idx) || existsSync(join(dir, ".index", ".building")); waited += 100) {
+    assert.ok(waited < 20_000, "the builder indexed today's file within 20 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  // Appended after the index: a child of an indexed event, and new tasks' lines.
+  grow(6_000, 6_400);
+  appendFileSync(todayPath, line(9_999, 360) + "\n");
+  for (const args of [["task-t-7"], ["--agent", "agent-t-3"], ["--task", "task-t-127"], ["--causality", "task-t-7"], ["--since", new Date(start + 6_100).toISOString()]]) {
+    const indexed = await trace(["--dir", dir, "--json", ...args], { env: OFF });
+    const scanned = await trace(["--dir", dir, "--json", "--no-index", ...args], { env: OFF });
+    assert.equal(indexed.code, 0, indexed.stderr);
+    assert.ok(indexed.stdout.length > 0, args.join(" "));
+    assert.equal(indexed.stdout, scanned.stdout, args.join(" "));
+  }
+  assert.match((await trace(["--dir", dir, "--json", "task-t-7"], { env: OFF })).stdout, /0000000270f/, "the late child of task-t-7's line 360");
+  assert.match((await trace(["index", "--dir", dir, "--json"], { env: OFF })).stdout, new RegExp(`"file":"${todayPath}","state":"fresh"`), "less than a megabyte since: left to the scan");
 });

@@ -7,6 +7,7 @@ import { createIdSource } from "../../src/event/id.js";
 import { dayOf } from "../../src/store/layout.js";
 import { compressDay } from "../../src/retention/compact.js";
 import { causality, indexStore, query, type TraceEvent } from "../../src/index.js";
+import { openDayIndex } from "../../src/day-index/facade.js";
 import { split, type QueryCase } from "../helpers/query.js";
 import { tempDir } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
@@ -128,12 +129,44 @@ test("every query kind answers the same with the indexes, without them and by th
     await compressDay(join(store, days[1]!));
     writeFileSync(join(store, `${days[2]}.gz`), gzipSync(readFileSync(join(store, days[2]!))));
     unlinkSync(join(store, days[2]!));
-    const built = await indexStore(store);
-    assert.equal(built.days.filter((d) => d.state === "built").length, 5, "the five sealed days are indexed, today is not");
+    const built = await indexStore(store, { openMinBytes: 1 });
+    assert.equal(built.days.filter((d) => d.state === "built").length, 6, "the five sealed days are indexed, and today's lines so far");
     assert.ok(statSync(join(store, days[0]!)).size > 100_000, "days of several blocks");
     const fresh = await compareAll(store, ids, tasks, `seed ${seed}, fresh`);
     assert.ok(fresh.matched > 0.8, "most cases matched something");
     assert.deepEqual([...fresh.missing], [], "every sealed day was read through its index");
+    // Today grows after its index: the index speaks for its start, the rest is read; a torn last line is not indexed.
+    const todayFile = { day: days[5]!.slice(0, 10), path: join(store, days[5]!), gz: false };
+    const coveredOf = (): number | undefined => {
+      const index = openDayIndex(todayFile);
+      index?.close();
+      return index?.covered;
+    };
+    const covered = coveredOf();
+    assert.equal(covered, statSync(todayFile.path).size, "today's index covers its lines so far");
+    const pick = rng(seed + 100);
+    const nextId = createIdSource();
+    const grown: string[] = [];
+    for (let k = 0; k < 400; k++) {
+      const id = nextId();
+      const parent = pick() < 0.5 ? ids[Math.floor(pick() * ids.length)]! : grown.length > 0 && pick() < 0.5 ? grown[grown.length - 1]! : null;
+      const e = { id, timestamp: Date.parse(`${todayFile.day}T00:30:00Z`) + k * 1000, primitive: "tool", event_type: "call", agent_id: AGENTS[k % AGENTS.length]!, target_id: tasks[Math.floor(pick() * tasks.length)]!, parent_event_id: parent, metadata: { k } };
+      appendFileSync(todayFile.path, JSON.stringify(e) + "\n");
+      grown.push(id);
+    }
+    assert.equal(coveredOf(), covered, "an append keeps today's index");
+    await compareAll(store, [...ids, ...grown], tasks, `seed ${seed}, today grown`);
+    appendFileSync(todayFile.path, '{"id":"torn');
+    const again = await indexStore(store, { openMinBytes: 1 });
+    assert.equal(again.days.find((d) => d.file === todayFile.path)?.state, "built");
+    const whole = coveredOf()!;
+    assert.equal(whole, statSync(todayFile.path).size - '{"id":"torn'.length, "whole lines only");
+    // Today rewritten rather than grown (a byte changed in the last lines the index saw): the index is not used.
+    const bytes = readFileSync(todayFile.path);
+    bytes[whole - 10] = bytes[whole - 10] === 0x30 ? 0x31 : 0x30;
+    writeFileSync(todayFile.path, bytes);
+    assert.equal(coveredOf(), undefined, "a rewritten day's index is not fresh");
+    ids.push(...grown);
     // A late event makes day 1's index stale; day 2's index has bytes flipped in its tables (the parts a query reads are checked), day 4's a damaged header, day 5's is truncated.
     const late = { id: "01a00000-0000-7000-8000-00000000late", timestamp: Date.parse(`${days[0]!.slice(0, 10)}T23:59:59Z`), primitive: "ops", event_type: "late", agent_id: "haiku-1", target_id: tasks[0]!, parent_event_id: ids[0]!, metadata: {} };
     appendFileSync(join(store, days[0]!), JSON.stringify(late) + "\n");
