@@ -22,5 +22,5 @@ export const ENVIRONMENT: readonly (readonly [string, string])[] = [
   ["TRACE_INDEX=off", "no index builder started in the background"],
   ["TRACE_SIMD=off", "search with the JavaScript paths only (same answers, slower)"],
   ["NO_COLOR", "no colour, even on a terminal"],
-  ["TRACE_DEBUG", "print a stack with an error"],
+  ["TRACE_DEBUG", "print a stack with an error (the CLI then runs its unbundled modules, whose stacks name their files)"],
 ];

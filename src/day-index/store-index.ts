@@ -88,17 +88,13 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
   for (const file of files) {
     const bytes = statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
     let done: DayDone;
-    const sealed = isSealed(file, options.now);
-    // An open day is indexed over its whole lines once a megabyte has come since its index: a query reads only what came after.
-    const open = sealed || file.gz || (file.start ?? 0) > 0 ? undefined : openDayWanted(file, options.openMinBytes ?? AUTO_INDEX_BYTES, options.rebuild);
-    if (open === false) done = { file: file.path, state: hasIndex(file) ? "fresh" : "skipped", bytes };
-    else if ((!sealed && open === undefined) || !largeEnough(file, bytes, options.minBytes ?? 0) || (file.start ?? 0) > 0) done = { file: file.path, state: "skipped", bytes };
-    else if (!options.rebuild && sealed && hasFreshIndex(file, options)) done = { file: file.path, state: "fresh", bytes };
+    const plan = planOf(file, bytes, options);
+    if (plan === "fresh" || plan === "skipped") done = { file: file.path, state: plan, bytes };
     else {
       const started = performance.now();
       // A day that changed while being read (a late event, compaction) is read once more;
       // one that is gone by then was compacted or pruned: not this build's to index.
-      const build = open ? buildOpenDayIndex : buildDayIndex;
+      const build = plan === "open" ? buildOpenDayIndex : buildDayIndex;
       let index = await build(file, pool);
       if (!index && existsSync(file.path)) index = await build(file, pool);
       if (!index && !existsSync(file.path)) {
@@ -119,6 +115,18 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
     options.onDay?.(done);
   }
   return { days, removed: removeOrphans(dir, files) };
+}
+
+/** What a build does with a day of `bytes`: index it as a sealed day, or as an open one over its lines so far, or leave it. */
+function planOf(file: DayFile, bytes: number, options: IndexStoreOptions): "sealed" | "open" | "fresh" | "skipped" {
+  if ((file.start ?? 0) > 0) return "skipped";
+  if (isSealed(file, options.now)) {
+    if (!largeEnough(file, bytes, options.minBytes ?? 0)) return "skipped";
+    return !options.rebuild && hasFreshIndex(file, options) ? "fresh" : "sealed";
+  }
+  // An open day is indexed again once a megabyte has come since its index: a query reads only what came after.
+  if (!file.gz && openDayWanted(file, options.openMinBytes ?? AUTO_INDEX_BYTES, options.rebuild)) return "open";
+  return hasIndex(file) ? "fresh" : "skipped";
 }
 
 /** True when a sealed day has an index of all of it (one built while the day was open covers only its start). */
