@@ -1,9 +1,10 @@
 /**
- * A query's use of the indexes of days (sealed, or open up to the lines an index covers): which blocks of a day its filter can
- * touch, or a timeline's and a tree's blocks as their members grow. Every block with a
- * bad line is read too, so that reports are the scan's. A day without a fresh index, a
- * value an index cannot key (U+FFFD), or an index found damaged midway falls back to
- * reading the day whole, so answers never depend on the index.
+ * A query's use of the indexes of days: which blocks of a day its filter can touch, or a
+ * timeline's and a tree's blocks as their members grow. Every block with a bad line is
+ * read too, so that reports are the scan's; of an open day, every line after what its
+ * index covers. A day without a fresh index, a value an index cannot key (U+FFFD), or an
+ * index found damaged midway falls back to reading the day whole, so answers never
+ * depend on the index.
  */
 import type { IndexedField, SearchPool } from "../engine/facade.js";
 import { statSync } from "node:fs";
