@@ -70,6 +70,11 @@ export function allDayRows(work: string, runs: number, quick: boolean, bareNode:
       rows.push({ case: `${label}: µs per returned event above node -e 0 (${returned.toLocaleString("en-US")} events)`, ours: ((ours.ms - node.ms) * 1000) / Math.max(returned, 1), note: "target ≤ 2" });
     }
   }
+  // Sealing is once (a day is sealed once); verifying reads every sealed day whole.
+  runOnce(`${q(BIN)} seal --dir ${q(h.dir)}`);
+  const verified = runOnce(`${q(BIN)} verify --dir ${q(h.dir)}`);
+  const sealedBytes = dayBytes - statSync(join(h.dir, openDay)).size;
+  rows.push({ case: `trace verify, ${days} sealed days (GB/s)`, ours: sealedBytes / 1e9 / (verified.ms / 1000), rssMb: verified.rssMb, note: "SHA-256 of every sealed byte, one thread" });
   const [version, node] = measureAll([`${q(BIN)} --version`, bareNode], Math.max(runs, 9));
   rows.push({ case: "trace --version", ours: version!.ms, theirs: node!.ms, vs: "node -e 0", ratio: version!.ms / node!.ms, rssMb: version!.rssMb, note: "target ≤ 1.1" });
   return { rows, summary: `all-day history: ${h.events.toLocaleString("en-US")} events, ${(dayBytes / 2 ** 30).toFixed(2)} GiB (made or kept in ${made} s)` };

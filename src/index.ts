@@ -43,6 +43,9 @@ export type { PruneAction, PruneOptions } from "./retention/prune.js";
 export type { DayDone, IndexStoreOptions, IndexStoreResult, IndexUse } from "./day-index/facade.js";
 export type { IndexOption } from "./query/indexed.js";
 export { recentValues, type RecentValues } from "./door/recent-values.js";
+export { seal, verify, type SealOptions } from "./door/seal.js";
+export type { SealResult } from "./seal/seal.js";
+export type { DayVerdict } from "./seal/verify.js";
 
 // Checking, and the space-os sources.
 export type { ValidateOptions } from "./validate/validate.js";

@@ -12,7 +12,8 @@ const LAYERS: Record<string, readonly string[]> = {
   schema: ["base"],
   event: ["base", "schema"],
   store: ["base", "schema", "event"],
-  retention: ["base", "event", "store"],
+  seal: ["base", "event", "store"],
+  retention: ["base", "event", "store", "seal"],
   validate: ["base", "schema", "event", "store"],
   engine: ["base", "event", "store"],
   "day-index": ["base", "event", "store", "engine"],
@@ -21,8 +22,8 @@ const LAYERS: Record<string, readonly string[]> = {
   causality: ["base", "event", "store", "engine", "day-index", "sources", "query"],
   render: ["base", "event", "store", "engine", "query", "causality"],
   export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render"],
-  door: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export"],
-  api: ["base", "schema", "event", "store", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "door"],
+  door: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export"],
+  api: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "door"],
   cli: ["api"],
 };
 

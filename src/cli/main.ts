@@ -26,6 +26,8 @@ const runImport: Command["run"] = async (p, ctx) => (await import("./import.js")
 const runRedact: Command["run"] = async (p, ctx) => (await import("./redact.js")).runRedact(p, ctx);
 const runExport: Command["run"] = async (p, ctx) => (await import("./export.js")).runExport(p, ctx);
 const runIndex: Command["run"] = async (p, ctx) => (await import("./index-build.js")).runIndex(p, ctx);
+const runSeal: Command["run"] = async (p, ctx) => (await import("./seal.js")).runSeal(p, ctx);
+const runVerify: Command["run"] = async (p, ctx) => (await import("./seal.js")).runVerify(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
   emit: { spec: COMMAND_FLAGS.emit!, help: "emit", run: runEmit },
@@ -37,6 +39,8 @@ const COMMANDS: Record<string, Command> = {
   export: { spec: COMMAND_FLAGS.export!, help: "export", run: runExport },
   redact: { spec: COMMAND_FLAGS.redact!, help: "redact", run: runRedact },
   index: { spec: COMMAND_FLAGS.index!, help: "index", run: runIndex },
+  seal: { spec: COMMAND_FLAGS.seal!, help: "seal", run: runSeal },
+  verify: { spec: COMMAND_FLAGS.verify!, help: "verify", run: runVerify },
 };
 
 const QUERY: Command = {

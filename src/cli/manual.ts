@@ -5,6 +5,7 @@
  */
 
 import { INDEX_PAGE } from "./manual-index.js";
+import { SEAL_PAGE, VERIFY_PAGE } from "./manual-seal.js";
 
 export type { FlagGroup, Page } from "./page.js";
 import type { Page } from "./page.js";
@@ -28,6 +29,7 @@ export const PAGES: readonly Page[] = [
       "trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--private [--reason R] | --redact KEY,…] [--fsync] [--json]",
       "trace validate [FILE…|DIR…|-] [--json] [--strict]",
       "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
+      "trace seal [--key FILE] [--json]; trace verify [--key FILE] [--json]",
       "trace completion bash|zsh|fish",
       "trace sources [--space PATH] [--json]",
       "trace import [--space PATH] [--dry-run] [--json]",
@@ -150,6 +152,7 @@ export const PAGES: readonly Page[] = [
     summary: "retention and compaction of old day files",
     usage: [
       "trace prune [--older-than AGE] [--compress-after AGE] [--dry-run] [--json]",
+      "trace seal [--key FILE] [--json]; trace verify [--key FILE] [--json]",
       "trace prune --set-retention AGE [--auto] [--compress-after AGE]",
       "trace prune --show-retention",
     ],
@@ -287,6 +290,8 @@ export const PAGES: readonly Page[] = [
     notes: [],
   },
   INDEX_PAGE,
+  SEAL_PAGE,
+  VERIFY_PAGE,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { lstat, readdir, unlink } from "node:fs/promises";
+import { retireDays } from "../seal/seal.js";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
 import { DEFAULT_RETENTION, readStoreConfig } from "../store/config.js";
@@ -63,6 +64,8 @@ export async function prune(options: PruneOptions): Promise<PruneAction[]> {
     const file = join(options.dir, name);
     const ended = dayStart(nextDay(parsed.day));
     if (ended <= now - olderThan) {
+      // A sealed day is recorded as retired by the rule before it goes: verify tells it from a day removed by hand.
+      if (!options.dryRun) retireDays(options.dir, [parsed.day], `older than ${+(olderThan / 86_400_000).toFixed(2)}d`, now);
       actions.push(await act("delete", parsed.day, file, options.dryRun, () => removeFile(file)));
     } else if (!parsed.gz && options.compressAfter !== undefined && ended <= now - options.compressAfter) {
       actions.push(await act("compress", parsed.day, file, options.dryRun, () => compressDay(file)));

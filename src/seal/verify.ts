@@ -1,0 +1,84 @@
+/**
+ * `trace verify`: every sealed day checked against its seal, the seal file against its
+ * chain (and key). A day's verdict is one word and where it can, the first byte that
+ * differs; the command holds when every day does.
+ */
+import { isSealed } from "../store/layout.js";
+import { hashDay } from "./day-hash.js";
+import { PIECE_BYTES, readSeals, type DaySeal } from "./record.js";
+import { filesByDay } from "./seal.js";
+
+/** What `verify` says of one day (or of one line of the seal file). */
+export interface DayVerdict {
+  day: string;
+  state: "ok" | "extended" | "modified" | "truncated" | "missing" | "retired" | "added" | "unsealed" | "out of chain" | "forged";
+  /** True when this verdict breaks the seal: the command exits 1. */
+  fails: boolean;
+  detail?: string;
+  /** The first byte that differs, to within a piece, where the seal can place it. */
+  offset?: number;
+}
+
+/** Where two days' piece hashes first differ: the start of that piece. */
+function firstDifference(sealed: readonly string[], now: readonly string[]): number {
+  for (let i = 0; i < sealed.length; i++) if (sealed[i] !== now[i]) return i * PIECE_BYTES;
+  return sealed.length * PIECE_BYTES;
+}
+
+/**
+ * Checks the store `dir`: each sealed day's bytes against its seal, each seal line's link
+ * to the one before, and with `key` each line's signature.
+ *
+ * @example
+ * const verdicts = await verifyStore(".space/trace", { key });
+ * const holds = verdicts.every((v) => !v.fails);
+ */
+export async function verifyStore(dir: string, options: { key?: Buffer | undefined; now?: number } = {}): Promise<DayVerdict[]> {
+  const now = options.now ?? Date.now();
+  const seals = readSeals(dir, options.key);
+  const days = filesByDay(dir);
+  const out: DayVerdict[] = [];
+  const bySum = new Map(seals.flatMap((s) => ("day" in s.record ? [[s.record.sha256, s.record.day] as const] : [])));
+  const seen = new Set<string>();
+  // A day the rule retired is judged by its retirement, not by the seal it had before.
+  const retired = new Set(seals.flatMap((s) => ("retired" in s.record ? [s.record.retired] : [])));
+  let last = "";
+  for (const { record, linked, signed, line } of seals) {
+    const day = "day" in record ? record.day : record.retired;
+    const where = `seals.ndjson:${line}`;
+    if (!linked) out.push({ day, state: "out of chain", fails: true, detail: `${where} does not follow the line before it (a line removed, changed or moved)` });
+    if (signed === false && "day" in record) out.push({ day, state: "forged", fails: true, detail: `${where} is not signed by this key` });
+    if (day < last && "day" in record) out.push({ day, state: "out of chain", fails: true, detail: `${where} seals ${day} after ${last}` });
+    if (day > last) last = day;
+    seen.add(day);
+    if (!("day" in record)) {
+      out.push({ day, state: "retired", fails: false, detail: `by the rule: ${record.rule}${signed === false ? " (the prune's word: retirements are not signed)" : ""}` });
+      continue;
+    }
+    if (!retired.has(day) || days.has(day)) out.push(await checkDay(record, days.get(day), bySum));
+  }
+  for (const [day, files] of days) {
+    if (seen.has(day) || !files.every((f) => isSealed(f, now))) continue;
+    out.push(day < last ? { day, state: "added", fails: true, detail: "an ended day older than the last seal, never sealed" } : { day, state: "unsealed", fails: false, detail: "ended, not sealed yet (trace seal)" });
+  }
+  // A retired day that is back, or a seal retired twice, is the last word's: one verdict per day, failures first.
+  return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : Number(b.fails) - Number(a.fails)));
+}
+
+async function checkDay(seal: DaySeal, files: Parameters<typeof hashDay>[0] | undefined, bySum: ReadonlyMap<string, string>): Promise<DayVerdict> {
+  const day = seal.day;
+  if (!files) return { day, state: "missing", fails: true, detail: `sealed with ${seal.bytes} bytes; no day file` };
+  let hash;
+  try {
+    hash = await hashDay(files, seal.bytes);
+  } catch (err) {
+    return { day, state: "modified", fails: true, detail: `cannot be read whole (${(err as Error).message})` };
+  }
+  if (hash.total < seal.bytes) return { day, state: "truncated", fails: true, offset: Math.min(hash.total, firstDifference(seal.pieces, hash.pieces)), detail: `${hash.total} of ${seal.bytes} sealed bytes` };
+  if (hash.sha256 !== seal.sha256) {
+    const other = bySum.get((await hashDay(files)).sha256);
+    return { day, state: "modified", fails: true, offset: firstDifference(seal.pieces, hash.pieces), detail: other && other !== day ? `holds the bytes sealed for ${other}` : "its bytes differ from the seal" };
+  }
+  if (hash.total > seal.bytes) return { day, state: "extended", fails: false, offset: seal.bytes, detail: `${hash.total - seal.bytes} bytes appended after its seal (a late event), the sealed ones intact` };
+  return { day, state: "ok", fails: false };
+}
