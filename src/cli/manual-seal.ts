@@ -10,7 +10,7 @@ export const SEAL_PAGE: Page = {
   summary: "record the length and hashes of each ended day, chained, so that an edit, a truncation, a deletion or a reordering is found",
   usage: ["trace seal [--key FILE] [--json]"],
   about: [
-    "Appends to seals.ndjson in the store one line per ended day later than the last one sealed: the day's length, the SHA-256 of its bytes (of a .gz day, decompressed: compaction keeps the seal true) and of each mebibyte of them, and the SHA-256 of the line before it, so that removing, changing or reordering a line breaks the chain. With --key each line also carries an HMAC of itself. Lines are appended, never rewritten; trace prune records a sealed day it deletes by the retention rule as retired.",
+    "Appends to seals.ndjson in the store one line per ended day later than the last one sealed: the day's length, the SHA-256 of its bytes (of a .gz day, decompressed: compaction keeps the seal true) and of each mebibyte of them, and the SHA-256 of the line before it, so that removing, changing or reordering a line breaks the chain. With --key each line also carries an HMAC of itself. Lines are appended, never rewritten; trace prune records a sealed day it deletes by the retention rule as retired. Each line also names the day's files as they stood: a query that may read a sealed day file now shorter, or rewritten in place, says so once on stderr.",
   ],
   groups: [{ title: "Flags", flags: [KEY, ["--json", "one JSON object per day sealed: day, bytes"], DIR] }],
   notes: ["trace seal --key ~/.config/trace/seal.key", "Exit codes: 0 ok, 1 a day could not be read, 2 bad usage (a key that cannot be read or is too short)."],

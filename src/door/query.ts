@@ -5,6 +5,7 @@ import type { ReadEvent } from "../store/read.js";
 import type { Question } from "./question.js";
 import { cursorOfReading } from "./cursor.js";
 import type { Reading } from "./reading.js";
+import { tellChangedSinceSeal } from "./seal.js";
 
 /**
  * A question's answer, read once: iterate it for its events, or take them a batch at a
@@ -43,6 +44,7 @@ export function query(question: Question = {}, reading: Reading = {}): Answer {
     // The query layers load with the first question: a writer's or `--version`'s start skips them.
     const [{ resolveBoth }, { answer }] = await Promise.all([import("./resolve.js"), import("../query/query.js")]);
     const { read, asked } = await resolveBoth(question, reading);
+    tellChangedSinceSeal(read.dirs, asked.filter, reading.onNote);
     answered = answer(asked, read, cursor);
     yield* answered.batches;
   };

@@ -3,6 +3,7 @@ import type { CausalTree } from "../causality/tree.js";
 import { UsageError } from "../errors.js";
 import type { Question } from "./question.js";
 import type { Reading, Resolved } from "./reading.js";
+import { tellChangedSinceSeal } from "./seal.js";
 
 /**
  * The tree around `question.causality` (an event id, an id suffix of 8+ characters, or
@@ -15,7 +16,10 @@ import type { Reading, Resolved } from "./reading.js";
  */
 export async function causality(question: Question, reading: Reading = {}): Promise<CausalTree> {
   const { resolveReading } = await import("./reading.js");
-  return maskedTree(question, resolveReading(reading));
+  const read = resolveReading(reading);
+  // A tree may reach any day: every sealed day is glanced at.
+  tellChangedSinceSeal(read.dirs, {}, reading.onNote);
+  return maskedTree(question, read);
 }
 
 /**

@@ -26,6 +26,8 @@ export interface DaySeal {
   sha256: string;
   /** The first 16 hex digits of the SHA-256 of each `PIECE_BYTES` of the day. */
   pieces: string[];
+  /** Each file of the day as it stood when sealed: name, size, modification time (ms); for a reader's glance, not a proof. */
+  files?: [string, number, number][];
   prev: string;
   sealed_at: number;
   mac?: string;

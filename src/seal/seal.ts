@@ -3,6 +3,8 @@
  * file, in day order, with its length and hashes. A day is sealed once; what happens to it
  * after (an edit, a truncation, its deletion) is what `verify` finds.
  */
+import { statSync } from "node:fs";
+import { basename } from "node:path";
 import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
 import { hashDay } from "./day-hash.js";
 import { appendSeals, readSeals, type DaySeal, type SealRecord } from "./record.js";
@@ -50,8 +52,9 @@ export async function sealStore(dir: string, options: { key?: Buffer | undefined
       passed.push(day);
       continue;
     }
+    const stats = files.map((f) => statSync(f.path));
     const hash = await hashDay(files);
-    records.push({ v: 1, day, bytes: hash.bytes, sha256: hash.sha256, pieces: hash.pieces, sealed_at: now });
+    records.push({ v: 1, day, bytes: hash.bytes, sha256: hash.sha256, pieces: hash.pieces, files: files.map((f, i) => [basename(f.path), stats[i]!.size, stats[i]!.mtimeMs]), sealed_at: now });
   }
   appendSeals(dir, records, options.key);
   return { sealed: records.map((r) => ({ day: r.day, bytes: r.bytes })), passed: passed.filter((d) => !readSeals(dir).some((s) => "day" in s.record && s.record.day === d)) };

@@ -162,3 +162,30 @@ test("the library seals and verifies as the CLI does", async (t) => {
   assert.deepEqual(sealed.map((s) => s.day), [5, 4, 3, 2, 1].map(dayName));
   assert.ok((await verify(dir)).every((v) => v.state === "ok" && !v.fails));
 });
+
+test("a query names a sealed day rewritten in place or cut short since its seal, once, without hashing; a late event or compaction is not named", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir);
+  assert.equal((await trace(["seal", "--dir", dir], { env: OFF })).code, 0);
+  const quiet = await trace(["--dir", dir, "--agent", "agent-1", "--json", "-n", "1"], { env: OFF });
+  assert.equal(quiet.stderr, "");
+  // The red team's edit: bytes changed in place, the length kept.
+  const path = join(dir, `${dayName(3)}.ndjson`);
+  const bytes = readFileSync(path);
+  bytes.write("agent-7", bytes.indexOf("agent-1"));
+  writeFileSync(path, bytes);
+  truncateSync(join(dir, `${dayName(2)}.ndjson`), 500_000);
+  appendFileSync(join(dir, `${dayName(1)}.ndjson`), '{"id":"01a00000-0000-7000-8000-0000000late2","timestamp":' + (today - DAY + 9) + ',"primitive":"ops","event_type":"late","agent_id":null,"target_id":null,"parent_event_id":null,"metadata":{}}\n');
+  for (const args of [["--agent", "agent-1", "--json"], ["--causality", "task-4-3", "--json"]]) {
+    const r = await trace(["--dir", dir, ...args], { env: OFF });
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(lines(r.stderr), [
+      // In day order, as the seals stand.
+      `trace: ${join(dir, `${dayName(3)}.ndjson`)}: rewritten since it was sealed; trace verify says what changed`,
+      `trace: ${join(dir, `${dayName(2)}.ndjson`)}: shorter since it was sealed; trace verify says what changed`,
+    ], args.join(" "));
+  }
+  // A window that does not reach those days glances only at its own.
+  assert.equal((await trace(["--dir", dir, "--since", new Date(today - DAY).toISOString(), "--json", "-n", "1"], { env: OFF })).stderr, "");
+});
