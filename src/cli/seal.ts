@@ -7,12 +7,16 @@ import { requireStore, type CliContext } from "./context.js";
 export async function runSeal(p: Parsed, ctx: CliContext): Promise<number> {
   if (p.words.length > 0) throw new UsageError(`seal: unexpected argument ${JSON.stringify(p.words[0])}`);
   requireStore(ctx.dir);
-  const { sealed, passed } = await seal(ctx.dir, { keyFile: p.values.key });
-  if (p.switches.json) for (const d of sealed) await ctx.out.line(JSON.stringify(d));
-  else await ctx.out.line(`${ctx.dir}: sealed ${sealed.length} day${sealed.length === 1 ? "" : "s"}${sealed.length > 0 ? ` (${sealed[0]!.day}${sealed.length > 1 ? ` … ${sealed.at(-1)!.day}` : ""})` : ""}`);
+  const { sealed, passed, refused, checkpoint } = await seal(ctx.dir, { keyFile: p.values.key });
+  if (p.switches.json) for (const d of [...sealed, ...(checkpoint ? [{ ...checkpoint, checkpoint: true }] : [])]) await ctx.out.line(JSON.stringify(d));
+  else {
+    const days = `sealed ${sealed.length} day${sealed.length === 1 ? "" : "s"}${sealed.length > 0 ? ` (${sealed[0]!.day}${sealed.length > 1 ? ` … ${sealed.at(-1)!.day}` : ""})` : ""}`;
+    await ctx.out.line(`${ctx.dir}: ${days}${checkpoint ? `; ${checkpoint.day} checkpointed at ${checkpoint.bytes} bytes` : ""}`);
+  }
   for (const day of passed) ctx.warn(`${day}: ended before the last sealed day and never sealed; trace verify reports it as added`);
+  for (const day of refused) ctx.warn(`${day}: no longer holds what its last checkpoint saw; not sealed over (trace verify says where)`);
   await ctx.out.flush();
-  return 0;
+  return refused.length > 0 ? 1 : 0;
 }
 
 /** `trace verify [--key FILE] [--json]`: exit 1 when any sealed day does not hold. */

@@ -7,7 +7,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { createFieldReader, createSearchPool, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/facade.js";
-import { eachLine } from "../store/lines.js";
+import { eachLine, wholeLinesEnd } from "../store/lines.js";
 import { gzMembers } from "../store/gz-members.js";
 import type { DayFile } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
@@ -116,19 +116,6 @@ export async function buildOpenDayIndex(file: DayFile, pool: SearchPool = create
   } finally {
     closeSync(fd);
   }
-}
-
-/** Where the last whole line of the first `size` bytes of `fd` ends (after its newline); 0 when there is none. */
-function wholeLinesEnd(fd: number, size: number): number {
-  const buf = Buffer.allocUnsafe(64 << 10);
-  for (let end = size; end > 0; ) {
-    const from = Math.max(0, end - buf.length);
-    const n = readSync(fd, buf, 0, end - from, from);
-    const nl = buf.lastIndexOf(0x0a, n - 1);
-    if (nl !== -1) return from + nl + 1;
-    end = from;
-  }
-  return 0;
 }
 
 async function plainParts(file: DayFile, identity: IndexParts["file"], size: number, pool: SearchPool): Promise<IndexParts | undefined> {

@@ -1,5 +1,6 @@
 /**
- * The seal file of a store, `seals.ndjson`: one line per sealed or retired day, appended,
+ * The seal file of a store, `seals.ndjson`: one line per sealed or retired day (and per
+ * checkpoint of the open day), appended,
  * never rewritten. Each line names the SHA-256 of the line before it (`prev`), so a line
  * removed, changed or moved breaks the chain at the next one; with a key, each line also
  * carries an HMAC-SHA256 of itself, which someone who can write the store but has not the
@@ -43,8 +44,28 @@ export interface Retirement {
   mac?: string;
 }
 
+/** The whole lines an open day (today's) held when `trace seal` last ran: what it held then, it must hold still. */
+export interface Checkpoint {
+  v: 1;
+  checkpoint: string;
+  bytes: number;
+  sha256: string;
+  pieces: string[];
+  prev: string;
+  sealed_at: number;
+  mac?: string;
+}
+
 /** A line of the seal file. */
-export type SealRecord = DaySeal | Retirement;
+export type SealRecord = DaySeal | Retirement | Checkpoint;
+
+/** A record as written before it is linked and signed. */
+export type Unlinked<T extends SealRecord = SealRecord> = T extends SealRecord ? Omit<T, "prev" | "mac"> : never;
+
+/** The day a line speaks of. */
+export function dayOfRecord(r: SealRecord): string {
+  return "day" in r ? r.day : "retired" in r ? r.retired : r.checkpoint;
+}
 
 /** A line as read: the record, its text, its line number, whether it links to the line before and its MAC's verdict. */
 export interface ReadSeal {
@@ -100,9 +121,11 @@ export function readSeals(dir: string, key?: Buffer): ReadSeal[] {
 
 function parseRecord(line: string): SealRecord | undefined {
   try {
-    const r = JSON.parse(line) as Partial<DaySeal & Retirement>;
+    const r = JSON.parse(line) as Partial<DaySeal & Retirement & Checkpoint>;
     if (r.v !== 1 || typeof r.prev !== "string" || typeof r.sealed_at !== "number") return undefined;
-    if (typeof r.day === "string" && typeof r.bytes === "number" && typeof r.sha256 === "string" && Array.isArray(r.pieces)) return r as DaySeal;
+    const hashed = typeof r.bytes === "number" && typeof r.sha256 === "string" && Array.isArray(r.pieces);
+    if (typeof r.day === "string" && hashed) return r as DaySeal;
+    if (typeof r.checkpoint === "string" && hashed) return r as Checkpoint;
     if (typeof r.retired === "string" && typeof r.rule === "string") return r as Retirement;
   } catch {
     // not a record
@@ -117,7 +140,7 @@ function parseRecord(line: string): SealRecord | undefined {
  * @example
  * appendSeals(dir, [{ v: 1, retired: "2026-10-01", rule: "older than 30d", sealed_at: Date.now() }]);
  */
-export function appendSeals(dir: string, records: readonly Omit<SealRecord, "prev" | "mac">[], key?: Buffer): void {
+export function appendSeals(dir: string, records: readonly Unlinked[], key?: Buffer): void {
   if (records.length === 0) return;
   const path = join(dir, SEALS_FILE);
   let existing = "";

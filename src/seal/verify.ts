@@ -5,7 +5,7 @@
  */
 import { isSealed } from "../store/layout.js";
 import { hashDay } from "./day-hash.js";
-import { PIECE_BYTES, readSeals, type DaySeal } from "./record.js";
+import { dayOfRecord, PIECE_BYTES, readSeals, type DaySeal } from "./record.js";
 import { filesByDay } from "./seal.js";
 
 /** What `verify` says of one day (or of one line of the seal file). */
@@ -43,15 +43,21 @@ export async function verifyStore(dir: string, options: { key?: Buffer | undefin
   // A day the rule retired is judged by its retirement, not by the seal it had before.
   const retired = new Set(seals.flatMap((s) => ("retired" in s.record ? [s.record.retired] : [])));
   let last = "";
+  // Only the last checkpoint of a day is read again: the earlier ones are in its chain.
+  const lastCheckpoint = new Map(seals.flatMap((s) => ("checkpoint" in s.record ? [[s.record.checkpoint, s.line] as const] : [])));
   for (const { record, linked, signed, line } of seals) {
-    const day = "day" in record ? record.day : record.retired;
+    const day = dayOfRecord(record);
     const where = `seals.ndjson:${line}`;
     if (!linked) out.push({ day, state: "out of chain", fails: true, detail: `${where} does not follow the line before it (a line removed, changed or moved)` });
-    if (signed === false && "day" in record) out.push({ day, state: "forged", fails: true, detail: `${where} is not signed by this key` });
+    if (signed === false && !("retired" in record)) out.push({ day, state: "forged", fails: true, detail: `${where} is not signed by this key` });
+    if ("checkpoint" in record) {
+      if (lastCheckpoint.get(day) === line) out.push(await checkDay({ ...record, day }, days.get(day), bySum, `the checkpoint of ${new Date(record.sealed_at).toISOString()}`));
+      continue;
+    }
     if (day < last && "day" in record) out.push({ day, state: "out of chain", fails: true, detail: `${where} seals ${day} after ${last}` });
     if (day > last) last = day;
     seen.add(day);
-    if (!("day" in record)) {
+    if ("retired" in record) {
       out.push({ day, state: "retired", fails: false, detail: `by the rule: ${record.rule}${signed === false ? " (the prune's word: retirements are not signed)" : ""}` });
       continue;
     }
@@ -65,7 +71,16 @@ export async function verifyStore(dir: string, options: { key?: Buffer | undefin
   return out.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : Number(b.fails) - Number(a.fails)));
 }
 
-async function checkDay(seal: DaySeal, files: Parameters<typeof hashDay>[0] | undefined, bySum: ReadonlyMap<string, string>): Promise<DayVerdict> {
+/** A day's bytes against what `against` (its seal, or a checkpoint of it while open) says of them. */
+async function checkDay(seal: Pick<DaySeal, "day" | "bytes" | "sha256" | "pieces">, files: Parameters<typeof hashDay>[0] | undefined, bySum: ReadonlyMap<string, string>, against = "the seal"): Promise<DayVerdict> {
+  const verdict = await compareDay(seal, files, bySum);
+  if (against === "the seal") return verdict;
+  // An open day grows: lines after its checkpoint are today's writes, not a change.
+  if (verdict.state === "ok" || verdict.state === "extended") return { day: seal.day, state: "ok", fails: false, detail: `its first ${seal.bytes} bytes as at ${against}` };
+  return { ...verdict, detail: `${verdict.detail} (against ${against})` };
+}
+
+async function compareDay(seal: Pick<DaySeal, "day" | "bytes" | "sha256" | "pieces">, files: Parameters<typeof hashDay>[0] | undefined, bySum: ReadonlyMap<string, string>): Promise<DayVerdict> {
   const day = seal.day;
   if (!files) return { day, state: "missing", fails: true, detail: `sealed with ${seal.bytes} bytes; no day file` };
   let hash;

@@ -1,5 +1,5 @@
 /** The lines of a block: visiting them, parsing one, and the bad-line report a file gets once. */
-import { createReadStream } from "node:fs";
+import { createReadStream, readSync } from "node:fs";
 import { parseEventLine } from "../event/envelope.js";
 import type { DayFile } from "./layout.js";
 import { gunzipFile, readHit, type OnFail, type ReadEvent } from "./read.js";
@@ -121,4 +121,23 @@ export function anyPiece(buf: Buffer, end: number, test: (text: string) => boole
     s = stop;
   }
   return false;
+}
+
+/**
+ * Where the last whole line of the first `size` bytes of `fd` ends (after its newline); 0
+ * when there is none: what a reader of a file still being appended to may take as written.
+ *
+ * @example
+ * const covered = wholeLinesEnd(fd, fstatSync(fd).size);
+ */
+export function wholeLinesEnd(fd: number, size: number): number {
+  const buf = Buffer.allocUnsafe(64 << 10);
+  for (let end = size; end > 0; ) {
+    const from = Math.max(0, end - buf.length);
+    const n = readSync(fd, buf, 0, end - from, from);
+    const nl = buf.lastIndexOf(0x0a, n - 1);
+    if (nl !== -1) return from + nl + 1;
+    end = from;
+  }
+  return 0;
 }

@@ -120,7 +120,7 @@ test("a key: seals made without it are forged; a .gz member replaced after compa
   assert.deepEqual((await verdicts(forged)).failing, [], "without the key the new chain looks whole");
   const fk = await verdicts(forged, "--key", keyFile);
   assert.equal(fk.code, 1);
-  assert.deepEqual(fk.failing, [1, 2, 3, 4, 5].reverse().map((d) => `${dayName(d)} forged`));
+  assert.deepEqual(fk.failing, [5, 4, 3, 2, 1, 0].map((d) => `${dayName(d)} forged`), "and today's checkpoint");
   writeFileSync(`${keyFile}.short`, "too short");
   t.after(() => unlinkSync(`${keyFile}.short`));
   const short = await trace(["verify", "--dir", forged, "--key", `${keyFile}.short`], { env: OFF });
@@ -188,4 +188,30 @@ test("a query names a sealed day rewritten in place or cut short since its seal,
   }
   // A window that does not reach those days glances only at its own.
   assert.equal((await trace(["--dir", dir, "--since", new Date(today - DAY).toISOString(), "--json", "-n", "1"], { env: OFF })).stderr, "");
+});
+
+test("today's open file: seal checkpoints its whole lines; a rewrite of them is found before the day ends, and never sealed over", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  store(dir);
+  const todayPath = join(dir, `${dayName(0)}.ndjson`);
+  appendFileSync(todayPath, '{"id":"torn');
+  const first = await trace(["seal", "--dir", dir, "--json"], { env: OFF });
+  assert.equal(first.code, 0, first.stderr);
+  const checkpoint = lines(first.stdout).map((l) => JSON.parse(l) as { day: string; bytes: number; checkpoint?: true }).find((x) => x.checkpoint)!;
+  assert.deepEqual(checkpoint, { day: dayName(0), bytes: readFileSync(todayPath).length - '{"id":"torn'.length, checkpoint: true }, "whole lines only");
+  appendFileSync(todayPath, '","timestamp":1}\n');
+  const grown = await verdicts(dir);
+  assert.deepEqual([grown.code, grown.all.find((v) => v.day === dayName(0))!.state], [0, "ok"]);
+  // A line of today rewritten after the checkpoint, before the day is sealed.
+  const bytes = readFileSync(todayPath);
+  bytes[5] = bytes[5] === 0x30 ? 0x31 : 0x30;
+  writeFileSync(todayPath, bytes);
+  const v = await verdicts(dir);
+  assert.deepEqual([v.code, v.failing], [1, [`${dayName(0)} modified`]]);
+  assert.match(v.all.find((x) => x.fails)!.detail!, /against the checkpoint of /);
+  const again = await trace(["seal", "--dir", dir], { env: OFF });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, new RegExp(`${dayName(0)}: no longer holds what its last checkpoint saw; not sealed over`));
+  assert.equal((await verdicts(dir)).code, 1, "no new checkpoint hides it");
 });
