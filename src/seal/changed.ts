@@ -4,9 +4,9 @@
  * verify` says what changed). A day that grew (a late event) or was compacted since is
  * not named: its seal still holds as far as a glance can tell.
  */
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { SEALS_FILE } from "./record.js";
+import { sealLines } from "./record.js";
 
 /**
  * One line per sealed day file of `dir` in [fromDay, toDay] that is shorter than sealed,
@@ -16,14 +16,8 @@ import { SEALS_FILE } from "./record.js";
  * for (const note of changedSinceSeal(dir)) warn(note);
  */
 export function changedSinceSeal(dir: string, fromDay = "", toDay = "9999-12-31"): string[] {
-  let text: string;
-  try {
-    text = readFileSync(join(dir, SEALS_FILE), "utf8");
-  } catch {
-    return [];
-  }
   const out: string[] = [];
-  for (const line of text.split("\n")) {
+  for (const line of sealLines(dir)) {
     // Only what a sealed day's line names is looked at; the chain is verify's.
     let r: { day?: unknown; files?: unknown };
     try {

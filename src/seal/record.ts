@@ -97,17 +97,20 @@ export function readKey(path: string): Buffer {
   return key;
 }
 
-/** The seal file's lines, each checked against the one before it (and against `key`). A line that is not a record is left out and breaks the chain at the next. */
-export function readSeals(dir: string, key?: Buffer): ReadSeal[] {
-  let text: string;
+/** The seal file's lines as they stand (a last empty one after the final newline); none when the store was never sealed. */
+export function sealLines(dir: string): string[] {
   try {
-    text = readFileSync(join(dir, SEALS_FILE), "utf8");
+    return readFileSync(join(dir, SEALS_FILE), "utf8").split("\n");
   } catch {
     return [];
   }
+}
+
+/** The seal file's lines, each checked against the one before it (and against `key`). A line that is not a record is left out and breaks the chain at the next. */
+export function readSeals(dir: string, key?: Buffer): ReadSeal[] {
   const out: ReadSeal[] = [];
   let prev = GENESIS;
-  text.split("\n").forEach((line, i) => {
+  sealLines(dir).forEach((line, i) => {
     if (line === "") return;
     const record = parseRecord(line);
     if (record) {
