@@ -86,8 +86,7 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
   if (typeof decoded === "object" && "need" in decoded) decoded = decodeHeader((head = pread(fd, 0, decoded.need)), size);
   if (typeof decoded !== "object" || "need" in decoded) return undefined;
   const header = decoded;
-  const now = currentIdentity(file);
-  if (!now || !(header.file.prefix === undefined ? sameFile(header.file, now) : openPrefixHolds(file, header.file))) return undefined;
+  if (!(header.file.prefix === undefined ? sameNow(file, header.file) : openPrefixHolds(file, header.file))) return undefined;
   // The own filter, from the first read when it is there, checked once.
   let filter: Uint32Array | undefined;
   const ownFilter = (): Uint32Array => {
@@ -168,6 +167,12 @@ function readIndex(fd: number, file: DayFile): DayIndex | undefined {
       closeSync(fd);
     },
   };
+}
+
+/** True when the sealed day `file` is as its index saw it (sameFile). */
+function sameNow(file: DayFile, indexed: IndexedFile): boolean {
+  const now = currentIdentity(file);
+  return now !== undefined && sameFile(indexed, now);
 }
 
 /** True when the open day `file` still begins with the bytes its index covered (prefixHolds). */

@@ -126,21 +126,19 @@ function planOf(file: DayFile, bytes: number, options: IndexStoreOptions): "seal
   }
   // An open day is indexed again once a megabyte has come since its index: a query reads only what came after.
   if (!file.gz && openDayWanted(file, options.openMinBytes ?? AUTO_INDEX_BYTES, options.rebuild)) return "open";
-  return hasIndex(file) ? "fresh" : "skipped";
+  return coverOf(file) === "none" ? "skipped" : "fresh";
 }
 
-/** True when a sealed day has an index of all of it (one built while the day was open covers only its start). */
-function hasFreshIndex(file: DayFile, use: IndexUse): boolean {
+/** What a day's fresh index covers: all of it, the bytes of its start (built while the day was open), or nothing. */
+function coverOf(file: DayFile, use: IndexUse = {}): "whole" | number | "none" {
   const index = openDayIndex(file, use);
   index?.close();
-  return index !== undefined && index.covered === undefined;
+  return !index ? "none" : (index.covered ?? "whole");
 }
 
-/** True when the day has a fresh index, of all of it or of its start. */
-function hasIndex(file: DayFile): boolean {
-  const index = openDayIndex(file);
-  index?.close();
-  return index !== undefined;
+/** True when a sealed day has an index of all of it. */
+function hasFreshIndex(file: DayFile, use: IndexUse): boolean {
+  return coverOf(file, use) === "whole";
 }
 
 /**
@@ -152,9 +150,8 @@ function openDayWanted(file: DayFile, minBytes: number, whole = false): boolean 
   const size = statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
   if (size < minBytes) return false;
   if (whole) return true;
-  const index = openDayIndex(file);
-  index?.close();
-  return size - (index?.covered ?? 0) >= minBytes;
+  const cover = coverOf(file);
+  return cover !== "whole" && size - (cover === "none" ? 0 : cover) >= minBytes;
 }
 
 /** Index files whose day file is gone (pruned, or compressed: the `.gz` has its own). */

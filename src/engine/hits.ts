@@ -173,6 +173,11 @@ export function detach(hit: ReadEvent): ReadEvent {
   return own;
 }
 
+/** The bytes of a hit's stored line, without its newline: counted, never decoded. */
+export function lineBytes(hit: ReadEvent): number {
+  return hit instanceof CheckedLine ? hit.end - hit.start : hit.bytes ? hit.bytes.length : Buffer.byteLength(hit.line);
+}
+
 /** Hits in order: events, or a run of checked lines. */
 export type Hits = ReadEvent[] | CheckedRun;
 

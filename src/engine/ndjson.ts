@@ -1,5 +1,5 @@
 import type { ReadEvent } from "../store/read.js";
-import { CheckedLine, CheckedRun, type Hits } from "./hits.js";
+import { CheckedLine, CheckedRun, lineBytes, type Hits } from "./hits.js";
 
 /**
  * The stored lines of `hits` as NDJSON bytes, one per line, exactly as they stand in
@@ -14,7 +14,7 @@ export function toNdjson(hits: Hits): Buffer {
   const whole = asOneView(hits);
   if (whole) return whole;
   let size = 0;
-  for (const hit of hits) size += (hit instanceof CheckedLine ? hit.end - hit.start : hit.bytes ? hit.bytes.length : Buffer.byteLength(hit.line)) + 1;
+  for (const hit of hits) size += lineBytes(hit) + 1;
   const out = Buffer.allocUnsafe(size);
   let at = 0;
   for (let i = 0; i < hits.length; ) {

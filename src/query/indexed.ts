@@ -64,6 +64,11 @@ async function* thenUncovered(first: AsyncIterable<LineBlock>, file: DayFile, co
   if (covered !== undefined) yield* lineBlocks(file, covered, Infinity, pool, onFail);
 }
 
+/** A day whose index names no block: nothing, or of an open day, every line after what the index covers. */
+function uncoveredOnly(file: DayFile, covered: number | undefined, pool: SearchPool): IndexedSource {
+  return covered === undefined ? "none" : (onFail) => lineBlocks(file, covered, Infinity, pool, onFail);
+}
+
 function damaged(err: unknown, file: DayFile, use: IndexOption): undefined {
   if (!(err instanceof IndexDamage)) throw err;
   if (use) use.onNote?.(`${indexPathOf(file)}: ${err.message}; ignored (trace index rebuilds it)`);
@@ -103,7 +108,7 @@ export function selectionSource(file: DayFile, selections: [IndexedField, string
     }
     const blocks = [...chosen!, ...index.bad()];
     const covered = index.covered;
-    if (blocks.length === 0) return covered === undefined ? "none" : (onFail) => lineBlocks(file, covered, Infinity, pool, onFail);
+    if (blocks.length === 0) return uncoveredOnly(file, covered, pool);
     // Most of the day holds the value: one read of all of it (with the helper thread) beats many small ones.
     if (blocks.length > ((use ? use.wholeDayShare : undefined) ?? WHOLE_DAY_SHARE) * index.blocks) return undefined;
     const table = index.table();
@@ -147,7 +152,7 @@ export function membersSource(file: DayFile, members: Iterable<string>, own: str
   const covered = index.covered;
   if (!table) {
     index.close();
-    return { blocks: covered === undefined ? "none" : (onFail) => lineBlocks(file, covered, Infinity, pool, onFail), fresh: [] };
+    return { blocks: uncoveredOnly(file, covered, pool), fresh: [] };
   }
   const chosen = table;
   const fresh: string[] = [];
@@ -176,7 +181,6 @@ export function membersSource(file: DayFile, members: Iterable<string>, own: str
     } finally {
       index.close();
     }
-    if (covered !== undefined) yield* lineBlocks(file, covered, Infinity, pool, onFail);
   };
-  return { blocks: read, fresh };
+  return { blocks: (onFail) => thenUncovered(read(onFail), file, covered, pool, onFail), fresh };
 }

@@ -57,8 +57,12 @@ export async function* timeline(options: TimelineOptions): AsyncGenerator<ReadEv
   yield* flatten(timelineBatches(options));
 }
 
-/** How many bytes of a day's timeline are held for its late children to be put in order; a longer day streams, its late children after it. */
-const HELD_BYTES = 32 << 20;
+/**
+ * How many events of a day's timeline are held for its late children to be put in order
+ * (about 32 MiB of lines; counted, not measured, so that no line is decoded for it); a
+ * longer day streams, its late children after it.
+ */
+const HELD_EVENTS = 100_000;
 
 /** `timeline` a block at a time. */
 export async function* timelineBatches(options: TimelineOptions): AsyncGenerator<Hits> {
@@ -96,12 +100,11 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
       ? plainFile(file, (e) => isMember(e.agent_id, e.target_id, e.parent_event_id), options.onBad)
       : fastMembers(file, isMember, search, { onBad: options.onBad, pool, reach, ...end, ...(source ? { blocks: source.blocks, fresh: source.fresh } : {}) });
     let held: ReadEvent[] | undefined = [];
-    let bytes = 0;
     for await (const batch of reorderBatches(hits, keep)) {
       if (!held) yield batch;
       else {
-        for (const hit of eventsOf(batch)) (held.push(hit), (bytes += hit.line.length));
-        if (bytes > HELD_BYTES) (yield held, (held = undefined));
+        for (const hit of eventsOf(batch)) held.push(hit);
+        if (held.length > HELD_EVENTS) (yield held, (held = undefined));
       }
     }
     const late = joinedHere.size === 0 ? [] : await lateChildren(file, joinedHere, (id) => members.has(id), { search, pool, index: options.index, plain, ...end, before: plain ? undefined : reach.before });
