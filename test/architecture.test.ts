@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ROOT } from "./helpers/cli.js";
 
@@ -21,7 +21,9 @@ const LAYERS: Record<string, readonly string[]> = {
   query: ["base", "event", "store", "engine", "day-index", "sources"],
   causality: ["base", "event", "store", "engine", "day-index", "sources", "query"],
   render: ["base", "event", "store", "engine", "query", "causality"],
-  export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render"],
+  // The page's script (browser code): it shares only the agents' colours.
+  view: ["render"],
+  export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render", "view"],
   door: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export"],
   api: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "door"],
   cli: ["api"],
@@ -52,8 +54,13 @@ function importsOf(text: string): string[] {
 function graph(): Map<string, string[]> {
   const edges = new Map<string, string[]>();
   for (const entry of readdirSync(SRC, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith(".ts") || entry.name.endsWith(".d.ts")) continue;
+    if (!entry.isFile() || !entry.name.endsWith(".ts")) continue;
     const file = relative(SRC, join(entry.parentPath, entry.name));
+    // A declaration stands for a module the build writes (view/page-script.js): it imports nothing.
+    if (file.endsWith(".d.ts")) {
+      edges.set(file.replace(/\.d\.ts$/, ".ts"), []);
+      continue;
+    }
     const targets = importsOf(readFileSync(join(SRC, file), "utf8"))
       .filter((spec) => !spec.endsWith(".json"))
       .map((spec) => relative(SRC, resolve(dirname(join(SRC, file)), spec)).replace(/\.js$/, ".ts"));
@@ -133,6 +140,7 @@ test("the checker itself catches an upward edge, a way past a facade, a CLI past
 
 test("no source file is much over 300 lines", () => {
   for (const file of graph().keys()) {
+    if (!existsSync(join(SRC, file))) continue;
     const n = readFileSync(join(SRC, file), "utf8").split("\n").length;
     assert.ok(n <= 320, `src/${file}: ${n} lines`);
   }

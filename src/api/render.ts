@@ -11,6 +11,6 @@ export { describe, label, type View } from "../render/describe.js";
 export { createStyle, escapeControl, formatTime, wantsColour, type Style } from "../render/text.js";
 export { renderRow, timelineHeader, type HeaderInput, type RowOptions } from "../render/timeline.js";
 export { toJson } from "../render/json.js";
-export { renderTree, treeJsonChunks, treeLines, treeToJson, type TreeLimits } from "../render/tree.js";
+export { renderTree, treeJsonChunks, treeLines, treeToJson, type TreeClock, type TreeLimits } from "../render/tree.js";
 export { didYouMean, nearest } from "../suggest.js";
 export { OUTPUT_MODES, outputMode, renderInMode, type ModeOptions, type OutputMode } from "../render/modes.js";

@@ -23,7 +23,8 @@ export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> 
   } else {
     const style = createStyle(wantsColour(ctx.stdout, ctx.env));
     await ctx.out.line(style.bold(escapeControl(`Causality chain for ${question.causality}:`)));
-    for (const line of treeLines(tree, { depth, maxChildren: maxChildren ?? DEFAULT_MAX_CHILDREN }, style)) {
+    const clock = { utc: p.switches.utc === true, relative: p.switches.relative === true };
+    for (const line of treeLines(tree, { depth, maxChildren: maxChildren ?? DEFAULT_MAX_CHILDREN }, style, clock)) {
       if (ctx.out.closed) break;
       await ctx.out.line(line);
     }

@@ -6,15 +6,11 @@
 
 import { INDEX_PAGE } from "./manual-index.js";
 import { SEAL_PAGE, VERIFY_PAGE } from "./manual-seal.js";
+import { VIEW_PAGE } from "./manual-view.js";
+import { DIR_FLAG, DIRS_FLAG, SPACE_TZ_FLAG } from "./manual-flags.js";
 
 export type { FlagGroup, Page } from "./page.js";
 import type { Page } from "./page.js";
-
-/** `--space-tz`: where space.db's naive local times were written. */
-const SPACE_TZ_FLAG = ["--space-tz ZONE", "the zone of the machine that wrote space.db's naive local times (spawns, tasks, memories): local (default: TRACE_SPACE_TZ, else this machine's), UTC, +11:00 or Australia/Sydney; its UTC columns (messages, channels, knowledge) never move"] as const;
-const DIR_FLAG = ["--dir DIR", "the store folder (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
-/** Where a reading command can take several stores. */
-const DIRS_FLAG = ["--dir DIR …", "the store folder; give it more than once (or TRACE_DIR as a : list) to read several stores as one history, each event shown with its store's name (default: TRACE_DIR, else .space/trace in the nearest ancestor with a .space/, else ./.space/trace)"] as const;
 
 /** Every page, the main one first. */
 export const PAGES: readonly Page[] = [
@@ -23,7 +19,7 @@ export const PAGES: readonly Page[] = [
     summary: "what happened? Timelines, causality and live follow over .space/trace/",
     usage: [
       "trace [TARGET] [--agent A] [--task T] [--channel C] [--primitive P] [--since WHEN] [--until WHEN] [-n N] [--reverse] [--json] [--utc]",
-      "trace --causality ID_OR_TARGET [--depth N] [--max-children N] [--infer] [--json]",
+      "trace --causality ID_OR_TARGET [--depth N] [--max-children N] [--infer] [--relative] [--json]",
       "trace -f [TARGET] [filters] [-n N] [--json]",
       "trace [TARGET] [filters] --cursor-file F [--json] [-f]",
       "trace emit PRIMITIVE EVENT_TYPE [--agent A] [--target T] [--parent ID] [--meta JSON] [--private [--reason R] | --redact KEY,…] [--fsync] [--json]",
@@ -33,7 +29,8 @@ export const PAGES: readonly Page[] = [
       "trace completion bash|zsh|fish",
       "trace sources [--space PATH] [--json]",
       "trace import [--space PATH] [--dry-run] [--json]",
-      "trace export --format otlp|chrome|dot|mermaid [TARGET | --causality X] [filters] [--out FILE]",
+      "trace export --format otlp|chrome|dot|mermaid|html [TARGET | --causality X] [filters] [--out FILE]",
+      "trace view [TARGET | --causality X] [filters] [--out FILE] [--open]",
       "trace redact ID --reason TEXT | --show-policy | --add-key K,…",
       "trace index [--rebuild] [--json]",
     ],
@@ -76,6 +73,7 @@ export const PAGES: readonly Page[] = [
           ["--causality X", "the cause → effect tree around event X (id, or unique suffix of 8+ characters) or around the first event of target X"],
           ["--depth N", "draw N levels below the root at most"],
           ["--max-children N", 'draw N children per node at most (default 50), then "… N more"'],
+          ["--relative", "each node's time as an offset from the root (+6m00s) rather than a clock time; every node also shows its duration and, in red with ✗, its failure"],
           ["--infer", "link parentless events to a likely cause, drawn ┄>: a spawn to the message that @mentioned its agent in its channel just before; another event to the same agent's previous event in its session (metadata.session_id)"],
           ["--infer-window AGE", "how far back --infer looks (default 5s)"],
         ],
@@ -95,7 +93,7 @@ export const PAGES: readonly Page[] = [
       "Order: time, then causes before effects within a millisecond, then id.",
       "Flags may come before a subcommand (trace --dir D validate); after -- every word is a TARGET (trace -- index). A slip (an unknown flag, subcommand or --format) exits 2 with the nearest known name; a name that matches nothing is told with the nearest the store holds.",
       "Exit codes: 0 ok (also when nothing matched), 1 failure (a day file that could not be read, the rest still printed), 2 bad usage or bad input.",
-      'Run "trace emit --help", "trace validate --help", "trace prune --help", "trace export --help", "trace index --help" or "trace completion --help" for more.',
+      'Run "trace emit --help", "trace validate --help", "trace prune --help", "trace export --help", "trace view --help", "trace index --help" or "trace completion --help" for more.',
     ],
   },
   {
@@ -220,20 +218,21 @@ export const PAGES: readonly Page[] = [
   },
   {
     name: "export",
-    summary: "the history for OpenTelemetry, Perfetto, Graphviz or Mermaid",
-    usage: ["trace export --format otlp|chrome|dot|mermaid [TARGET | --causality X] [filters] [--out FILE]"],
+    summary: "the history for OpenTelemetry, Perfetto, Graphviz, Mermaid or a browser",
+    usage: ["trace export --format otlp|chrome|dot|mermaid|html [TARGET | --causality X] [filters] [--out FILE]"],
     about: [
       "Writes what a query selects (TARGET's timeline, or every filter of trace: --agent, --task, --channel, --primitive, --since, --until), or the tree around --causality X, in a format another tool opens. otlp and chrome stream any amount; dot and mermaid draw a tree (--causality X, or TARGET as its focus).",
       "otlp: OTLP/JSON traces (resourceSpans → scopeSpans → spans). A tree is a trace, its id from the root event's; each event a span, its parent from parent_event_id; service.name is the agent (the primitive when there is none); metadata as attributes under metadata.*, dotted, types kept; an event with duration_ms is a span that long ending at its time, any other a zero-length span; an --infer edge is a link marked trace.inferred, never a parent. Send it: curl --data-binary @trace.json -H 'Content-Type: application/json' http://localhost:4318/v1/traces",
-      "chrome: Chrome trace-event JSON for Perfetto (ui.perfetto.dev, Open trace file) or chrome://tracing: a track per agent, X slices for events with a duration, instants otherwise, an arrow (flow s → f) from each cause to its effect.",
-      "dot and mermaid: the tree as the text tree draws it: the asked-about event marked, cut branches as \"… N more\" nodes, inferred edges dashed. Render: trace export --format dot --causality X | dot -Tsvg > tree.svg",
+      "chrome: Chrome trace-event JSON for Perfetto (ui.perfetto.dev, Open trace file) or chrome://tracing: a track per agent, a slice per event (as long as its duration_ms, else 2 µs), an arrow (flow s → f) from each cause to its effect, bound to both slices in either viewer.",
+      "dot and mermaid: the tree as the text tree draws it: the asked-about event marked, cut branches as \"… N more\" nodes, inferred edges dashed; in DOT left to right, a colour and a cluster per agent, failures red. Render: trace export --format dot --causality X | dot -Tsvg > tree.svg",
+      "html: the page trace view writes (trace view --help).",
       "What leaves the machine is always masked: every tombstone, the default keys and patterns and the store's own, whatever trace redact --off or --without-defaults say (they change only what is printed here).",
     ],
     groups: [
       {
         title: "Flags",
         flags: [
-          ["--format F", "otlp, chrome, dot or mermaid (required)"],
+          ["--format F", "otlp, chrome, dot, mermaid or html (required)"],
           ["--out FILE", "write FILE whole or not at all (a temporary name, then renamed); default standard output"],
           ["--causality X", "the tree around event X or target X"],
           ["--depth N, --max-children N", "dot and mermaid: levels and children drawn"],
@@ -289,6 +288,7 @@ export const PAGES: readonly Page[] = [
     groups: [],
     notes: [],
   },
+  VIEW_PAGE,
   INDEX_PAGE,
   SEAL_PAGE,
   VERIFY_PAGE,

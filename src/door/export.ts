@@ -15,9 +15,10 @@ import { maskedTree } from "./tree.js";
 
 /**
  * The export as text, a chunk at a time: a query's events streamed for OTLP and Chrome
- * (memory flat over a whole store), or the tree `question.causality` names (DOT and
- * Mermaid draw one: they need `causality`, or a `target` as its focus). Masked by each
- * store's policy and tombstones whatever `reading.redact` says.
+ * (memory flat over a whole store) or held by a page (html, up to VIEW_MAX_EVENTS), or
+ * the tree `question.causality` names (DOT and Mermaid draw one: they need `causality`,
+ * or a `target` as its focus). Masked by each store's policy and tombstones whatever
+ * `reading.redact` says.
  *
  * @example
  * for await (const chunk of exportTo("otlp", { causality: "task-abc123" }, { dir: "logs/payments" })) process.stdout.write(chunk);
@@ -32,10 +33,21 @@ export async function* exportTo(format: ExportFormat, question: Question = {}, r
   const [{ resolveBoth }, { exportStream, exportTree }, { answer }, { readQuerySources }] = await Promise.all([import("./resolve.js"), import("../export/export.js"), import("../query/query.js"), import("../query/sources.js")]);
   const { read, asked } = await resolveBoth(question, reading, { forceMask: true });
   const dir = read.dirs[0]!;
-  if (focus !== undefined) return yield* exportTree(format, await maskedTree({ ...question, causality: focus }, read), { depth: question.depth, maxChildren: question.maxChildren }, dir);
+  const page = { asked: askedOf(question), utc: question.utc === true };
+  if (focus !== undefined) return yield* exportTree(format, await maskedTree({ ...question, causality: focus }, read), { depth: question.depth, maxChildren: question.maxChildren }, dir, page);
   // The sources are read whole only when a walk up needs them.
   const known = async (): Promise<ReadonlyMap<string, TraceEvent>> => new Map((await readQuerySources(dir, { ...read.sources, onNote: undefined })).map((h) => [h.event.id, h.event]));
-  yield* exportStream(format as "otlp" | "chrome", answer({ ...asked, limit: undefined, reverse: undefined }, { ...read, plain: false }).batches, dir, known);
+  yield* exportStream(format as "otlp" | "chrome" | "html", answer({ ...asked, limit: undefined, reverse: undefined }, { ...read, plain: false }).batches, dir, known, page);
+}
+
+/** The question as the flags that ask it, for a page's title: `task-abc123 --since 2h`. */
+function askedOf(q: Question): string {
+  const flags: [string, string | number | undefined][] = [
+    ["--causality", q.causality], ["--agent", q.agent], ["--task", q.task], ["--channel", q.channel], ["--primitive", q.primitive],
+    ["--type", q.type], ["--status", q.status], ["--grep", q.grep], ["--since", q.since], ["--until", q.until],
+  ];
+  const words = [...(q.target !== undefined && q.causality === undefined ? [q.target] : []), ...flags.filter(([, v]) => v !== undefined).map(([f, v]) => `${f} ${v}`)];
+  return words.length === 0 ? "every event" : words.join(" ");
 }
 
 /**

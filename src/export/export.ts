@@ -1,9 +1,9 @@
 /**
  * Exports: the history handed to the tools people already read traces with. OTLP/JSON
  * (Jaeger, Tempo, Honeycomb, any OpenTelemetry collector), Chrome trace-event JSON
- * (Perfetto), Graphviz DOT and Mermaid (a tree in a document). The encoders take events
- * already masked (the door's `exportTo` masks them); OTLP and Chrome stream, DOT and
- * Mermaid draw a tree.
+ * (Perfetto), Graphviz DOT and Mermaid (a tree in a document), and `trace view`'s page
+ * (HTML). The encoders take events already masked (the door's `exportTo` masks them);
+ * OTLP and Chrome stream, DOT and Mermaid draw a tree, the page holds what it is given.
  */
 import { basename, dirname } from "node:path";
 import type { CausalNode, CausalTree } from "../causality/tree.js";
@@ -16,35 +16,41 @@ import { treeToDot, treeToMermaid } from "./graph.js";
 import type { ExportItem } from "./item.js";
 import { otlpChunks } from "./otlp.js";
 import { createRootResolver } from "./roots.js";
+import { htmlChunks } from "./html.js";
+import type { ViewAbout } from "./view-data.js";
+
+/** What a page (`--format html`) says of its question: the rest it finds itself. */
+export type PageAsked = Omit<ViewAbout, "store">;
 
 export { EXPORT_FORMATS, type ExportFormat } from "./formats.js";
 
 /**
  * A tree in a format: drawn for DOT and Mermaid (within `limits`), its events streamed
- * for OTLP and Chrome, each with its recorded tree's root.
+ * for OTLP and Chrome and held by a page, each with its recorded tree's root.
  *
  * @example
  * for await (const chunk of exportTree("dot", tree, {}, dir)) process.stdout.write(chunk);
  */
-export async function* exportTree(format: ExportFormat, tree: CausalTree, limits: TreeLimits, dir: string): AsyncGenerator<string> {
+export async function* exportTree(format: ExportFormat, tree: CausalTree, limits: TreeLimits, dir: string, asked?: PageAsked): AsyncGenerator<string> {
   if (format === "dot") return yield* treeToDot(tree, limits);
   if (format === "mermaid") return yield* treeToMermaid(tree, limits);
-  yield* streamed(format, dir, oneBatch(treeItems(tree)));
+  yield* streamed(format, dir, oneBatch(treeItems(tree)), asked);
 }
 
 /**
- * A query's batches in a streamed format (OTLP or Chrome), each event with the root of
+ * A query's batches in a streamed format (OTLP, Chrome or a page), each event with the root of
  * its tree, found by the walk up the store `dir` (and `known`, the sources' events).
  *
  * @example
  * for await (const chunk of exportStream("otlp", batches, dir, async () => new Map())) process.stdout.write(chunk);
  */
-export function exportStream(format: "otlp" | "chrome", batches: AsyncIterable<Hits>, dir: string, known: () => Promise<ReadonlyMap<string, TraceEvent>>): AsyncGenerator<string> {
-  return streamed(format, dir, withRoots(batches, createRootResolver(dir, known)));
+export function exportStream(format: "otlp" | "chrome" | "html", batches: AsyncIterable<Hits>, dir: string, known: () => Promise<ReadonlyMap<string, TraceEvent>>, asked?: PageAsked): AsyncGenerator<string> {
+  return streamed(format, dir, withRoots(batches, createRootResolver(dir, known)), asked);
 }
 
-/** The streamed formats over batches of items. */
-function streamed(format: "otlp" | "chrome", dir: string, items: AsyncIterable<readonly ExportItem[]>): AsyncGenerator<string> {
+/** The formats of events one by one, over batches of items. */
+function streamed(format: "otlp" | "chrome" | "html", dir: string, items: AsyncIterable<readonly ExportItem[]>, asked: PageAsked = { asked: "", utc: false }): AsyncGenerator<string> {
+  if (format === "html") return htmlChunks(items, { store: storeName(dir), ...asked });
   return format === "otlp" ? otlpChunks(items) : chromeChunks(items, storeName(dir));
 }
 

@@ -8,6 +8,7 @@
  * zero-length span, not a span event, so that it can still be the parent of others.
  */
 import type { TraceEvent } from "../event/envelope.js";
+import { failureOf } from "../event/status.js";
 import { VERSION } from "../version.js";
 import { anyValue, capDepth, toAttributes, type KeyValue } from "./attributes.js";
 import { spanIdOf, traceIdOf } from "./ids.js";
@@ -30,7 +31,8 @@ function spanOf(item: ExportItem): Record<string, unknown> {
   const e: TraceEvent = item.event;
   const duration = durationOf(e) ?? 0;
   const cut = cutsCycle(item);
-  const status = typeof e.metadata.status === "string" && /^(error|failed|failure)$/i.test(e.metadata.status) ? { code: ERROR, message: String(e.metadata.error ?? e.metadata.reason ?? e.metadata.status) } : undefined;
+  const failure = failureOf(e);
+  const status = failure === undefined ? undefined : { code: ERROR, message: failure };
   return {
     traceId: traceIdOf(item.root),
     spanId: spanIdOf(e.id),

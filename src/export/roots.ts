@@ -22,9 +22,18 @@ export function createRootResolver(dir: string, known: () => Promise<ReadonlyMap
   return async (e) => {
     if (e.parent_event_id === null) return remember(roots, e.id, e.id);
     const viaParent = roots.get(e.parent_event_id);
-    if (viaParent !== undefined) return remember(roots, e.id, viaParent);
+    if (viaParent !== undefined) {
+      // A parent with many children (an agent's wake under its hours of work) stays the
+      // newest entry: the bound forgets the oldest, and a forgotten parent costs a walk.
+      roots.delete(e.parent_event_id);
+      roots.set(e.parent_event_id, viaParent);
+      return remember(roots, e.id, viaParent);
+    }
     // Damage is told by the export's own read of the store.
     const { top, missingParent } = await walkUp(dir, e, { pool, onBad: () => undefined, known: await known() });
-    return remember(roots, e.id, missingParent ?? top.id);
+    const root = missingParent ?? top.id;
+    // Its siblings to come find the root by the parent, without a walk of their own.
+    remember(roots, e.parent_event_id, root);
+    return remember(roots, e.id, root);
   };
 }

@@ -1,5 +1,6 @@
 /** The query's filters: what each means for an event, and their compilation into the engine's byte filter. */
 import { createByteFilter, type ByteFilter, type EventField } from "../engine/facade.js";
+import { failureOf } from "../event/status.js";
 import type { TraceEvent } from "../event/envelope.js";
 
 /** The plain filters of a query; every one given must hold. */
@@ -50,18 +51,10 @@ export function matches(f: Filter, e: TraceEvent): boolean {
   );
 }
 
-/** Statuses that say a step failed. */
-const FAILED = /^(error|errored|fail|failed|failure|timeout|timed[ _-]?out|denied|rejected|crashed|aborted)$/i;
-/** Statuses that say a call went well. */
-const OK = /^(ok|success|succeeded|completed|complete|done|allowed)$/i;
-
 /** True when the event says it has `status` (`error`: that it failed, in any of the ways events say so). */
 function hasStatus(e: TraceEvent, status: string): boolean {
-  const m = e.metadata;
-  const said = typeof m.status === "string" ? m.status : undefined;
-  if (status !== "error") return said === status;
-  if (said !== undefined && (FAILED.test(said) || (/(^|_)(tool|ai)_call(_end)?$/.test(e.event_type) && !OK.test(said)))) return true;
-  return (m.error !== undefined && m.error !== null && m.error !== false && m.error !== "") || /(^|[._])error$/.test(e.event_type) || m.allowed === false;
+  if (status !== "error") return e.metadata.status === status;
+  return failureOf(e) !== undefined;
 }
 
 /** True when `re` matches the event's type, primitive, agent, target or a text of its metadata (any depth). */

@@ -3,6 +3,8 @@ export interface Style {
   dim(s: string): string;
   bold(s: string): string;
   primitive(name: string, s: string): string;
+  /** A failure: red. */
+  failed(s: string): string;
 }
 
 const PRIMITIVE_COLOURS: Record<string, number> = { spawn: 35, bridge: 36, ops: 33, memory: 32, knowledge: 34, tool: 31, ai: 95 };
@@ -14,11 +16,12 @@ const PRIMITIVE_COLOURS: Record<string, number> = { spawn: 35, bridge: 36, ops: 
  * const style = createStyle(wantsColour(process.stdout, process.env));
  */
 export function createStyle(enabled: boolean): Style {
-  if (!enabled) return { dim: (s) => s, bold: (s) => s, primitive: (_n, s) => s };
+  if (!enabled) return { dim: (s) => s, bold: (s) => s, primitive: (_n, s) => s, failed: (s) => s };
   return {
     dim: (s) => `\x1b[2m${s}\x1b[22m`,
     bold: (s) => `\x1b[1m${s}\x1b[22m`,
     primitive: (n, s) => `\x1b[${PRIMITIVE_COLOURS[n] ?? 37}m${s}\x1b[39m`,
+    failed: (s) => `\x1b[31m${s}\x1b[39m`,
   };
 }
 

@@ -2,6 +2,9 @@ import type { CausalNode, CausalTree } from "../causality/tree.js";
 import { label } from "./describe.js";
 import { toJson } from "./json.js";
 import { escapeControl, type Style } from "./text.js";
+import { treeFacts, type TreeClock } from "./tree-facts.js";
+
+export type { TreeClock } from "./tree-facts.js";
 
 /** Limits for drawing huge trees. */
 export interface TreeLimits {
@@ -44,13 +47,14 @@ export function rootTag(tree: CausalTree): string {
 
 /**
  * The seed's drawing of a tree: `[root] …`, then `└─>` / `├─>` branches in time order,
- * `┄>` for inferred edges, the asked-about event marked `◀` when named by id.
+ * `┄>` for inferred edges, the asked-about event marked `◀` when named by id; with
+ * `clock`, each node's time, duration and failure after its label.
  *
  * @example
- * renderTree(tree, { depth: 3 }, style).join("\n");
+ * renderTree(tree, { depth: 3 }, style, { utc: true }).join("\n");
  */
-export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): string[] {
-  return [...treeLines(tree, limits, style)];
+export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style, clock?: TreeClock): string[] {
+  return [...treeLines(tree, limits, style, clock)];
 }
 
 /**
@@ -59,12 +63,14 @@ export function renderTree(tree: CausalTree, limits: TreeLimits, style: Style): 
  * @example
  * for (const line of treeLines(tree, { depth: 3 }, style)) console.log(line);
  */
-export function* treeLines(tree: CausalTree, limits: TreeLimits, style: Style): Generator<string> {
+export function* treeLines(tree: CausalTree, limits: TreeLimits, style: Style, clock?: TreeClock): Generator<string> {
   const below = countBelow(tree.root);
+  const facts = clock === undefined ? undefined : treeFacts(tree.root, clock, style);
   const text = (node: CausalNode): string => {
     const mark = tree.byId && node.event.id === tree.focus.id;
     const s = escapeControl(labelOf(node));
-    return mark ? `${style.bold(s)}  ◀` : s;
+    const told = facts === undefined ? "" : facts(node, s);
+    return mark ? `${style.bold(s)}${told}  ◀` : s + told;
   };
   // Depth-first without recursion: an entry prints its line, then its children go on
   // the stack in reverse so the first child (and its subtree) comes out next.

@@ -6,22 +6,25 @@ import { causality, openWriter, query, type CausalNode, type TraceEvent } from "
 import { createIdSource } from "../../src/event/id.js";
 import { dayOf } from "../../src/store/layout.js";
 import { serializeEvent } from "../../src/event/serialize.js";
-import { EXAMPLE, lines, ROOT, tempDir, trace } from "../helpers/cli.js";
+import { EXAMPLE, lines, ROOT, tempDir, trace, untimed } from "../helpers/cli.js";
 
 
 const USE_CASE_3 = [
   "Causality chain for task-abc123:",
-  '[root] bridge message #payments:42 ("we need payments")',
-  '  └─> memory entry zealot-1:arch-notes ("design payment flow")',
-  "      └─> ops task-abc123 created",
-  "          ├─> ops task-sub1 (claimed by haiku-1)",
-  '          │   └─> bridge message #payments:43 ("blocked")',
-  "          │       └─> ops task-sub1 blocked",
-  "          ├─> ops task-sub2 (claimed by haiku-2)",
-  "          │   └─> ops task-sub2 completed",
-  "          └─> ops task-sub3 (claimed by haiku-3)",
-  "              └─> ops task-sub3 completed",
+  '[root] bridge message #payments:42 ("we need payments")  +0ms',
+  '  └─> memory entry zealot-1:arch-notes ("design payment flow")  +1m05s',
+  "      └─> ops task-abc123 created  +1m30s",
+  "          ├─> ops task-sub1 (claimed by haiku-1)  +6m00s",
+  '          │   └─> bridge message #payments:43 ("blocked")  +11m00s',
+  "          │       └─> ops task-sub1 blocked  +16m00s",
+  "          ├─> ops task-sub2 (claimed by haiku-2)  +6m20s",
+  "          │   └─> ops task-sub2 completed  +19m00s",
+  "          └─> ops task-sub3 (claimed by haiku-3)  +6m40s",
+  "              └─> ops task-sub3 completed  +25m00s",
 ];
+
+/** The seed's drawing without the times each line ends with. */
+const USE_CASE_3_DRAWN = USE_CASE_3.map(untimed);
 
 /** Writes raw events (for damage a real writer would refuse) to their day files. */
 function writeRaw(dir: string, events: TraceEvent[]): void {
@@ -39,17 +42,19 @@ function flatten(node: CausalNode): string[] {
 }
 
 test("use case 3: the seed's tree, line for line, from the shipped example", async () => {
-  const r = await trace(["--dir", EXAMPLE, "--causality", "task-abc123"]);
+  const r = await trace(["--dir", EXAMPLE, "--causality", "task-abc123", "--relative"]);
   assert.equal(r.code, 0);
   assert.deepEqual(lines(r.stdout), USE_CASE_3);
+  const clock = await trace(["--dir", EXAMPLE, "--causality", "task-abc123", "--utc"]);
+  assert.deepEqual(lines(clock.stdout).map((l) => l.replace(/  (\d\d:\d\d:\d\d)$/, " $1")).slice(1, 3), ['[root] bridge message #payments:42 ("we need payments") 13:59:00', '  └─> memory entry zealot-1:arch-notes ("design payment flow") 14:00:05'], "clock times without --relative");
 });
 
 test("asked by id or unique suffix, the event is marked; an ambiguous suffix lists candidates", async (t) => {
   const json = await trace(["--dir", EXAMPLE, "--json", "task-sub1"]);
   const block = lines(json.stdout).map((l) => JSON.parse(l)).find((e) => e.event_type === "block_task");
   const byId = await trace(["--dir", EXAMPLE, "--causality", block.id]);
-  assert.deepEqual(lines(byId.stdout).slice(1, 6), USE_CASE_3.slice(1, 6));
-  assert.equal(lines(byId.stdout)[6], "          │       └─> ops task-sub1 blocked  ◀");
+  assert.deepEqual(lines(byId.stdout).map(untimed).slice(1, 6), USE_CASE_3_DRAWN.slice(1, 6));
+  assert.match(lines(byId.stdout)[6]!, /^          │       └─> ops task-sub1 blocked  \d\d:\d\d:\d\d  ◀$/);
   const bySuffix = await trace(["--dir", EXAMPLE, "--causality", block.id.slice(-12)]);
   assert.deepEqual(lines(bySuffix.stdout), lines(byId.stdout).map((l, i) => (i === 0 ? `Causality chain for ${block.id.slice(-12)}:` : l)));
 
@@ -87,7 +92,7 @@ test("a missing parent makes its child a marked orphan root", async (t) => {
   const child = ev(6_000, orphan.id, { event_type: "complete_task", target_id: "task-o" });
   writeRaw(dir, [orphan, child]);
   const r = await trace(["--dir", dir, "--causality", "task-o"]);
-  assert.deepEqual(lines(r.stdout), ["Causality chain for task-o:", `[missing parent ${gone.slice(0, 8)}…] ops task-o created`, "  └─> ops task-o completed"]);
+  assert.deepEqual(lines(r.stdout).map(untimed), ["Causality chain for task-o:", `[missing parent ${gone.slice(0, 8)}…] ops task-o created`, "  └─> ops task-o completed"]);
   const json = JSON.parse((await trace(["--dir", dir, "--causality", "task-o", "--json"])).stdout);
   assert.equal(json.missing_parent, gone);
 });
@@ -109,7 +114,7 @@ test("a 2-cycle and a self-parent are cut and marked, never an endless loop", as
   assert.equal(selfTree.cycle, true);
   assert.deepEqual(flatten(selfTree.root), [self.id, under.id]);
   const r = await trace(["--dir", dir, "--causality", "selfish"]);
-  assert.match(lines(r.stdout)[1]!, /^\[root, cycle cut\] ops selfish step$/);
+  assert.match(untimed(lines(r.stdout)[1]!), /^\[root, cycle cut\] ops selfish step$/);
 });
 
 test("--depth and --max-children cut huge trees with counts; --json nests {event, children}", async (t) => {
@@ -122,7 +127,7 @@ test("--depth and --max-children cut huge trees with counts; --json nests {event
     w.emit({ primitive: "ops", event_type: "complete_task", target_id: `sub${i}`, parent_event_id: kid.id, timestamp: 3_000 + i });
   }
   w.close();
-  const capped = lines((await trace(["--dir", dir, "--causality", "big", "--max-children", "2"])).stdout);
+  const capped = lines((await trace(["--dir", dir, "--causality", "big", "--max-children", "2"])).stdout).map(untimed);
   assert.deepEqual(capped, [
     "Causality chain for big:",
     "[root] ops big created",
@@ -132,9 +137,9 @@ test("--depth and --max-children cut huge trees with counts; --json nests {event
     "  │   └─> ops sub1 completed",
     "  └─> … 58 more",
   ]);
-  const shallow = lines((await trace(["--dir", dir, "--causality", "big", "--depth", "0"])).stdout);
+  const shallow = lines((await trace(["--dir", dir, "--causality", "big", "--depth", "0"])).stdout).map(untimed);
   assert.deepEqual(shallow, ["Causality chain for big:", "[root] ops big created", "  └─> … 120 more below"]);
-  const byDefault = lines((await trace(["--dir", dir, "--causality", "big"])).stdout);
+  const byDefault = lines((await trace(["--dir", dir, "--causality", "big"])).stdout).map(untimed);
   assert.equal(byDefault.at(-1), "  └─> … 10 more");
   const json = JSON.parse((await trace(["--dir", dir, "--causality", "big", "--json", "--depth", "1"])).stdout);
   assert.equal(json.event.id, root.id);
@@ -157,7 +162,7 @@ test("--infer links parentless events of the same agent and session, drawn ┄> 
   const inferred = await causality({ causality: "task-i", infer: true }, { dir });
   assert.equal(inferred.root.event.id, wake.id);
   assert.deepEqual(inferred.root.children.map((c) => [c.event.id, c.inferred]), [[next.id, true]]);
-  const r = lines((await trace(["--dir", dir, "--causality", "task-i", "--infer"])).stdout);
+  const r = lines((await trace(["--dir", dir, "--causality", "task-i", "--infer"])).stdout).map(untimed);
   assert.deepEqual(r.slice(1), ["[root] spawn z woke (session 7)", "  └┄> ops task-i created"]);
   const json = JSON.parse((await trace(["--dir", dir, "--causality", "task-i", "--infer", "--json"])).stdout);
   assert.equal(json.children[0].inferred, true);
@@ -185,4 +190,19 @@ test("the timeline and the tree agree: in the timeline exactly when own or below
     }
     assert.deepEqual([...inTimeline].sort(), [...below].sort(), target);
   }
+});
+
+test("each node of the drawn tree tells its time (clock, or after the root with --relative), its duration and, marked ✗, its failure", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const w = openWriter({ dir });
+  const at = Date.parse("2026-03-01T09:00:00Z");
+  const root = w.emit({ primitive: "ops", event_type: "create_task", agent_id: "a", target_id: "task-f", timestamp: at });
+  w.emit({ primitive: "tool", event_type: "lookup", agent_id: "a", target_id: "task-f", parent_event_id: root.id, timestamp: at + 90_500, metadata: { duration_ms: 1500, status: "error", error: "exit code 1" } });
+  w.close();
+  const clock = lines((await trace(["--dir", dir, "--causality", "task-f", "--utc"])).stdout);
+  assert.equal(clock[1], "[root] ops task-f created  09:00:00");
+  assert.equal(clock[2], "  └─> tool lookup task-f by a (error: exit code 1 1,500 ms)  09:01:30 · 1.5 s · ✗ failed");
+  const relative = lines((await trace(["--dir", dir, "--causality", "task-f", "--relative"])).stdout);
+  assert.deepEqual(relative.slice(1), ["[root] ops task-f created  +0ms", "  └─> tool lookup task-f by a (error: exit code 1 1,500 ms)  +1m30s · 1.5 s · ✗ failed"]);
 });

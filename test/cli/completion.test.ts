@@ -27,7 +27,7 @@ test("bash completes commands, flags, and agents, targets and channels from the 
   assert.deepEqual(bashComplete(["trace", "task-"], env), ["task-abc123", "task-sub1"]);
   assert.deepEqual(bashComplete(["trace", "emit", "--f"], env), ["--fsync"]);
   assert.deepEqual(bashComplete(["trace", "completion", ""], env), ["bash", "fish", "zsh"].sort((a, b) => ["bash", "zsh", "fish"].indexOf(a) - ["bash", "zsh", "fish"].indexOf(b)));
-  assert.deepEqual(bashComplete(["trace", "export", "--format", ""], env), ["otlp", "chrome", "dot", "mermaid"]);
+  assert.deepEqual(bashComplete(["trace", "export", "--format", ""], env), ["otlp", "chrome", "dot", "mermaid", "html"]);
   // --dir on the line is the store read.
   assert.deepEqual(bashComplete(["trace", "--dir", dir, "--primitive", ""], {}), ["bridge", "ops"]);
 });

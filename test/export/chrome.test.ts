@@ -7,41 +7,70 @@ import { openBatchWriter, type TraceEvent } from "../../src/index.js";
 import { EXAMPLE, lines, tempDir, trace } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
 
-type ChromeEvent = { ph: string; name: string; pid: number; tid: number; ts?: number; dur?: number; id?: number; args?: Record<string, unknown> };
+type ChromeEvent = { ph: string; name: string; cat?: string; bp?: string; pid: number; tid: number; ts?: number; dur?: number; id?: number; args?: Record<string, unknown> };
 
-/** The structure every Chrome trace must have: flows paired, slices timed in µs, one named track per agent. */
+/**
+ * The slice a flow event binds to, as the viewers bind it: on its own track, of its
+ * category, the innermost slice open at its time (Perfetto's topmost open slice;
+ * catapult's slice at the flow's time). Undefined when none is open there.
+ */
+function boundSlice(flow: ChromeEvent, slices: readonly ChromeEvent[]): ChromeEvent | undefined {
+  let best: ChromeEvent | undefined;
+  for (const s of slices) {
+    if (s.pid !== flow.pid || s.tid !== flow.tid || s.cat !== flow.cat) continue;
+    if (s.ts! <= flow.ts! && flow.ts! < s.ts! + s.dur! && (best === undefined || s.ts! >= best.ts!)) best = s;
+  }
+  return best;
+}
+
+/**
+ * What the viewers draw of every Chrome trace: a slice per event on its agent's track,
+ * timed in µs, and an arrow per cause → effect whose start binds to the cause's slice and
+ * whose finish (bp "e") to the effect's, paired by category, name and id as Perfetto pairs them.
+ */
 function checkStructure(doc: { traceEvents: ChromeEvent[] }, events: readonly TraceEvent[]): void {
   const byId = new Map(events.map((e) => [e.id, e]));
-  const starts = new Map<number, ChromeEvent>();
-  const finishes = new Map<number, ChromeEvent>();
   const tracks = new Map<number, string>();
+  const slices: ChromeEvent[] = [];
+  const byTrack = new Map<number, ChromeEvent[]>();
   for (const c of doc.traceEvents) {
     if (c.ph === "M" && c.name === "thread_name") tracks.set(c.tid, String(c.args!.name));
-    if (c.ph === "s") starts.set(c.id!, c);
-    if (c.ph === "f") finishes.set(c.id!, c);
-    if (c.ph === "X") assert.ok(typeof c.dur === "number" && c.dur >= 0, "every X has a dur");
-    if (c.ph === "X" || c.ph === "i") {
-      const e = byId.get(String(c.args!.id))!;
-      assert.ok(e, "a slice for an exported event");
-      const dur = typeof e.metadata.duration_ms === "number" ? e.metadata.duration_ms : 0;
-      assert.equal(c.ts, (e.timestamp - dur) * 1000, "times in µs");
-      assert.equal(tracks.get(c.tid), e.agent_id ?? `(${e.primitive})`, "the agent's track");
-    }
+    assert.notEqual(c.ph, "i", "no instants: a flow cannot bind to one");
+    if (c.ph !== "X") continue;
+    assert.ok(typeof c.dur === "number" && c.dur > 0, "every slice has a length");
+    const e = byId.get(String(c.args!.id))!;
+    assert.ok(e, "a slice for an exported event");
+    const dur = typeof e.metadata.duration_ms === "number" ? e.metadata.duration_ms : 0;
+    if (dur > 0) assert.deepEqual([c.ts, c.dur], [(e.timestamp - dur) * 1000, dur * 1000], "times in µs");
+    else assert.ok(c.ts! >= e.timestamp * 1000 && c.ts! < e.timestamp * 1000 + 1000, "a point within its millisecond");
+    assert.equal(tracks.get(c.tid), e.agent_id ?? `(${e.primitive})`, "the agent's track");
+    slices.push(c);
+    byTrack.set(c.tid, [...(byTrack.get(c.tid) ?? []), c]);
   }
-  assert.deepEqual([...starts.keys()].sort(), [...finishes.keys()].sort(), "every flow start has its finish");
+  assert.equal(slices.length, events.length);
+  const flows = new Map<string, { s?: ChromeEvent; f?: ChromeEvent }>();
+  for (const c of doc.traceEvents) {
+    if (c.ph !== "s" && c.ph !== "f") continue;
+    const key = `${c.cat}\u0000${c.name}\u0000${c.id}`;
+    const pair = flows.get(key) ?? {};
+    assert.equal(pair[c.ph], undefined, `one ${c.ph} per flow`);
+    pair[c.ph] = c;
+    flows.set(key, pair);
+  }
   const edges = events.filter((e) => e.parent_event_id !== null && byId.has(e.parent_event_id));
-  assert.equal(finishes.size, edges.length, "an arrow for each cause → effect");
-  for (const [id, f] of finishes) {
-    const s = starts.get(id)!;
+  assert.equal(flows.size, edges.length, "an arrow for each cause → effect");
+  for (const { s, f } of flows.values()) {
+    assert.ok(s && f, "every flow start has its finish, by category, name and id");
+    assert.equal(f.bp, "e");
     const effect = byId.get(String(f.args!.effect))!;
     const cause = byId.get(String(f.args!.cause))!;
     assert.equal(effect.parent_event_id, cause.id);
-    assert.equal(s.ts, (cause.timestamp - (typeof cause.metadata.duration_ms === "number" ? cause.metadata.duration_ms : 0)) * 1000);
+    assert.equal(boundSlice(s, byTrack.get(s.tid) ?? [])?.args?.id, cause.id, "the start binds to the cause's slice");
+    assert.equal(boundSlice(f, byTrack.get(f.tid) ?? [])?.args?.id, effect.id, "the finish binds to the effect's slice");
   }
-  assert.equal(doc.traceEvents.filter((c) => c.ph === "X" || c.ph === "i").length, events.length);
 }
 
-test("Chrome trace-event JSON of the seed's tree: tracks per agent, instants, flows from cause to effect", async () => {
+test("Chrome trace-event JSON of the seed's tree: tracks per agent, every arrow bound to its cause's and its effect's slices", async () => {
   const r = await trace(["export", "--format", "chrome", "--causality", "task-abc123", "--dir", EXAMPLE]);
   assert.equal(r.code, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { traceEvents: ChromeEvent[] };
@@ -86,8 +115,8 @@ test("bad export flags are one line and exit 2; a failed export leaves the --out
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const cases: [string[], RegExp][] = [
-    [["export"], /^trace: export: --format is required: otlp, chrome, dot, mermaid$/],
-    [["export", "--format", "svg"], /^trace: --format "svg": expected one of otlp, chrome, dot, mermaid$/],
+    [["export"], /^trace: export: --format is required: otlp, chrome, dot, mermaid, html$/],
+    [["export", "--format", "svg"], /^trace: --format "svg": expected one of otlp, chrome, dot, mermaid, html$/],
     [["export", "--format", "dot"], /^trace: --format dot draws a causality tree: name it with --causality X \(or a TARGET\)$/],
     [["export", "--format", "otlp", "--infer"], /^trace: --infer needs --causality/],
     [["export", "--format", "otlp", "--out", join(dir, "no", "such", "t.json")], /^trace: --out .*t\.json: ENOENT/],

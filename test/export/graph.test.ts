@@ -86,3 +86,30 @@ test("Mermaid of the seed's tree: graph TD, inferred edges dashed", async (t) =>
   const dot = await trace(["export", "--format", "dot", "--causality", "task-i", "--infer", "--dir", dir]);
   assert.match(dot.stdout, /n0 -> n1 \[style=dashed, label="inferred"\]/);
 });
+
+test("DOT reads left to right, a colour per agent, failures red; a wide tree groups each agent's nodes in a cluster, and Graphviz renders it", async () => {
+  const { dir, cleanup } = tempDir();
+  const w = openWriter({ dir });
+  const root = w.emit({ primitive: "bridge", event_type: "send", agent_id: "operator", target_id: "swarm", metadata: { text: "go" } });
+  for (let a = 1; a <= 3; a++) {
+    const wake = w.emit({ primitive: "spawn", event_type: "wake", agent_id: `agent-${a}`, parent_event_id: root.id });
+    for (let c = 0; c < 8; c++) w.emit({ primitive: "tool", event_type: "lookup", agent_id: `agent-${a}`, parent_event_id: wake.id, metadata: { duration_ms: 120, ...(a === 2 && c === 3 ? { status: "error", error: "exit code 1" } : {}) } });
+  }
+  w.close();
+  const r = await trace(["export", "--format", "dot", "--causality", root.id, "--dir", dir]);
+  cleanup();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /graph \[rankdir=LR/);
+  assert.equal((r.stdout.match(/subgraph cluster_\d+ \{/g) ?? []).length, 4, "a cluster per agent: operator and three");
+  const colours = new Map<string, Set<string>>();
+  for (const m of r.stdout.matchAll(/subgraph cluster_\d+ \{\n\s+label="([^"]+)";[^\n]*\n((?:\s+n\d+ \[[^\n]*\n)+)/g)) {
+    colours.set(m[1]!, new Set([...m[2]!.matchAll(/ color="(#[0-9a-f]{6})"/g)].map((c) => c[1]!)));
+  }
+  assert.deepEqual([...colours.keys()].sort(), ["agent-1", "agent-2", "agent-3", "operator"]);
+  assert.equal(colours.get("agent-1")!.size, 1, "one colour for all of an agent's nodes");
+  assert.equal(colours.get("agent-2")!.size, 2, "the failure red beside its agent's colour");
+  assert.ok(colours.get("agent-2")!.has("#e5484d"));
+  assert.equal(new Set([...colours.values()].map((c) => [...c].find((x) => x !== "#e5484d"))).size, 4, "a different colour per agent");
+  assert.equal((r.stdout.match(/color="#e5484d", fillcolor="#e5484d33"/g) ?? []).length, 1, "one failure, red");
+  assert.match(await render(r.stdout), /<svg/);
+});

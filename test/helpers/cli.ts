@@ -85,3 +85,11 @@ export function nodeScript(script: string, args: string[] = [], onStart?: (child
 export function importBuilt(names: string, module = "index.js"): string {
   return `import { ${names} } from ${JSON.stringify(join(ROOT, "build/src", module))};`;
 }
+
+/** A tree's facts after a label: `  14:05:00`, `  +6m00s · 1.2 s · ✗ …` (a `◀` mark stays). */
+const FACTS = /  (?:[+-]\d\S*|\d{2}:\d{2}:\d{2}|\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?: · [^◀]*?)?(?=(?:  ◀)?$)/;
+
+/** A drawn tree's line without its node's facts, for tests of the drawing alone. */
+export function untimed(line: string): string {
+  return line.replace(FACTS, "");
+}

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { appendFileSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { causality, openWriter, query, type TraceEvent } from "../../src/index.js";
-import { BIN, lines, tempDir, trace } from "../helpers/cli.js";
+import { BIN, lines, tempDir, trace, untimed } from "../helpers/cli.js";
 import { rng } from "../helpers/rng.js";
 import { storeNames } from "../../src/query/stores.js";
 
@@ -91,7 +91,7 @@ test("a timeline and a tree cross stores: a cause in one store, its effects in t
   }
   assert.deepEqual(path, chain.map((e, i) => `host-${"abca"[i]}:${e.id}`));
   const drawn = lines((await trace(["--causality", "task-cross", ...args])).stdout);
-  assert.deepEqual(drawn.slice(1, 3), ["[root] host-a: ops task-cross hop", "  └─> host-b: ops sub-1 hop"]);
+  assert.deepEqual(drawn.slice(1, 3).map(untimed), ["[root] host-a: ops task-cross hop", "  └─> host-b: ops sub-1 hop"]);
   const exported = JSON.parse((await trace(["export", "--format", "otlp", "--causality", "task-cross", ...args])).stdout);
   const traceIds = new Set(exported.resourceSpans.flatMap((r: { scopeSpans: { spans: { traceId: string }[] }[] }) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.traceId))));
   assert.equal(traceIds.size, 1, "one tree, one trace, across the stores");

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFil
 import { join } from "node:path";
 import { causality, emit, openBatchWriter, parseAge, prune, query } from "../../src/index.js";
 import { dayOf } from "../../src/store/layout.js";
-import { lines, ROOT, tempDir, trace } from "../helpers/cli.js";
+import { lines, ROOT, tempDir, trace, untimed } from "../helpers/cli.js";
 
 const DAY_MS = 86_400_000;
 const now = Date.now();
@@ -166,7 +166,7 @@ test("a tree over a pruned parent shows the orphan marker", async (t) => {
   const tree = await causality({ causality: "task-c" }, { dir });
   assert.equal(tree.missingParent, parent.id);
   const r = await trace(["--dir", dir, "--causality", "task-c"]);
-  assert.equal(lines(r.stdout)[1], `[missing parent ${parent.id.slice(0, 8)}…] ops task-c (claimed by h)`);
+  assert.equal(untimed(lines(r.stdout)[1]!), `[missing parent ${parent.id.slice(0, 8)}…] ops task-c (claimed by h)`);
 });
 
 test("a late plain file beside a compressed day is read too, and the next compaction merges it", async (t) => {

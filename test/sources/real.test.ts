@@ -121,11 +121,12 @@ for (const zone of ZONES) {
     assert.equal(tree.stderr, "");
     assert.deepEqual(lines(tree.stdout).map((l) => l.replace(/\(".*$/, "")), [
       `Causality chain for ${reply.id}:`,
-      "[root] spawn zealot woke",
+      // UTC clock times, whatever the zone the test runs in.
+      "[root] spawn zealot woke  13:55:18",
       "  ├─> bridge message #dev:01a24156-9101-78e6-80d0-fd9a270a2e78 ",
-      "  ├─> spawn sentinel woke",
+      "  ├─> spawn sentinel woke  13:55:22",
       "  │   └─> bridge message #dev:01a24156-9754-781b-bff4-f38bcb70cf11 ",
-      "  └─> spawn zealot sleep",
+      "  └─> spawn zealot sleep  13:55:27",
     ]);
   });
 }

@@ -5,7 +5,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { rowEventId } from "../../src/sources/ids.js";
 import { createTimeReader } from "../../src/sources/times.js";
-import { lines, tempDir, trace } from "../helpers/cli.js";
+import { lines, tempDir, trace, untimed } from "../helpers/cli.js";
 import { at, database, FIXTURES, noSqlite, openDb, row } from "../helpers/space.js";
 
 const skip = noSqlite;
@@ -76,10 +76,10 @@ test("a unified space.db is read beside the store: the task's lifecycle, the age
   assert.equal(again.stdout, json.stdout, "the same rows are the same events, ids included");
   const tree = await trace(["--dir", store, "--causality", "task-sub1"], { env });
   assert.equal(tree.code, 0, tree.stderr);
-  assert.deepEqual(lines(tree.stdout), ["Causality chain for task-sub1:", "[root] ops task-sub1 created", "  └─> ops task-sub1 (claimed by haiku-1)", "      └─> ops task-sub1 completed"]);
+  assert.deepEqual(lines(tree.stdout), ["Causality chain for task-sub1:", "[root] ops task-sub1 created  14:01:00", "  └─> ops task-sub1 (claimed by haiku-1)  14:05:00", "      └─> ops task-sub1 completed  14:30:00"]);
   const id = JSON.parse(lines((await trace(["--dir", store, "task-sub1", "--json"], { env })).stdout)[1]!).id as string;
   const byId = await trace(["--dir", store, "--causality", id.slice(-12)], { env });
-  assert.match(byId.stdout, /\(claimed by haiku-1\)  ◀/);
+  assert.match(byId.stdout, /\(claimed by haiku-1\)  14:05:00  ◀/);
   const off = await trace(["--dir", store, "task-sub1", "--no-sources"], { env });
   assert.equal(off.stdout, "", "the day files hold none of it yet");
   // Imported once into day files: the same events, shown once, and there without the database.
@@ -130,7 +130,7 @@ test("the per-primitive databases of 2025-10-22 are read, agents named from spaw
   ]);
   const tree = await trace([...store, "--causality", SPAWN]);
   assert.equal(tree.code, 0, tree.stderr);
-  assert.deepEqual(lines(tree.stdout), [
+  assert.deepEqual(lines(tree.stdout).map(untimed), [
     `Causality chain for ${SPAWN}:`,
     '[root] spawn zealot-1 spawned for "Build payment system"',
     '  ├─> bridge message #payments:m1 ("on it")',
