@@ -1,6 +1,7 @@
 /** The side panels: the agents with their counts (and filters), the primitives, and the selected event. */
 import { clock, escapeHtml, FAILURE_RED, laneColour, shapeSvg, spoken } from "./look.js";
-import { ancestorsOf, descendantCount, FAILED, INFERRED, type Model } from "./model.js";
+import { FAILED, INFERRED } from "./data.js";
+import { ancestorsOf, descendantCount, type Model } from "./model.js";
 import type { State } from "./state.js";
 
 /**

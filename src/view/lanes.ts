@@ -2,7 +2,8 @@
 import { drawAxis } from "./axis.js";
 import { AXIS_H, LABEL_W, LANE_H, laneY, timeAt, xOf } from "./geometry.js";
 import { FAILURE_RED, laneColour, shapePath } from "./look.js";
-import { firstEndingAfter, INFERRED, FAILED, type Model } from "./model.js";
+import { FAILED, INFERRED } from "./data.js";
+import { firstEndingAfter, type Model } from "./model.js";
 import { drawnLanes, type State } from "./state.js";
 
 const R = 5;

@@ -8,7 +8,8 @@ import { drawLanes, rowAt, type Frame } from "./lanes.js";
 import { AXIS_H, LABEL_W, LANE_H, laneY, timeAt, xOf } from "./geometry.js";
 import { clock, escapeHtml, spoken } from "./look.js";
 import { createMinimap, MINIMAP_H } from "./minimap.js";
-import { modelOf, pathThrough, FAILED, type Data } from "./model.js";
+import { FAILED, type Data } from "./data.js";
+import { modelOf, pathThrough } from "./model.js";
 import { drawnLanes, initialState } from "./state.js";
 import { createTreePanel } from "./tree.js";
 
@@ -138,20 +139,15 @@ async function start(): Promise<void> {
   $("agents").innerHTML = agentsHtml(model, state);
   $("prims").innerHTML = primitivesHtml(model, state);
   select(-1);
-  $("agents").addEventListener("change", (ev) => {
+  // A checkbox hides or shows the lane or primitive its data attribute names.
+  const hider = (hidden: Set<number>, key: "lane" | "prim") => (ev: Event): void => {
     const box = ev.target as HTMLInputElement;
-    const l = Number(box.dataset.lane);
-    if (box.checked) state.hiddenLanes.delete(l);
-    else state.hiddenLanes.add(l);
+    if (box.checked) hidden.delete(Number(box.dataset[key]));
+    else hidden.add(Number(box.dataset[key]));
     refilter();
-  });
-  $("prims").addEventListener("change", (ev) => {
-    const box = ev.target as HTMLInputElement;
-    const p = Number(box.dataset.prim);
-    if (box.checked) state.hiddenPrims.delete(p);
-    else state.hiddenPrims.add(p);
-    refilter();
-  });
+  };
+  $("agents").addEventListener("change", hider(state.hiddenLanes, "lane"));
+  $("prims").addEventListener("change", hider(state.hiddenPrims, "prim"));
   let typing = 0;
   $("search").addEventListener("input", (ev) => {
     clearTimeout(typing);

@@ -1,6 +1,7 @@
 /** The minimap: the whole run in a strip, a band per lane, and the window shown as a box. */
 import { FAILURE_RED, laneColour } from "./look.js";
-import { FAILED, type Model } from "./model.js";
+import { FAILED } from "./data.js";
+import type { Model } from "./model.js";
 import { drawnLanes, type State } from "./state.js";
 import { LABEL_W } from "./geometry.js";
 

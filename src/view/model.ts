@@ -1,23 +1,5 @@
 /** The page's model: the rows of `trace view`'s data as columns, links resolved, stats per lane. */
-
-/** The data the page is given (src/export/view-data.ts writes it). */
-export interface Data {
-  about: { store: string; asked: string; utc: boolean };
-  t0: number;
-  lanes: string[];
-  agentless: boolean[];
-  primitives: string[];
-  types: string[];
-  rows: Row[];
-  leftOut: { count: number; from: number } | null;
-}
-
-/** One event: id, ms after t0, duration, lane, primitive, type, target, parent id, flags, label, metadata, failure, inferred cause. */
-export type Row = [string, number, number, number, number, number, string | null, string | null, number, string, Record<string, unknown>, string | null, string | null];
-
-export const FAILED = 1;
-export const INFERRED = 2;
-export const CYCLE_CUT = 4;
+import { CYCLE_CUT, FAILED, type Data } from "./data.js";
 
 /** Per lane: events, time taken, tokens, failures. */
 export interface LaneStats {

@@ -1,6 +1,7 @@
 /** The tree beside the lanes: causes and effects, collapsible, only the rows in sight in the page. */
 import { escapeHtml, FAILURE_RED, laneColour, shapeSvg, spoken } from "./look.js";
-import { ancestorsOf, FAILED, INFERRED, type Model } from "./model.js";
+import { FAILED, INFERRED } from "./data.js";
+import { ancestorsOf, type Model } from "./model.js";
 import type { State } from "./state.js";
 
 const ROW_H = 22;
