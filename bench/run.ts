@@ -2,7 +2,7 @@
  * `npm run bench`: generates stores, then measures trace beside jq and ripgrep in the
  * same run. Prints one table of ratios and writes it as JSON. Flags: --days N,
  * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick,
- * --only all-day (the second history and Option A alone).
+ * --only all-day (the second history and Option A alone), --only otlp (receive and push).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ import { openWriter } from "../src/index.js";
 import { BIN, have, ROOT } from "../test/helpers/cli.js";
 import { generateChain, generateSpaceDb, generateStore, generateTree } from "./generate.js";
 import { allDayRows } from "./all-day.js";
+import { otlpRows } from "./otlp.js";
 import { historyRows } from "./history.js";
 import { measureAll as measureTurns, type Row, type Timing } from "./measure.js";
 
@@ -114,7 +115,8 @@ async function main(): Promise<void> {
     const allDay = allDayRows(WORK, RUNS, quick, bareNode);
     return report(allDay.rows, allDay.summary, 0);
   }
-  if (args.only !== undefined) throw new Error(`--only ${args.only}: the one part that runs alone is all-day`);
+  if (args.only === "otlp") return report(await otlpRows(WORK, quick), "OTLP in and out", 0);
+  if (args.only !== undefined) throw new Error(`--only ${args.only}: the parts that run alone are all-day and otlp`);
   const main30 = join(WORK, `store-${DAYS}d-${PER_DAY}`);
   const hist30 = join(WORK, "since-30d");
   const hist300 = join(WORK, "since-300d");
@@ -228,6 +230,7 @@ async function main(): Promise<void> {
   rows.push(...history.rows);
   const allDay = allDayRows(WORK, RUNS, quick, bareNode);
   rows.push(...allDay.rows);
+  rows.push(...(await otlpRows(WORK, quick)));
   report(rows, `store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; ${history.summary}; ${allDay.summary}`, events);
 }
 

@@ -27,6 +27,8 @@ export type { CausalNode, CausalTree } from "./causality/model.js";
 export { follow, type FollowReading } from "./door/follow.js";
 export { EXPORT_FORMATS, type ExportFormat } from "./export/formats.js";
 export { exportTo, exportToFile } from "./door/export.js";
+export { receive, type ReceiveOptions, type Receiver } from "./door/receive.js";
+export { push, type PushOptions } from "./door/push.js";
 
 // Writing.
 export { emit, openBatchWriter, openWriter } from "./door/writers.js";

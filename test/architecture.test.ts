@@ -24,8 +24,10 @@ const LAYERS: Record<string, readonly string[]> = {
   // The page's script (browser code): it shares only the agents' colours.
   view: ["render"],
   export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render", "view"],
-  door: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export"],
-  api: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "door"],
+  // OTLP/HTTP in: spans as events, written through the store, checked against what it holds.
+  receive: ["base", "event", "store", "query"],
+  door: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive"],
+  api: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive", "door"],
   cli: ["api"],
 };
 

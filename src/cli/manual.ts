@@ -7,6 +7,8 @@
 import { INDEX_PAGE } from "./manual-index.js";
 import { SEAL_PAGE, VERIFY_PAGE } from "./manual-seal.js";
 import { VIEW_PAGE } from "./manual-view.js";
+import { EXPORT_PAGE } from "./manual-export.js";
+import { RECEIVE_PAGE } from "./manual-receive.js";
 import { DIR_FLAG, DIRS_FLAG, SPACE_TZ_FLAG } from "./manual-flags.js";
 
 export type { FlagGroup, Page } from "./page.js";
@@ -31,6 +33,7 @@ export const PAGES: readonly Page[] = [
       "trace import [--space PATH] [--dry-run] [--json]",
       "trace export --format otlp|chrome|dot|mermaid|html [TARGET | --causality X] [filters] [--out FILE]",
       "trace view [TARGET | --causality X] [filters] [--out FILE] [--open]",
+      "trace receive [--listen HOST:PORT]",
       "trace redact ID --reason TEXT | --show-policy | --add-key K,…",
       "trace index [--rebuild] [--json]",
     ],
@@ -216,36 +219,7 @@ export const PAGES: readonly Page[] = [
     ],
     notes: [],
   },
-  {
-    name: "export",
-    summary: "the history for OpenTelemetry, Perfetto, Graphviz, Mermaid or a browser",
-    usage: ["trace export --format otlp|chrome|dot|mermaid|html [TARGET | --causality X] [filters] [--out FILE]"],
-    about: [
-      "Writes what a query selects (TARGET's timeline, or every filter of trace: --agent, --task, --channel, --primitive, --since, --until), or the tree around --causality X, in a format another tool opens. otlp and chrome stream any amount; dot and mermaid draw a tree (--causality X, or TARGET as its focus).",
-      "otlp: OTLP/JSON traces (resourceSpans → scopeSpans → spans). A tree is a trace, its id from the root event's; each event a span, its parent from parent_event_id; service.name is the agent (the primitive when there is none); metadata as attributes under metadata.*, dotted, types kept; an event with duration_ms is a span that long ending at its time, any other a zero-length span; an --infer edge is a link marked trace.inferred, never a parent. Send it: curl --data-binary @trace.json -H 'Content-Type: application/json' http://localhost:4318/v1/traces",
-      "chrome: Chrome trace-event JSON for Perfetto (ui.perfetto.dev, Open trace file) or chrome://tracing: a track per agent, a slice per event (as long as its duration_ms, else 2 µs), an arrow (flow s → f) from each cause to its effect, bound to both slices in either viewer.",
-      "dot and mermaid: the tree as the text tree draws it: the asked-about event marked, cut branches as \"… N more\" nodes, inferred edges dashed; in DOT left to right, a colour and a cluster per agent, failures red. Render: trace export --format dot --causality X | dot -Tsvg > tree.svg",
-      "html: the page trace view writes (trace view --help).",
-      "What leaves the machine is always masked: every tombstone, the default keys and patterns and the store's own, whatever trace redact --off or --without-defaults say (they change only what is printed here).",
-    ],
-    groups: [
-      {
-        title: "Flags",
-        flags: [
-          ["--format F", "otlp, chrome, dot, mermaid or html (required)"],
-          ["--out FILE", "write FILE whole or not at all (a temporary name, then renamed); default standard output"],
-          ["--causality X", "the tree around event X or target X"],
-          ["--depth N, --max-children N", "dot and mermaid: levels and children drawn"],
-          ["--infer, --infer-window AGE", "with --causality: inferred causes, as links and dashed edges"],
-          ["--agent A, --task T, --channel C, --primitive P, --type T, --status S, -g, --grep RE, --since WHEN, --until WHEN", "as for trace"],
-          ["--utc", "calendar times in --since and --until are UTC"],
-          DIRS_FLAG,
-          ["--space PATH, --space-tz ZONE, --no-sources, --no-index", "as for trace"],
-        ],
-      },
-    ],
-    notes: ["Exit: 0 ok, 1 a day file or database that could not be read (the rest exported), 2 bad usage."],
-  },
+  EXPORT_PAGE,
   {
     name: "redact",
     summary: "hide an event's payload after the fact; the store's masking policy",
@@ -289,6 +263,7 @@ export const PAGES: readonly Page[] = [
     notes: [],
   },
   VIEW_PAGE,
+  RECEIVE_PAGE,
   INDEX_PAGE,
   SEAL_PAGE,
   VERIFY_PAGE,

@@ -16,6 +16,8 @@ import { treeToDot, treeToMermaid } from "./graph.js";
 import type { ExportItem } from "./item.js";
 import { otlpChunks } from "./otlp.js";
 import { createRootResolver } from "./roots.js";
+import { remember } from "./bounded.js";
+import { closesAgent, opensAgent } from "./genai.js";
 import { htmlChunks } from "./html.js";
 import type { ViewAbout } from "./view-data.js";
 
@@ -23,6 +25,8 @@ import type { ViewAbout } from "./view-data.js";
 export type PageAsked = Omit<ViewAbout, "store">;
 
 export { EXPORT_FORMATS, type ExportFormat } from "./formats.js";
+export { createRootResolver } from "./roots.js";
+export { otlpRequest } from "./otlp.js";
 
 /**
  * A tree in a format: drawn for DOT and Mermaid (within `limits`), its events streamed
@@ -63,13 +67,39 @@ async function* oneBatch<T>(items: readonly T[]): AsyncGenerator<readonly T[]> {
   yield items;
 }
 
-/** A query's events, each with its tree's root. */
+/** A query's events, each with its tree's root (see `createItemMaker`). */
 async function* withRoots(batches: AsyncIterable<Hits>, rootOf: (e: TraceEvent) => Promise<string>): AsyncGenerator<ExportItem[]> {
-  for await (const hits of batches) {
+  const itemsOf = createItemMaker(rootOf);
+  for await (const hits of batches) yield await itemsOf([...eventsOf(hits)].map((h) => h.event));
+}
+
+/**
+ * Events in time order as export items, batch after batch, each with its tree's root. A
+ * parentless event of an agent between its wake and its sleep is held by that
+ * invocation: its tree (and every tree below it) joins the wake's, so that OTLP's
+ * `invoke_agent` span parents it.
+ *
+ * @example
+ * const itemsOf = createItemMaker(createRootResolver(dir, known)); const items = await itemsOf(events);
+ */
+export function createItemMaker(rootOf: (e: TraceEvent) => Promise<string>): (events: readonly TraceEvent[]) => Promise<ExportItem[]> {
+  const invocations = new Map<string, { wake: string; root: string }>();
+  const joined = new Map<string, string>();
+  return async (events) => {
     const items: ExportItem[] = [];
-    for (const { event } of eventsOf(hits)) items.push({ event, root: await rootOf(event) });
-    yield items;
-  }
+    for (const event of events) {
+      const recorded = await rootOf(event);
+      const root = joined.get(recorded) ?? recorded;
+      const open = event.agent_id === null ? undefined : invocations.get(event.agent_id);
+      if (event.parent_event_id === null && open !== undefined && !opensAgent(event)) {
+        remember(joined, event.id, open.root);
+        items.push({ event, root: open.root, heldBy: open.wake });
+      } else items.push({ event, root });
+      if (opensAgent(event)) invocations.set(event.agent_id!, { wake: event.id, root });
+      else if (closesAgent(event)) invocations.delete(event.agent_id!);
+    }
+    return items;
+  };
 }
 
 /**

@@ -1,6 +1,8 @@
 /** What an export writes of each event: the event, the root of its recorded tree, an inferred cause. */
 import type { TraceEvent } from "../event/envelope.js";
 
+export { durationOf } from "../event/span.js";
+
 /** One event on its way out. */
 export interface ExportItem {
   event: TraceEvent;
@@ -8,6 +10,8 @@ export interface ExportItem {
   root: string;
   /** A cause `--infer` found: a link, never a parent. */
   inferred?: { id: string; root: string };
+  /** For a parentless event of an agent between its wake and its sleep: the wake, whose invocation holds it (OTLP's `invoke_agent` span parents it). */
+  heldBy?: string;
 }
 
 /**
@@ -20,10 +24,4 @@ export interface ExportItem {
  */
 export function cutsCycle(item: ExportItem): boolean {
   return item.root === item.event.id && item.event.parent_event_id !== null;
-}
-
-/** How long an event lasted (ms), from its `duration_ms` (tool calls, AI calls); undefined for a point in time. */
-export function durationOf(e: TraceEvent): number | undefined {
-  const d = e.metadata.duration_ms;
-  return typeof d === "number" && Number.isFinite(d) && d > 0 ? d : undefined;
 }

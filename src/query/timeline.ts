@@ -1,5 +1,6 @@
 /** A target's timeline: its own events and their descendants, in one pass over the store. */
 import { createMemberSearch, createSearchPool, eventsOf, reorderBatches, type Hits, type MemberSearch, type SearchPool } from "../engine/facade.js";
+import { startOf } from "../event/span.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { createBadLines, parseAt, type BadReport } from "../store/lines.js";
 import { lineBlocks, type ReadEvent } from "../store/read.js";
@@ -119,17 +120,18 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
  * exporters, which send a span's children first, and merged stores write them): the
  * block is searched again (by `search`, which knows every member) for children of the
  * events `joined` in it, and of theirs, until none joins. Each is handed to `join` with
- * where its line starts. A child older than its cause joins nowhere, as in a pass in
+ * where its line starts. A child older than its cause's start (its time less its
+ * `duration_ms`: a span's children end before it does) joins nowhere, as in a pass in
  * time order.
  */
 export function childrenFirst(buf: Buffer, end: number, joined: readonly TraceEvent[], isKnown: (id: string) => boolean, search: MemberSearch, join: (hit: ReadEvent, at: number) => void): void {
-  for (let parents = new Map(joined.map((e) => [e.id, e.timestamp])); parents.size > 0; ) {
+  for (let parents = new Map(joined.map((e) => [e.id, startOf(e)])); parents.size > 0; ) {
     const found = new Map<string, number>();
     search.block(buf, end, (id) => parents.has(id), (s, e) => {
       const hit = parseAt(buf, s, e);
       const parent = hit?.event.parent_event_id;
       if (!hit || parent == null || !(hit.event.timestamp >= parents.get(parent)!) || isKnown(hit.event.id) || found.has(hit.event.id)) return;
-      found.set(hit.event.id, hit.event.timestamp);
+      found.set(hit.event.id, startOf(hit.event));
       join(hit, s);
     });
     parents = found;

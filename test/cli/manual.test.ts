@@ -41,7 +41,7 @@ test("the parser and completion take their flags from the manual's pages", async
     const offered = new Set(r.stdout.trim().split("\n"));
     for (const spelling of spelled) assert.ok(offered.has(spelling.split(" ")[0]!), `completion of trace ${page.name} offers ${spelling}`);
   }
-  assert.deepEqual(COMMAND_FLAGS.export!.alias, { h: "help", g: "grep" });
+  assert.deepEqual(COMMAND_FLAGS.export!.alias, { h: "help", f: "follow", g: "grep" });
   assert.ok(QUERY_FLAGS.repeatable!.includes("dir") && QUERY_FLAGS.strings.includes("n") && QUERY_FLAGS.alias!.f === "follow");
   // A flag that no page names is refused, by the CLI, with the nearest one.
   const r = await trace(["--dri", "x"]);

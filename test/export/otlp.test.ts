@@ -1,38 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
-import { createRequire } from "node:module";
 import { exportTo, openWriter, type TraceEvent } from "../../src/index.js";
 import { EXAMPLE, lines, tempDir, trace } from "../helpers/cli.js";
-
-// OpenTelemetry's own generated protobuf definitions decode what the export writes.
-type Message = { [k: string]: unknown };
-type MessageType = { fromObject(o: unknown): Message; encode(m: Message): { finish(): Uint8Array }; decode(b: Uint8Array): Message; toObject(m: Message, o: object): Message; verify(o: unknown): string | null };
-const root = createRequire(import.meta.url)("@opentelemetry/otlp-transformer/build/src/generated/root.js") as { opentelemetry: { proto: { collector: { trace: { v1: { ExportTraceServiceRequest: MessageType } } } } } };
-const Request = root.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
-
-type Span = { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; startTimeUnixNano: string; endTimeUnixNano: string; attributes: { key: string; value: Record<string, unknown> }[]; links?: { traceId: string; spanId: string; attributes: unknown[] }[] };
-type Document = { resourceSpans: { resource: { attributes: { key: string; value: { stringValue: string } }[] }; scopeSpans: { scope: { name: string }; spans: Span[] }[] }[] };
-
-const ID_FIELDS = ["traceId", "spanId", "parentSpanId"];
-/** The JSON encoding's hex ids as the bytes protobuf holds, and back: the only place OTLP/JSON departs from the proto3 mapping. */
-function ids(value: unknown, to: (s: string) => unknown): unknown {
-  if (Array.isArray(value)) return value.map((v) => ids(v, to));
-  if (value === null || typeof value !== "object") return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, ID_FIELDS.includes(k) && typeof v === "string" ? to(v) : ids(v, to)]));
-}
-
-/** Decodes the document through the binary protobuf form: what survives is what OpenTelemetry's schema knows. */
-function throughProtobuf(doc: Document): Document {
-  const message = Request.fromObject(ids(doc, (hex) => Buffer.from(hex, "hex")));
-  const decoded = Request.decode(Request.encode(message).finish());
-  const object = Request.toObject(decoded, { longs: String, enums: Number, bytes: String });
-  return ids(object, (b64) => Buffer.from(b64, "base64").toString("hex")) as Document;
-}
-
-const span16 = (id: string): string => createHash("sha256").update(id).digest("hex").slice(0, 16);
-const spans = (doc: Document): (Span & { service: string })[] =>
-  doc.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => ({ ...span, service: r.resource.attributes.find((a) => a.key === "service.name")!.value.stringValue }))));
+import { span16, spans, throughProtobuf, type Document } from "../helpers/otlp.js";
 
 test("OTLP/JSON of the seed's payment tree decodes with OpenTelemetry's protobuf definitions: ids, parents, times and attributes event by event", async () => {
   const r = await trace(["export", "--format", "otlp", "--causality", "task-abc123", "--dir", EXAMPLE]);
@@ -85,6 +55,7 @@ test("OTLP: nested metadata flattened with dotted keys and types kept; a duratio
     timestamp: 11_000,
   });
   const next = w.emit({ primitive: "ops", event_type: "create_task", agent_id: "z", target_id: "task-i", metadata: { session_id: 7 }, timestamp: 12_000 });
+  const other = w.emit({ primitive: "ops", event_type: "create_task", agent_id: "y", target_id: "task-y", timestamp: 12_500 });
   w.close();
   const whole = JSON.parse((await trace(["export", "--format", "otlp", "--dir", dir])).stdout) as Document;
   assert.deepEqual(throughProtobuf(whole), whole);
@@ -100,7 +71,9 @@ test("OTLP: nested metadata flattened with dotted keys and types kept; a duratio
   assert.deepEqual(attrs["metadata.tags"], { arrayValue: { values: [{ stringValue: "a" }, { intValue: "2" }] } });
   assert.deepEqual(attrs["metadata.nested.deep.n"], { intValue: "3" });
   assert.equal(attrs["metadata.none"], undefined, "OTLP has no null");
-  assert.deepEqual(new Set(all.map((s) => s.traceId)), new Set([wake.id, next.id].map((id) => id.replaceAll("-", ""))), "two trees, two traces");
+  assert.deepEqual(new Set(all.map((s) => s.traceId)), new Set([wake.id, other.id].map((id) => id.replaceAll("-", ""))), "two trees, two traces");
+  const held = all.find((s) => s.spanId === span16(next.id))!;
+  assert.equal(held.parentSpanId, span16(wake.id), "a parentless event of z while z is awake is held by z's invocation");
   // --infer: the parentless task is caused by the wake, as a link and never a parent.
   const inferred = JSON.parse((await trace(["export", "--format", "otlp", "--causality", "task-i", "--infer", "--dir", dir])).stdout) as Document;
   assert.deepEqual(throughProtobuf(inferred), inferred);
