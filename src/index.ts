@@ -29,6 +29,7 @@ export { EXPORT_FORMATS, type ExportFormat } from "./export/formats.js";
 export { exportTo, exportToFile } from "./door/export.js";
 export { receive, type ReceiveOptions, type Receiver } from "./door/receive.js";
 export { push, type PushOptions } from "./door/push.js";
+export { initDatabase, type DatabaseInit } from "./door/db.js";
 
 // Writing.
 export { emit, openBatchWriter, openWriter } from "./door/writers.js";

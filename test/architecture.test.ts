@@ -26,8 +26,10 @@ const LAYERS: Record<string, readonly string[]> = {
   export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render", "view"],
   // OTLP/HTTP in: spans as events, written through the store, checked against what it holds.
   receive: ["base", "event", "store", "query"],
-  door: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive"],
-  api: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive", "door"],
+  // The central PostgreSQL: connection and schema.
+  db: ["base", "event", "store"],
+  door: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive", "db"],
+  api: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive", "db", "door"],
   cli: ["api"],
 };
 

@@ -26,6 +26,7 @@ const runImport: Command["run"] = async (p, ctx) => (await import("./import.js")
 const runRedact: Command["run"] = async (p, ctx) => (await import("./redact.js")).runRedact(p, ctx);
 const runExport: Command["run"] = async (p, ctx) => (await import("./export.js")).runExport(p, ctx);
 const runReceive: Command["run"] = async (p, ctx) => (await import("./receive.js")).runReceive(p, ctx);
+const runDb: Command["run"] = async (p, ctx) => (await import("./db.js")).runDb(p, ctx);
 const runView: Command["run"] = async (p, ctx) => (await import("./view.js")).runView(p, ctx);
 const runIndex: Command["run"] = async (p, ctx) => (await import("./index-build.js")).runIndex(p, ctx);
 const runSeal: Command["run"] = async (p, ctx) => (await import("./seal.js")).runSeal(p, ctx);
@@ -42,6 +43,7 @@ const COMMANDS: Record<string, Command> = {
   redact: { spec: COMMAND_FLAGS.redact!, help: "redact", run: runRedact },
   view: { spec: COMMAND_FLAGS.view!, help: "view", run: runView },
   receive: { spec: COMMAND_FLAGS.receive!, help: "receive", run: runReceive },
+  db: { spec: COMMAND_FLAGS.db!, help: "db", run: runDb },
   index: { spec: COMMAND_FLAGS.index!, help: "index", run: runIndex },
   seal: { spec: COMMAND_FLAGS.seal!, help: "seal", run: runSeal },
   verify: { spec: COMMAND_FLAGS.verify!, help: "verify", run: runVerify },

@@ -9,6 +9,7 @@ import { SEAL_PAGE, VERIFY_PAGE } from "./manual-seal.js";
 import { VIEW_PAGE } from "./manual-view.js";
 import { EXPORT_PAGE } from "./manual-export.js";
 import { RECEIVE_PAGE } from "./manual-receive.js";
+import { DB_PAGE } from "./manual-db.js";
 import { DIR_FLAG, DIRS_FLAG, SPACE_TZ_FLAG } from "./manual-flags.js";
 
 export type { FlagGroup, Page } from "./page.js";
@@ -34,6 +35,7 @@ export const PAGES: readonly Page[] = [
       "trace export --format otlp|chrome|dot|mermaid|html [TARGET | --causality X] [filters] [--out FILE]",
       "trace view [TARGET | --causality X] [filters] [--out FILE] [--open]",
       "trace receive [--listen HOST:PORT]",
+      "trace db init [--db URL]",
       "trace redact ID --reason TEXT | --show-policy | --add-key K,…",
       "trace index [--rebuild] [--json]",
     ],
@@ -264,6 +266,7 @@ export const PAGES: readonly Page[] = [
   },
   VIEW_PAGE,
   RECEIVE_PAGE,
+  DB_PAGE,
   INDEX_PAGE,
   SEAL_PAGE,
   VERIFY_PAGE,
