@@ -40,7 +40,8 @@ export function treeFacts(root: CausalNode, clock: TreeClock, style: Style): (no
     for (const stack = [root]; stack.length > 0 && !days; ) {
       const node = stack.pop()!;
       days = day(node.event.timestamp) !== first;
-      stack.push(...node.children);
+      // A loop, not a spread: a node may have more children than a call takes arguments.
+      for (const child of node.children) stack.push(child);
     }
   }
   return (node, label) => {
