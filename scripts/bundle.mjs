@@ -22,7 +22,7 @@ await build({
   target: "node20",
   outfile: join(outdir, "main.cjs"),
   // The PostgreSQL client is an optional dependency, loaded from node_modules when a database is named.
-  external: ["pg"],
+  external: ["pg", "pg-copy-streams"],
   logLevel: "warning",
   // Fewer bytes to read and a smaller code cache: 5 ms of each start. TRACE_DEBUG's stacks
   // come from the unbundled modules (bin/trace), which keep their names.

@@ -29,7 +29,9 @@ export { EXPORT_FORMATS, type ExportFormat } from "./export/formats.js";
 export { exportTo, exportToFile } from "./door/export.js";
 export { receive, type ReceiveOptions, type Receiver } from "./door/receive.js";
 export { push, type PushOptions } from "./door/push.js";
-export { initDatabase, type DatabaseInit } from "./door/db.js";
+export { initDatabase, pruneDatabase, type DatabaseInit, type DroppedDay } from "./door/db.js";
+export { ship, type ShipOptions, type Shipped } from "./door/ship.js";
+export { shipStatus, type ShipStatus, type ShippedStore } from "./door/ship-status.js";
 
 // Writing.
 export { emit, openBatchWriter, openWriter } from "./door/writers.js";

@@ -42,12 +42,12 @@ test("every export of the public entry points has a TSDoc, and every function an
   assert.deepEqual(missing, []);
 });
 
-test("the root export is what a user needs: one door for questions (query, causality, follow, export), OTLP in and out (receive, push), the central database (initDatabase), writers, the store, prune, index, validate, seal and verify, WHEN, sources, redaction", () => {
+test("the root export is what a user needs: one door for questions (query, causality, follow, export), OTLP in and out (receive, push), the central database (initDatabase, ship, shipStatus, pruneDatabase), writers, the store, prune, index, validate, seal and verify, WHEN, sources, redaction", () => {
   const names = Object.keys(root).sort();
   assert.deepEqual(names, [
     "DEFAULT_POLICY", "DEFAULT_RETENTION", "EXPORT_FORMATS", "UsageError", "VERSION", "causality", "emit", "exportTo", "exportToFile", "findSources", "follow",
-    "importSources", "indexStore", "indexWanted", "initDatabase", "isUsageError", "openBatchWriter", "openWriter", "parseAge", "parseDuration", "parseWhen", "policyOf", "prune", "push", "query",
-    "readCursorFile", "readStoreConfig", "rebuildTombstones", "receive", "recentValues", "redactEvent", "resolveStoreDir", "resolveStoreDirs", "seal", "summarizeSources", "updatePolicy",
+    "importSources", "indexStore", "indexWanted", "initDatabase", "isUsageError", "openBatchWriter", "openWriter", "parseAge", "parseDuration", "parseWhen", "policyOf", "prune", "pruneDatabase", "push", "query",
+    "readCursorFile", "readStoreConfig", "rebuildTombstones", "receive", "recentValues", "redactEvent", "resolveStoreDir", "resolveStoreDirs", "seal", "ship", "shipStatus", "summarizeSources", "updatePolicy",
     "validate", "validateSources", "verify", "writeCursorFile", "writeStoreConfig",
   ]);
 });

@@ -26,8 +26,8 @@ const LAYERS: Record<string, readonly string[]> = {
   export: ["base", "event", "store", "engine", "day-index", "sources", "query", "causality", "render", "view"],
   // OTLP/HTTP in: spans as events, written through the store, checked against what it holds.
   receive: ["base", "event", "store", "query"],
-  // The central PostgreSQL: connection and schema.
-  db: ["base", "event", "store"],
+  // The central PostgreSQL: connection, schema, batches in, and a backend behind the query layer's interface.
+  db: ["base", "event", "store", "query"],
   door: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive", "db"],
   api: ["base", "schema", "event", "store", "seal", "retention", "validate", "engine", "day-index", "sources", "query", "causality", "render", "export", "receive", "db", "door"],
   cli: ["api"],

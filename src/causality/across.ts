@@ -16,7 +16,7 @@ import { findFocus } from "./find.js";
 import type { CausalNode, CausalTree } from "./model.js";
 
 /** Where an event was found. */
-type Found = { event: TraceEvent; store: string };
+type Found = { event: TraceEvent; store: string | undefined };
 
 /**
  * The tree around `idOrTarget` over the stores `dirs`.
@@ -29,17 +29,40 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
   const names = storeNames(dirs);
   // Each store's day files, as stored: the door masks the tree it hands out.
   const read = { dirs, names, mask: (dir: string) => createRedactor(dir, { off: true }), sources: { off: true }, index: options.index, plain: false, onBad: options.onBad ?? (() => undefined) };
-  const stores = dirs.map((dir) => dayFiles(dir, read));
+  const places = dirs.map((dir, i) => ({ name: names[i]!, backend: dayFiles(dir, read), focus: (x: string) => findFocus(dir, x, { onBad: options.onBad, index: options.index }) }));
+  return causalityOver(idOrTarget, places);
+}
+
+/** Where a tree's events are looked for: a backend, named, and how it finds what `--causality` names. */
+export interface Place {
+  name: string;
+  backend: Backend;
+  focus(idOrTarget: string): Promise<{ event: TraceEvent; byId: boolean }>;
+  /** The store an event came from, when the place holds several (a central database). */
+  storeOf?: ((id: string) => string | undefined) | undefined;
+}
+
+/**
+ * The tree around `idOrTarget` over several places (stores, or a central database): the
+ * focus looked for in each, the walk up finding each parent where it is, the tree below
+ * the root's descendants over all of them until they grow no more.
+ *
+ * @example
+ * const tree = await causalityOver("task-1", [{ name: "db", backend: db, focus: db.focus }]);
+ */
+export async function causalityOver(idOrTarget: string, places: readonly Place[]): Promise<CausalTree> {
+  const stores = places.map((p) => p.backend);
+  const names = places.map((p) => p.name);
   const focusIn: (Found & { byId: boolean })[] = [];
-  for (const [i, dir] of dirs.entries()) {
+  for (const place of places) {
     try {
-      const { event, byId } = await findFocus(dir, idOrTarget, { onBad: options.onBad, index: options.index });
-      focusIn.push({ event, byId, store: names[i]! });
+      const { event, byId } = await place.focus(idOrTarget);
+      focusIn.push({ event, byId, store: (place.storeOf ? place.storeOf(event.id) : place.name) });
     } catch (err) {
-      if (!(err instanceof UsageError) || !/no event with that id/.test(err.message)) throw err;
+      if (places.length === 1 || !(err instanceof UsageError) || !/no event with that id/.test(err.message)) throw err;
     }
   }
-  if (focusIn.length === 0) throw new UsageError(`--causality ${idOrTarget}: no event with that id and no events of that target in ${dirs.length} stores`);
+  if (focusIn.length === 0) throw new UsageError(`--causality ${idOrTarget}: no event with that id and no events of that target in ${places.length} stores`);
   const focus = focusIn.find((f) => f.byId) ?? focusIn.sort((a, b) => compareEvents(a.event, b.event))[0]!;
   // The walk up: each parent in whichever store holds it.
   let top: Found = focus;
@@ -51,7 +74,7 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
       cycle = true;
       break;
     }
-    const parent = await findIn(stores, names, parentId);
+    const parent = await findIn(places, parentId);
     if (!parent) {
       missingParent = parentId;
       break;
@@ -66,7 +89,7 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
     size = below.size;
     for (const [i, store] of stores.entries()) {
       for await (const hits of store.members(undefined, members, {})) {
-        for (const { event } of eventsOf(hits)) if (event.id !== top.event.id && !below.has(event.id)) below.set(event.id, { event, store: names[i]! });
+        for (const { event } of eventsOf(hits)) if (event.id !== top.event.id && !below.has(event.id)) below.set(event.id, { event, store: (places[i]!.storeOf ? places[i]!.storeOf!(event.id) : names[i]!) });
       }
     }
   }
@@ -81,10 +104,10 @@ export async function causalityAcross(idOrTarget: string, dirs: readonly string[
 }
 
 /** An event by id in the first store that holds it. */
-async function findIn(stores: readonly Backend[], names: readonly string[], id: string): Promise<Found | undefined> {
-  for (const [i, store] of stores.entries()) {
-    const [event] = await store.byIds([id]);
-    if (event) return { event, store: names[i]! };
+async function findIn(places: readonly Place[], id: string): Promise<Found | undefined> {
+  for (const place of places) {
+    const [event] = await place.backend.byIds([id]);
+    if (event) return { event, store: (place.storeOf ? place.storeOf(event.id) : place.name) };
   }
   return undefined;
 }

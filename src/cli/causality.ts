@@ -1,7 +1,7 @@
 import { causality } from "../index.js";
 import { createStyle, escapeControl, treeJsonChunks, treeLines, wantsColour } from "../api/render.js";
 import type { Parsed } from "./args.js";
-import { badLines, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { badLines, questionOf, readingOf, requireStores, type CliContext } from "./context.js";
 import { indexUseOf } from "./index-background.js";
 
 const DEFAULT_MAX_CHILDREN = 50;
@@ -9,7 +9,7 @@ const DEFAULT_MAX_CHILDREN = 50;
 /** `trace --causality X`: the tree around X, drawn or as nested JSON. */
 export async function runCausality(p: Parsed, ctx: CliContext): Promise<number> {
   const bad = badLines(ctx);
-  for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
+  requireStores(p, ctx);
   const question = questionOf(p);
   const { depth, maxChildren } = question;
   const indexUse = indexUseOf(p, ctx);

@@ -56,7 +56,18 @@ export function sourcesOf(p: Parsed, ctx: CliContext): NonNullable<Reading["sour
 
 /** The reading the flags ask for: every store, the sources, the indexes, masking unless `--no-redact`, reports to `bad`. */
 export function readingOf(p: Parsed, ctx: CliContext, bad: BadInput, index?: IndexOption): Reading {
-  return { dir: ctx.dirs, sources: sourcesOf(p, ctx), index, redact: !p.switches["no-redact"], plain: p.switches.plain, onBad: bad.onBad, onNote: bad.onSource };
+  return { dir: ctx.dirs, sources: sourcesOf(p, ctx), index, redact: !p.switches["no-redact"], plain: p.switches.plain, onBad: bad.onBad, onNote: bad.onSource, db: databaseOf(p, ctx) };
+}
+
+/** The central database a question is asked of: `--db`, else `TRACE_DB` (for the commands that take `--db`). */
+export function databaseOf(p: Parsed, ctx: CliContext): string | undefined {
+  return p.values.db ?? (ctx.env.TRACE_DB === "" ? undefined : ctx.env.TRACE_DB);
+}
+
+/** The stores a question reads must be there, unless a central database answers it. */
+export function requireStores(p: Parsed, ctx: CliContext): void {
+  if (databaseOf(p, ctx) !== undefined) return;
+  for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
 }
 
 /** The question the words and flags ask (flags a command lacks are simply not there). */

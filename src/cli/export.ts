@@ -1,6 +1,6 @@
 import { EXPORT_FORMATS, exportTo, exportToFile, push, UsageError, type ExportFormat } from "../index.js";
 import type { Parsed } from "./args.js";
-import { badLines, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { badLines, questionOf, readingOf, requireStores, type CliContext } from "./context.js";
 import { indexUseOf } from "./index-background.js";
 
 /** `trace export --format F [TARGET | --causality X] [filters] [--out FILE]`: the history for another tool. */
@@ -9,7 +9,7 @@ export async function runExport(p: Parsed, ctx: CliContext): Promise<number> {
   if (format === undefined) throw new UsageError(`export: --format is required: ${EXPORT_FORMATS.join(", ")}`);
   if (p.words.length > 1) throw new UsageError(`one TARGET at most, got ${p.words.length}: ${p.words.join(" ")}`);
   const bad = badLines(ctx);
-  for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
+  requireStores(p, ctx);
   const question = questionOf(p);
   if (p.switches.follow || p.values.endpoint !== undefined) return runPush(p, ctx, format, bad);
   if (p.values["cursor-file"] !== undefined) throw new UsageError("--cursor-file goes with --follow --endpoint URL (a live push)");

@@ -1,7 +1,7 @@
 import { follow, writeCursorFile } from "../index.js";
 import { createStyle, renderInMode, wantsColour } from "../api/render.js";
 import type { Parsed } from "./args.js";
-import { badLines, printingOf, questionOf, readingOf, type CliContext } from "./context.js";
+import { badLines, printingOf, questionOf, readingOf, databaseOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
 
 const NEWLINE = Buffer.from("\n");
@@ -36,7 +36,7 @@ export async function runFollow(p: Parsed, ctx: CliContext): Promise<number> {
       if (ctx.out.closed) break;
       // --json writes the stored bytes, even those that are not UTF-8 (their text then holds U+FFFD).
       if (mode === "json" && !fields && hit.bytes && hit.line.includes("\uFFFD")) await ctx.out.bytes(Buffer.concat([hit.bytes, NEWLINE]));
-      else await ctx.out.line(renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 ? hit.store : undefined, agents: question.agent === undefined }));
+      else await ctx.out.line(renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: ctx.dirs.length > 1 || databaseOf(p, ctx) !== undefined ? hit.store : undefined, agents: question.agent === undefined }));
       ctx.out.flushSoon();
     }
     await ctx.out.flush();

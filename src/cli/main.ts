@@ -30,6 +30,7 @@ const runDb: Command["run"] = async (p, ctx) => (await import("./db.js")).runDb(
 const runView: Command["run"] = async (p, ctx) => (await import("./view.js")).runView(p, ctx);
 const runIndex: Command["run"] = async (p, ctx) => (await import("./index-build.js")).runIndex(p, ctx);
 const runSeal: Command["run"] = async (p, ctx) => (await import("./seal.js")).runSeal(p, ctx);
+const runShip: Command["run"] = async (p, ctx) => (await import("./ship.js")).runShip(p, ctx);
 const runVerify: Command["run"] = async (p, ctx) => (await import("./seal.js")).runVerify(p, ctx);
 
 const COMMANDS: Record<string, Command> = {
@@ -44,6 +45,7 @@ const COMMANDS: Record<string, Command> = {
   view: { spec: COMMAND_FLAGS.view!, help: "view", run: runView },
   receive: { spec: COMMAND_FLAGS.receive!, help: "receive", run: runReceive },
   db: { spec: COMMAND_FLAGS.db!, help: "db", run: runDb },
+  ship: { spec: COMMAND_FLAGS.ship!, help: "ship", run: runShip },
   index: { spec: COMMAND_FLAGS.index!, help: "index", run: runIndex },
   seal: { spec: COMMAND_FLAGS.seal!, help: "seal", run: runSeal },
   verify: { spec: COMMAND_FLAGS.verify!, help: "verify", run: runVerify },

@@ -1,5 +1,5 @@
 /** The manual's page of `trace export` (manual.ts holds the rest). */
-import { DIRS_FLAG } from "./manual-flags.js";
+import { DB_FLAG, DIRS_FLAG } from "./manual-flags.js";
 import type { Page } from "./page.js";
 
 /** `trace export --help`. */
@@ -30,6 +30,7 @@ export const EXPORT_PAGE: Page = {
           ["--agent A, --task T, --channel C, --primitive P, --type T, --status S, -g, --grep RE, --since WHEN, --until WHEN", "as for trace"],
           ["--utc", "calendar times in --since and --until are UTC"],
           DIRS_FLAG,
+          DB_FLAG,
           ["--space PATH, --space-tz ZONE, --no-sources, --no-index", "as for trace"],
         ],
       },

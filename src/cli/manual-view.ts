@@ -1,5 +1,5 @@
 /** The manual's page of `trace view` (manual.ts holds the rest). */
-import { DIRS_FLAG } from "./manual-flags.js";
+import { DB_FLAG, DIRS_FLAG } from "./manual-flags.js";
 import type { Page } from "./page.js";
 
 /** `trace view --help`. */
@@ -23,6 +23,7 @@ export const VIEW_PAGE: Page = {
         ["--agent A, --task T, --channel C, --primitive P, --type T, --status S, -g, --grep RE, --since WHEN, --until WHEN", "as for trace"],
         ["--utc", "times in UTC (default: the browser's zone); calendar times in --since and --until are UTC"],
         DIRS_FLAG,
+          DB_FLAG,
         ["--space PATH, --space-tz ZONE, --no-sources, --no-index", "as for trace"],
       ],
     },

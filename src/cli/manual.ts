@@ -10,7 +10,8 @@ import { VIEW_PAGE } from "./manual-view.js";
 import { EXPORT_PAGE } from "./manual-export.js";
 import { RECEIVE_PAGE } from "./manual-receive.js";
 import { DB_PAGE } from "./manual-db.js";
-import { DIR_FLAG, DIRS_FLAG, SPACE_TZ_FLAG } from "./manual-flags.js";
+import { SHIP_PAGE } from "./manual-ship.js";
+import { DB_FLAG, DIR_FLAG, DIRS_FLAG, SPACE_TZ_FLAG } from "./manual-flags.js";
 
 export type { FlagGroup, Page } from "./page.js";
 import type { Page } from "./page.js";
@@ -35,7 +36,7 @@ export const PAGES: readonly Page[] = [
       "trace export --format otlp|chrome|dot|mermaid|html [TARGET | --causality X] [filters] [--out FILE]",
       "trace view [TARGET | --causality X] [filters] [--out FILE] [--open]",
       "trace receive [--listen HOST:PORT]",
-      "trace db init [--db URL]",
+      "trace ship --to URL [--once | --status]; trace db init [--db URL]; trace --db URL [TARGET] [filters]",
       "trace redact ID --reason TEXT | --show-policy | --add-key K,…",
       "trace index [--rebuild] [--json]",
     ],
@@ -65,6 +66,7 @@ export const PAGES: readonly Page[] = [
           ["--plain", "parse every line (the slow reference path the fast one must equal)"],
           ["-f, --follow", "print the last N matching events (default 10; with --since, every one since then), then each new one, until Ctrl-C"],
           DIRS_FLAG,
+          DB_FLAG,
           ["--space PATH", "a space-os space.db, one of its per-primitive databases, or a folder of them, read with the day files (default: TRACE_SPACE, and the .space/ that holds the store)"],
           SPACE_TZ_FLAG,
           ["--no-sources", "read the day files only"],
@@ -158,6 +160,7 @@ export const PAGES: readonly Page[] = [
       "trace seal [--key FILE] [--json]; trace verify [--key FILE] [--json]",
       "trace prune --set-retention AGE [--auto] [--compress-after AGE]",
       "trace prune --show-retention",
+      "trace prune --db URL [--older-than AGE] [--dry-run] [--json]",
     ],
     about: [
       "Deletes day files whose whole UTC day ended more than AGE ago (default: the store's retention setting, else 30d); optionally gzips younger past days. Today's and later files and anything that is not a day file are never touched; a symlink with a day file's name is noted and left alone. Then every sealed day gets its index (trace index --help), so the first query of a compressed day inflates a few of its members.",
@@ -173,6 +176,7 @@ export const PAGES: readonly Page[] = [
           ["--set-retention AGE", 'keep AGE as the store\'s rule ("none" clears it)'],
           ["--auto", "with --set-retention: writers prune once a day by themselves"],
           ["--show-retention", "print the store's rule"],
+          ["--db URL", "apply the rule to the central database instead: drop the partition of each whole day older than AGE (default: the store's retention, else 30d); named here, never taken from TRACE_DB"],
           DIR_FLAG,
         ],
       },
@@ -267,6 +271,7 @@ export const PAGES: readonly Page[] = [
   VIEW_PAGE,
   RECEIVE_PAGE,
   DB_PAGE,
+  SHIP_PAGE,
   INDEX_PAGE,
   SEAL_PAGE,
   VERIFY_PAGE,

@@ -1,4 +1,4 @@
-import { DEFAULT_RETENTION, indexStore, parseAge, prune, readStoreConfig, UsageError, writeStoreConfig, type PruneAction } from "../index.js";
+import { DEFAULT_RETENTION, indexStore, parseAge, prune, pruneDatabase, readStoreConfig, UsageError, writeStoreConfig, type PruneAction } from "../index.js";
 import type { Parsed } from "./args.js";
 import { requireStore, type CliContext } from "./context.js";
 
@@ -9,6 +9,7 @@ export async function runPrune(p: Parsed, ctx: CliContext): Promise<number> {
   const setTo = p.values["set-retention"];
   if (setTo !== undefined) return setRetention(p, ctx, setTo);
   if (p.switches.auto) throw new UsageError("--auto goes with --set-retention, e.g. trace prune --set-retention 30d --auto");
+  if (p.values.db !== undefined) return pruneDb(p, ctx, p.values.db);
   requireStore(ctx.dir);
   const olderThan = p.values["older-than"];
   const compressAfter = p.values["compress-after"];
@@ -22,6 +23,18 @@ export async function runPrune(p: Parsed, ctx: CliContext): Promise<number> {
   // What compaction made (and what it left) gets its index now, whatever its size: the first query of a compressed day inflates a few members.
   if (!p.switches["dry-run"]) await indexStore(ctx.dir, { onNote: ctx.warn });
   return actions.some((a) => a.error !== undefined) ? 1 : 0;
+}
+
+/** `prune --db`: the rule applied to the central database, a whole day's partition at a time. */
+async function pruneDb(p: Parsed, ctx: CliContext, url: string): Promise<number> {
+  if (p.values["compress-after"] !== undefined) throw new UsageError("--compress-after is for day files: a database keeps its own pages");
+  const olderThan = p.values["older-than"] ?? readStoreConfig(ctx.dir).retention ?? DEFAULT_RETENTION;
+  const dryRun = p.switches["dry-run"] === true;
+  const dropped = await pruneDatabase({ url, olderThan: parseAge(olderThan, "--older-than"), dryRun });
+  for (const d of dropped) await ctx.out.line(p.switches.json ? JSON.stringify({ action: "drop", day: d.day, bytes: d.bytes, dry_run: dryRun }) : `${dryRun ? "would drop" : "dropped"} the partition of ${d.day} (${formatBytes(d.bytes)})`);
+  if (!p.switches.json) await ctx.out.line(`${dryRun ? "would free" : "freed"} ${formatBytes(dropped.reduce((n, d) => n + d.bytes, 0))} in ${dropped.length} day${dropped.length === 1 ? "" : "s"}`);
+  await ctx.out.flush();
+  return 0;
 }
 
 async function report(actions: PruneAction[], dryRun: boolean, json: boolean, ctx: CliContext): Promise<void> {

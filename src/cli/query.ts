@@ -1,7 +1,7 @@
 import { query } from "../index.js";
 import { createStyle, renderInMode, timelineHeader, wantsColour, type View } from "../api/render.js";
 import type { Parsed } from "./args.js";
-import { badLines, printingOf, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { badLines, printingOf, questionOf, readingOf, requireStores, databaseOf, type CliContext } from "./context.js";
 import { cursorOf, saveCursor } from "./cursor.js";
 import { indexUseOf } from "./index-background.js";
 import { commandSlip, tellNoMatch } from "./no-match.js";
@@ -11,7 +11,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const bad = badLines(ctx);
   const question = questionOf(p);
   try {
-    for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
+    requireStores(p, ctx);
   } catch (err) {
     commandSlip(p);
     throw err;
@@ -38,7 +38,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const { target, task, agent } = question;
   const view: View = target !== undefined ? { target } : task !== undefined ? { target: task } : { agent };
   let rows = 0;
-  const many = ctx.dirs.length > 1;
+  const many = ctx.dirs.length > 1 || databaseOf(p, ctx) !== undefined;
   // One agent asked for is named in the header; any other answer may span several.
   const agents = agent === undefined;
   const { mode, fields } = printing;

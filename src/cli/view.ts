@@ -1,6 +1,6 @@
 import { exportTo, exportToFile, UsageError } from "../index.js";
 import type { Parsed } from "./args.js";
-import { badLines, questionOf, readingOf, requireStore, sourcesOf, type CliContext } from "./context.js";
+import { badLines, questionOf, readingOf, requireStores, type CliContext } from "./context.js";
 import { indexUseOf } from "./index-background.js";
 
 /** Where `trace view` writes without --out. */
@@ -13,7 +13,7 @@ export async function runView(p: Parsed, ctx: CliContext): Promise<number> {
   if (out === "") throw new UsageError("--out: name a file");
   if (out === "-" && p.switches.open) throw new UsageError("--open needs a file: drop --out - or name one");
   const bad = badLines(ctx);
-  for (const dir of ctx.dirs) requireStore(dir, sourcesOf(p, ctx));
+  requireStores(p, ctx);
   const indexUse = indexUseOf(p, ctx);
   const question = questionOf(p);
   const reading = readingOf(p, ctx, bad, indexUse.option);

@@ -4,11 +4,17 @@
  * line naming the database without its password: a bad URL, no `pg`, a refused or
  * unknown host, bad credentials, a database that is not there.
  */
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { UsageError } from "../errors.js";
 
 /** What the layers above ask of a connection. */
 export interface DbClient {
   query<R = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
+  /** `COPY … FROM STDIN` (`sql`) with `rows` in COPY's text format. */
+  copyIn(sql: string, rows: string): Promise<void>;
+  /** Calls `onNotify` on each `NOTIFY channel` (after `LISTEN`, on this connection). */
+  listen(channel: string, onNotify: () => void): Promise<void>;
   end(): Promise<void>;
 }
 
@@ -36,12 +42,15 @@ export async function connect(url: string): Promise<DbClient> {
   } catch {
     throw new UsageError(`--db ${JSON.stringify(shown)}: not a URL`);
   }
+  // require, as for better-sqlite3: the bundled CLI runs as a script, where import() of a package is not offered.
+  const require = process.getBuiltinModule("node:module").createRequire(import.meta.url);
   let pg: typeof import("pg");
+  let copies: typeof import("pg-copy-streams");
   try {
-    // require, as for better-sqlite3: the bundled CLI runs as a script, where import() of a package is not offered.
-    pg = process.getBuiltinModule("node:module").createRequire(import.meta.url)("pg") as typeof import("pg");
+    pg = require("pg") as typeof import("pg");
+    copies = require("pg-copy-streams") as typeof import("pg-copy-streams");
   } catch {
-    throw new UsageError("--db: the PostgreSQL client is not installed (npm install pg)");
+    throw new UsageError("--db: the PostgreSQL client is not installed (npm install pg pg-copy-streams)");
   }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   // A server that goes away later is told by the query that meets it, not as an unhandled error.
@@ -50,9 +59,40 @@ export async function connect(url: string): Promise<DbClient> {
     await client.connect();
   } catch (err) {
     await client.end().catch(() => {});
-    throw new UsageError(`--db ${shown}: ${whyNot(err as NodeJS.ErrnoException & { code?: string })}`);
+    const e = err as NodeJS.ErrnoException & { code?: string };
+    throw Object.assign(new UsageError(`--db ${shown}: ${whyNot(e)}`), { transient: TRANSIENT.has(e.code ?? "") });
   }
-  return client as unknown as DbClient;
+  return {
+    query: async (sql, values) => {
+      const r = await client.query(sql, values);
+      return { rows: r.rows, rowCount: r.rowCount };
+    },
+    copyIn: async (sql, rows) => {
+      const stream = client.query(copies.from(sql));
+      await pipeline(Readable.from([rows]), stream);
+    },
+    listen: async (channel, onNotify) => {
+      client.on("notification", (n) => void (n.channel === channel && onNotify()));
+      await client.query(`LISTEN ${channel}`);
+    },
+    end: () => client.end(),
+  };
+}
+
+/** Ways to fail that a later try may not meet: no server yet, one starting or shutting down. */
+const TRANSIENT = new Set(["ECONNREFUSED", "ENOENT", "ETIMEDOUT", "ECONNRESET", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
+
+/**
+ * True when a database error may pass if tried again (the server away, restarting, or
+ * the connection lost), as opposed to a wrong URL, credentials or schema.
+ *
+ * @example
+ * if (isTransient(err)) await sleep(backoff);
+ */
+export function isTransient(err: unknown): boolean {
+  const e = err as { transient?: boolean; code?: string; message?: string };
+  if (e.transient !== undefined) return e.transient;
+  return TRANSIENT.has(e.code ?? "") || /Connection terminated|not queryable|connection.*(closed|ended)|ECONNRESET/i.test(e.message ?? "");
 }
 
 /** A failed connection in words. */

@@ -10,7 +10,7 @@ import type { DbClient } from "./connect.js";
 import { UsageError } from "../errors.js";
 
 /** The schema this trace writes and reads. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Each version's statements, applied in order in one transaction. */
 const MIGRATIONS: Record<number, string[]> = {
@@ -35,6 +35,21 @@ const MIGRATIONS: Record<number, string[]> = {
     "CREATE INDEX trace_events_parent ON trace_events (parent_event_id)",
     "CREATE INDEX trace_events_time ON trace_events (ts)",
     "CREATE INDEX trace_events_primitive ON trace_events (primitive, ts)",
+  ],
+  // A follower's watermark: rows are numbered as they arrive (shippers commit in that order: ship.ts).
+  2: [
+    "ALTER TABLE trace_events ADD COLUMN seq bigserial",
+    "CREATE INDEX trace_events_seq ON trace_events (seq)",
+    // A walk up a tree looks each parent up by id alone: the key leads with the day.
+    "CREATE INDEX trace_events_id ON trace_events (id)",
+    `CREATE TABLE trace_stores (
+      store text NOT NULL,
+      host text NOT NULL,
+      shipped_at timestamptz NOT NULL,
+      newest bigint,
+      events bigint NOT NULL DEFAULT 0,
+      PRIMARY KEY (store, host)
+    )`,
   ],
 };
 
@@ -93,4 +108,33 @@ export async function ensurePartition(db: DbClient, day: string): Promise<void> 
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a day: ${day}`);
   const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   await db.query(`CREATE TABLE IF NOT EXISTS ${partitionOf(day)} PARTITION OF trace_events FOR VALUES FROM ('${day}') TO ('${next}')`);
+}
+
+/**
+ * The days that have a partition, oldest first, with their rows' sizes on disk.
+ *
+ * @example
+ * const days = await partitionDays(db); // [{ day: "2026-11-20", bytes: 81920 }, …]
+ */
+export async function partitionDays(db: DbClient): Promise<{ day: string; bytes: number }[]> {
+  const { rows } = await db.query<{ name: string; bytes: string }>(
+    "SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'trace_events'::regclass",
+  );
+  const days: { day: string; bytes: number }[] = [];
+  for (const r of rows) {
+    const m = /^trace_events_(\d{4})(\d{2})(\d{2})$/.exec(r.name);
+    if (m) days.push({ day: `${m[1]}-${m[2]}-${m[3]}`, bytes: Number(r.bytes) });
+  }
+  return days.sort((a, b) => (a.day < b.day ? -1 : 1));
+}
+
+/**
+ * Drops a day's partition: its rows go at once, without a scan or dead rows.
+ *
+ * @example
+ * await dropPartition(db, "2026-10-01");
+ */
+export async function dropPartition(db: DbClient, day: string): Promise<void> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new Error(`not a day: ${day}`);
+  await db.query(`DROP TABLE IF EXISTS ${partitionOf(day)}`);
 }

@@ -30,14 +30,20 @@ export async function* exportTo(format: ExportFormat, question: Question = {}, r
   const focus = question.causality ?? (graph ? question.target : undefined);
   if (graph && focus === undefined) throw new UsageError(`--format ${format} draws a causality tree: name it with --causality X (or a TARGET)`);
   // What leaves the machine fails closed: the stores' policies and tombstones always apply.
-  const [{ resolveBoth }, { exportStream, exportTree }, { answer }, { readQuerySources }] = await Promise.all([import("./resolve.js"), import("../export/export.js"), import("../query/query.js"), import("../query/sources.js")]);
+  const [{ resolveBoth }, { exportStream, exportTree, createRootResolver, createRootResolverBy }, { answer }, { readQuerySources }] = await Promise.all([import("./resolve.js"), import("../export/export.js"), import("../query/query.js"), import("../query/sources.js")]);
   const { read, asked } = await resolveBoth(question, reading, { forceMask: true });
   const dir = read.dirs[0]!;
   const page = { asked: askedOf(question), utc: question.utc === true };
-  if (focus !== undefined) return yield* exportTree(format, await maskedTree({ ...question, causality: focus }, read), { depth: question.depth, maxChildren: question.maxChildren }, dir, page);
-  // The sources are read whole only when a walk up needs them.
-  const known = async (): Promise<ReadonlyMap<string, TraceEvent>> => new Map((await readQuerySources(dir, { ...read.sources, onNote: undefined })).map((h) => [h.event.id, h.event]));
-  yield* exportStream(format as "otlp" | "chrome" | "html", answer({ ...asked, limit: undefined, reverse: undefined }, { ...read, plain: false }).batches, dir, known, page);
+  const db = read.database;
+  try {
+    if (focus !== undefined) return yield* exportTree(format, await maskedTree({ ...question, causality: focus }, read), { depth: question.depth, maxChildren: question.maxChildren }, dir, page);
+    // The sources are read whole only when a walk up needs them.
+    const known = async (): Promise<ReadonlyMap<string, TraceEvent>> => new Map((await readQuerySources(dir, { ...read.sources, onNote: undefined })).map((h) => [h.event.id, h.event]));
+    const rootOf = db ? createRootResolverBy((ids) => db.byIds(ids)) : createRootResolver(dir, known);
+    yield* exportStream(format as "otlp" | "chrome" | "html", answer({ ...asked, limit: undefined, reverse: undefined }, { ...read, plain: false }).batches, dir, rootOf, page);
+  } finally {
+    await db?.close();
+  }
 }
 
 /** The question as the flags that ask it, for a page's title: `task-abc123 --since 2h`. */

@@ -2,7 +2,7 @@
 import type { ReadEvent } from "../store/read.js";
 import type { Question } from "./question.js";
 import { cursorOfReading } from "./cursor.js";
-import type { Reading } from "./reading.js";
+import type { Reading, Resolved } from "./reading.js";
 
 /** How a follow is read: a reading, and when it stops. */
 export interface FollowReading extends Reading {
@@ -26,8 +26,17 @@ export interface FollowReading extends Reading {
 export async function* follow(question: Question = {}, reading: FollowReading = {}): AsyncGenerator<ReadEvent> {
   const [{ resolveBoth }, { follow: followStores }, { toNdjson }] = await Promise.all([import("./resolve.js"), import("../query/follow.js"), import("../engine/facade.js")]);
   const { read, asked } = await resolveBoth(question, reading);
-  for await (const hit of followStores(asked, read, { backlog: asked.limit ?? (asked.filter.since !== undefined ? Infinity : 10), signal: reading.signal, pollMs: reading.pollMs, cursor: cursorOfReading(reading), onPosition: reading.onPosition })) {
-    const shown = read.maskOf(hit.store).hit(hit);
+  try {
+    yield* shownHits(followStores(asked, read, { backlog: asked.limit ?? (asked.filter.since !== undefined ? Infinity : 10), signal: reading.signal, pollMs: reading.pollMs, cursor: cursorOfReading(reading), onPosition: reading.onPosition }), read.maskOf, toNdjson);
+  } finally {
+    await read.database?.close();
+  }
+}
+
+/** The followed hits as shown, each through its store's mask. */
+async function* shownHits(hits: AsyncIterable<ReadEvent>, maskOf: Resolved["maskOf"], toNdjson: (h: ReadEvent[]) => Buffer): AsyncGenerator<ReadEvent> {
+  for await (const hit of hits) {
+    const shown = maskOf(hit.store).hit(hit);
     // A line that is not UTF-8 carries its stored bytes (a checked line's are its block's).
     yield shown.line.includes("\uFFFD") ? { event: shown.event, line: shown.line, bytes: toNdjson([shown]).subarray(0, -1), ...(hit.store ? { store: hit.store } : {}) } : shown;
   }

@@ -44,9 +44,13 @@ export function query(question: Question = {}, reading: Reading = {}): Answer {
     // The query layers load with the first question: a writer's or `--version`'s start skips them.
     const [{ resolveBoth }, { answer }] = await Promise.all([import("./resolve.js"), import("../query/query.js")]);
     const { read, asked } = await resolveBoth(question, reading);
-    tellChangedSinceSeal(read.dirs, asked.filter, reading.onNote);
-    answered = answer(asked, read, cursor);
-    yield* answered.batches;
+    try {
+      if (!read.database) tellChangedSinceSeal(read.dirs, asked.filter, reading.onNote);
+      answered = answer(asked, read, cursor);
+      yield* answered.batches;
+    } finally {
+      await read.database?.close();
+    }
   };
   return {
     async *[Symbol.asyncIterator]() {

@@ -57,7 +57,7 @@ export interface Question {
  */
 export async function resolveQuestion(q: Question, read: Read, now: number): Promise<Asked> {
   const filter = { id: q.id, agent: q.agent, task: q.task, channel: q.channel?.replace(/^#/, ""), primitive: q.primitive, type: q.type, status: q.status, grep: pattern(q.grep) };
-  const ctx: ResolveContext = { dir: read.dirs[0]!, now, utc: q.utc, agent: q.agent ?? q.target, sources: read.sources, index: read.index };
+  const ctx: ResolveContext = { dir: read.dirs[0]!, now, utc: q.utc, agent: q.agent ?? q.target, sources: read.sources, index: read.index, database: read.database };
   const range = await resolveRange(word(q.since), word(q.until), ctx);
   return { target: q.target, filter: { ...filter, ...range }, limit: q.limit, reverse: q.reverse };
 }

@@ -6,6 +6,7 @@ import { createRedactor, type Redactor } from "../query/redactor.js";
 import { storeNames } from "../query/stores.js";
 import { resolveStoreDirs } from "../store/layout.js";
 import { checkZone } from "../sources/times.js";
+import { databaseBackend } from "../db/read.js";
 
 /** How a question is read. Every field is optional: the defaults read the nearest store, with its sources and indexes, masked. */
 export interface Reading {
@@ -38,6 +39,12 @@ export interface Reading {
   /** Only what reached the store after this cursor (`Answer.position` of an earlier query); `where` names it in errors. */
   after?: string | undefined;
   cursorWhere?: string | undefined;
+  /**
+   * A central PostgreSQL (`postgresql://…`) that hosts ship their stores to: every
+   * question is answered from it instead of the day files and sources, masked by the
+   * policy of the store `dir` names (the defaults without one) and the tombstones it holds.
+   */
+  db?: string | undefined;
 }
 
 /** A reading resolved: the query layers' `Read`, the time it counts from, and each store's mask. */
@@ -57,13 +64,18 @@ export interface Resolved extends Read {
  */
 export function resolveReading(r: Reading, options: { forceMask?: boolean } = {}): Resolved {
   const dir = r.dir;
-  const dirs = resolveStoreDirs({ dirs: typeof dir === "string" ? [dir] : dir });
+  const found = resolveStoreDirs({ dirs: typeof dir === "string" ? [dir] : dir });
+  // A database answers as one history; the store named (or found) gives the policy.
+  const dirs = r.db === undefined ? found : found.slice(0, 1);
   const names = storeNames(dirs);
   // What leaves the machine (`forceMask`) is masked by the defaults whatever the store's policy says.
   const how = options.forceMask ? { leaving: true } : { off: r.redact === false };
-  const masks = new Map(dirs.map((d) => [d, createRedactor(d, how)]));
-  const mask = (d: string): Redactor => masks.get(d) ?? createRedactor(d, how);
+  // The database masks its events itself (with its own tombstones): its one masking step.
+  const database = r.db === undefined ? undefined : databaseBackend(r.db, (tombstones) => createRedactor(dirs[0], { ...how, tombstones }));
+  const masks = new Map(dirs.map((d) => [d, createRedactor(d, database ? { off: true } : how)]));
+  const mask = (d: string): Redactor => masks.get(d) ?? createRedactor(d, database ? { off: true } : how);
   return {
+    database,
     dirs,
     names,
     mask,

@@ -12,5 +12,11 @@ import type { Asked } from "../query/asked.js";
  */
 export async function resolveBoth(question: Question, reading: Reading, options: { forceMask?: boolean } = {}): Promise<{ read: Resolved; asked: Asked }> {
   const read = resolveReading(reading, options);
-  return { read, asked: await resolveQuestion(question, read, read.now) };
+  try {
+    return { read, asked: await resolveQuestion(question, read, read.now) };
+  } catch (err) {
+    // A WHEN word may have looked in the database: its connection must not hold the process open.
+    await read.database?.close();
+    throw err;
+  }
 }

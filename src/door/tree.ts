@@ -17,9 +17,13 @@ import { tellChangedSinceSeal } from "./seal.js";
 export async function causality(question: Question, reading: Reading = {}): Promise<CausalTree> {
   const { resolveReading } = await import("./reading.js");
   const read = resolveReading(reading);
-  // A tree may reach any day: every sealed day is glanced at.
-  tellChangedSinceSeal(read.dirs, {}, reading.onNote);
-  return maskedTree(question, read);
+  try {
+    // A tree may reach any day: every sealed day is glanced at.
+    if (!read.database) tellChangedSinceSeal(read.dirs, {}, reading.onNote);
+    return await maskedTree(question, read);
+  } finally {
+    await read.database?.close();
+  }
 }
 
 /**
@@ -31,7 +35,13 @@ export async function causality(question: Question, reading: Reading = {}): Prom
 export async function maskedTree(question: Question, read: Resolved): Promise<CausalTree> {
   const focus = question.causality ?? question.target;
   if (focus === undefined) throw new UsageError("a tree needs its event: name it with --causality X (an id, an id suffix or a target)");
-  const [{ causality: buildTree }, { redactedTree }] = await Promise.all([import("../causality/tree.js"), import("../causality/redacted.js")]);
+  const [{ causality: buildTree }, { redactedTree }, { causalityOver }] = await Promise.all([import("../causality/tree.js"), import("../causality/redacted.js"), import("../causality/across.js")]);
+  const db = read.database;
+  if (db) {
+    if (question.infer) throw new UsageError("--infer reads a store's day files: not with --db");
+    // The database's events come masked: its one masking step.
+    return causalityOver(focus, [{ name: "", backend: db, focus: (x) => db.focus(x), storeOf: (id) => db.storeOf(id) }]);
+  }
   const tree = await buildTree(focus, {
     dir: read.dirs[0]!,
     dirs: read.dirs,

@@ -15,7 +15,6 @@ import type { ExportFormat } from "./formats.js";
 import { treeToDot, treeToMermaid } from "./graph.js";
 import type { ExportItem } from "./item.js";
 import { otlpChunks } from "./otlp.js";
-import { createRootResolver } from "./roots.js";
 import { remember } from "./bounded.js";
 import { closesAgent, opensAgent } from "./genai.js";
 import { htmlChunks } from "./html.js";
@@ -25,7 +24,7 @@ import type { ViewAbout } from "./view-data.js";
 export type PageAsked = Omit<ViewAbout, "store">;
 
 export { EXPORT_FORMATS, type ExportFormat } from "./formats.js";
-export { createRootResolver } from "./roots.js";
+export { createRootResolver, createRootResolverBy } from "./roots.js";
 export { otlpRequest } from "./otlp.js";
 
 /**
@@ -43,13 +42,13 @@ export async function* exportTree(format: ExportFormat, tree: CausalTree, limits
 
 /**
  * A query's batches in a streamed format (OTLP, Chrome or a page), each event with the root of
- * its tree, found by the walk up the store `dir` (and `known`, the sources' events).
+ * its tree, as `rootOf` finds it (createRootResolver: the walk up a store); `dir` names the store.
  *
  * @example
- * for await (const chunk of exportStream("otlp", batches, dir, async () => new Map())) process.stdout.write(chunk);
+ * for await (const chunk of exportStream("otlp", batches, dir, createRootResolver(dir, async () => new Map()))) process.stdout.write(chunk);
  */
-export function exportStream(format: "otlp" | "chrome" | "html", batches: AsyncIterable<Hits>, dir: string, known: () => Promise<ReadonlyMap<string, TraceEvent>>, asked?: PageAsked): AsyncGenerator<string> {
-  return streamed(format, dir, withRoots(batches, createRootResolver(dir, known)), asked);
+export function exportStream(format: "otlp" | "chrome" | "html", batches: AsyncIterable<Hits>, dir: string, rootOf: (e: TraceEvent) => Promise<string>, asked?: PageAsked): AsyncGenerator<string> {
+  return streamed(format, dir, withRoots(batches, rootOf), asked);
 }
 
 /** The formats of events one by one, over batches of items. */

@@ -8,6 +8,7 @@ import type { Filter } from "./filter.js";
 import type { IndexOption } from "./indexed.js";
 import type { Redactor } from "./redactor.js";
 import type { QuerySources } from "./sources.js";
+import type { DatabaseBackend } from "./backend.js";
 
 /** What is asked, resolved: times in milliseconds, a channel without its `#`. */
 export interface Asked {
@@ -37,4 +38,6 @@ export interface Read {
   readAhead?: number | undefined;
   /** Told once per file that had bad lines. */
   onBad(report: BadReport): void;
+  /** A central database (`--db`), answering in place of the stores' day files and sources, masked by itself. */
+  database?: DatabaseBackend | undefined;
 }

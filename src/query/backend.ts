@@ -39,6 +39,21 @@ export interface Backend {
   tail(target: string | undefined, filter: Filter, members: Set<string>, wake: () => void): Promise<Tail>;
 }
 
+/** A central database (db/read.ts): a backend, and its answers beyond a backend's: the lookups of WHEN words and trees, cursors, its end. */
+export interface DatabaseBackend extends Backend {
+  /** The timestamp of the first event acting as or on `target` (`when TARGET created`). */
+  firstOwn(target: string): Promise<number | undefined>;
+  /** The timestamp of the agent's latest wake (`last wake`). */
+  lastWake(agent: string): Promise<number | undefined>;
+  /** What `--causality` names: a full id, a unique id suffix (8+), or a target's first event. */
+  focus(idOrTarget: string): Promise<{ event: TraceEvent; byId: boolean }>;
+  /** The store an event came from, when the database holds several (a tree's tags). */
+  storeOf(id: string): string | undefined;
+  /** The events after a cursor (`db:SEQ`), up to now; `next` is set to the position after them. */
+  after(target: string | undefined, filter: Filter, cursor: { after?: string | undefined; where?: string | undefined; next?: string }): AsyncGenerator<ReadEvent[]>;
+  close(): Promise<void>;
+}
+
 /** A target no event has: a members pass then finds only the descendants of its seed. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
 

@@ -9,6 +9,7 @@ import { eventsOf } from "../engine/facade.js";
 import { requireOneStore, type QueryCursor } from "./cursor.js";
 import { followCursor } from "./follow-cursor.js";
 import { mergeHits } from "./sources.js";
+import { UsageError } from "../errors.js";
 
 /** How a follow runs. */
 export interface FollowOptions {
@@ -36,6 +37,7 @@ export interface FollowOptions {
  */
 export async function* follow(asked: Asked, read: Read, options: FollowOptions = {}): AsyncGenerator<ReadEvent> {
   const { target, filter } = asked;
+  if (options.cursor && read.database) throw new UsageError("--follow with --cursor-file reads day files: with --db, run the query with --cursor-file again (it reads what came after)");
   if (options.cursor) {
     requireOneStore(read.dirs);
     return yield* followCursor({ dir: read.dirs[0]!, target, filter, backlog: options.backlog, signal: options.signal, pollMs: options.pollMs, onPosition: options.onPosition, cursor: options.cursor });
@@ -88,9 +90,9 @@ async function followStore(asked: Asked, read: Read, n: number, options: FollowO
     for (const tail of tails.splice(0)) await tail.close();
   };
   try {
-    for (const backend of [dayFiles(dir, read), spaceSources(dir, read)]) tails.push(await backend.tail(target, filter, members, hint));
+    for (const backend of read.database ? [read.database] : [dayFiles(dir, read), spaceSources(dir, read)]) tails.push(await backend.tail(target, filter, members, hint));
     // The day files' backlog keeps its file order; the sources' events go in by time.
-    const [files, sources] = [await tails[0]!.backlog(n), await tails[1]!.backlog(n)];
+    const [files, sources] = [await tails[0]!.backlog(n), (await tails[1]?.backlog(n)) ?? []];
     const backlog: ReadEvent[] = [];
     for await (const hits of mergeHits(oneBatch(files), sources)) for (const hit of eventsOf(hits)) backlog.push(hit);
     const rounds = async function* (): AsyncGenerator<ReadEvent[]> {

@@ -5,7 +5,7 @@ import type { Asked, Read } from "./asked.js";
 import { cursorBatches, requireOneStore, type QueryCursor } from "./cursor.js";
 import { flatten, lastN, masked } from "./batches.js";
 import { mergeStores } from "./stores.js";
-import { dayFiles, spaceSources } from "./backend.js";
+import { dayFiles, spaceSources, type DatabaseBackend } from "./backend.js";
 import { mergeHits } from "./sources.js";
 import { causalTies } from "./ties.js";
 
@@ -31,7 +31,9 @@ export function answer(asked: Asked, read: Read, cursor?: QueryCursor): Answered
   const run = async function* (): AsyncGenerator<Hits> {
     if (cursor) requireOneStore(read.dirs);
     const dir = read.dirs[0]!;
-    const source = cursor
+    const source = read.database
+      ? fromDatabase(read.database, asked, info, cursor)
+      : cursor
       ? masked(cursorBatches({ dir, target: asked.target, filter: asked.filter, onBad: read.onBad }, cursor), read.mask(dir))
       : read.dirs.length > 1
         ? await acrossStores(asked, read)
@@ -51,6 +53,20 @@ export function answer(asked: Asked, read: Read, cursor?: QueryCursor): Answered
       return cursor?.next;
     },
   };
+}
+
+/** The answer of a central database: a timeline's members, a filter's events, or what came after a cursor. */
+async function* fromDatabase(db: DatabaseBackend, asked: Asked, info: { title?: string }, cursor?: QueryCursor): AsyncGenerator<Hits> {
+  const { target, filter } = asked;
+  if (cursor) return yield* db.after(target, filter, cursor);
+  if (target === undefined) return yield* db.select(filter);
+  for await (const hits of db.members(target, new Set(), filter)) {
+    if (info.title === undefined) {
+      const titled = eventsOf(hits).find((h) => h.event.target_id === target && typeof h.event.metadata.title === "string");
+      if (titled) info.title = titled.event.metadata.title as string;
+    }
+    yield hits;
+  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * shows, as text, as NDJSON, in a tree or in an export. A line that can hold nothing to
  * mask goes out as its stored bytes; only lines that might are parsed.
  */
-import { createMasker, type Masker } from "../event/redact.js";
+import { createMasker, type Masker, type Tombstone } from "../event/redact.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { serializeEvent } from "../event/serialize.js";
 import { policyOf } from "../store/config.js";
@@ -38,18 +38,27 @@ const LINE_IDS = /(?:^|\n)[^\n]*?"id"\s*:\s*"([^"\\]+)"/g;
  * const r = createRedactor(dir);
  * for await (const hits of batches) yield r.hits(hits);
  */
-export function createRedactor(dir: string, options: { off?: boolean | undefined; leaving?: boolean | undefined } = {}): Redactor {
+export function createRedactor(dir: string | undefined, options: RedactorOptions = {}): Redactor {
   if (options.off) return { event: (e) => e, hit: (h) => h, hits: (h) => h, file: () => ({ hits: (h) => h, end: () => undefined }) };
   // Made on first use: a command checks its store before anything reads the store's config.
   let made: Redactor | undefined;
-  const ready = (): Redactor => (made ??= redactorOf(dir, options.leaving === true));
+  const ready = (): Redactor => (made ??= redactorOf(dir, options.leaving === true, options.tombstones));
   return { event: (e) => ready().event(e), hit: (h) => ready().hit(h), hits: (h) => ready().hits(h), file: (f, whole) => ready().file(f, whole) };
 }
 
-function redactorOf(dir: string, leaving: boolean): Redactor {
-  const policy = policyOf(dir, { leaving });
+/** How a redactor masks: not at all (`off`), as what leaves the machine (`leaving`), with tombstones read elsewhere. */
+export interface RedactorOptions {
+  off?: boolean | undefined;
+  leaving?: boolean | undefined;
+  /** The tombstones by hidden id (default: the store's registry), as a central database holds them. */
+  tombstones?: ReadonlyMap<string, Tombstone> | undefined;
+}
+
+/** Without a store, its policy is the defaults. */
+function redactorOf(dir: string | undefined, leaving: boolean, given: ReadonlyMap<string, Tombstone> | undefined): Redactor {
+  const policy = dir === undefined ? policyOf(undefined, { leaving }) : policyOf(dir, { leaving });
   const masker: Masker = createMasker(policy);
-  const tombstones = readTombstones(dir);
+  const tombstones = given ?? (dir === undefined ? new Map<string, Tombstone>() : readTombstones(dir));
   const noPolicy = policy.keys.length === 0 && policy.patterns.length === 0;
   const event = (e: TraceEvent): TraceEvent => masker.event(e, tombstones.get(e.id));
   // A line, or a batch of lines, needs a look when it might hold what the policy masks, or
@@ -68,7 +77,7 @@ function redactorOf(dir: string, leaving: boolean): Redactor {
     const shown = lines.map(hit);
     return shown.some((x, i) => x !== lines[i]) ? shown : h;
   };
-  const verdicts = createCleanDays(dir, policy);
+  const verdicts = dir === undefined ? { clean: () => false, note: () => undefined } : createCleanDays(dir, policy);
   function hit(h: ReadEvent): ReadEvent {
     if (!needsLook(h.line)) return h;
     const shown = event(h.event);

@@ -4,6 +4,7 @@ import { parseWhen, type TimeContext, type When } from "../time.js";
 import type { IndexOption } from "./indexed.js";
 import { findFirstOwn, findLastWake } from "./lookup.js";
 import { readQuerySources, type QuerySources } from "./sources.js";
+import type { DatabaseBackend } from "./backend.js";
 
 /** What resolving `last wake` and `when X created` may look at. */
 export interface ResolveContext extends TimeContext {
@@ -14,6 +15,8 @@ export interface ResolveContext extends TimeContext {
   sources?: QuerySources | undefined;
   /** The indexes of sealed days: used unless `false`. */
   index?: IndexOption;
+  /** A central database, looked in instead of the store. */
+  database?: DatabaseBackend | undefined;
 }
 
 /**
@@ -29,12 +32,20 @@ export async function resolveWhen(text: string, ctx: ResolveContext, flag: strin
   if (when.kind === "last-wake") {
     if (ctx.agent === undefined) throw new UsageError(`${flag} "last wake" needs --agent (or an agent as TARGET): whose wake?`);
     const agent = ctx.agent;
+    const fromDb = ctx.database && (await ctx.database.lastWake(agent));
+    if (ctx.database && fromDb === undefined) throw new UsageError(`${flag} "last wake": no wake event of ${agent} in the database`);
+    if (fromDb !== undefined) return fromDb;
     const wakes = ctx.sources ? await readQuerySources(ctx.dir, quiet(ctx.sources), { agent, primitive: "spawn" }) : [];
     const fromSources = wakes.findLast((h) => h.event.agent_id === agent && h.event.event_type === "wake")?.event.timestamp;
     const fromFiles = (await findLastWake(ctx.dir, agent, { index: ctx.index }))?.timestamp;
     const ms = fromSources === undefined ? fromFiles : fromFiles === undefined ? fromSources : Math.max(fromSources, fromFiles);
     if (ms === undefined) throw new UsageError(`${flag} "last wake": no wake event of ${ctx.agent} in the store`);
     return ms;
+  }
+  if (ctx.database) {
+    const first = await ctx.database.firstOwn(when.target);
+    if (first === undefined) throw new UsageError(`${flag} "when ${when.target} created": no event of ${when.target} in the database`);
+    return first;
   }
   const own = ctx.sources ? await readQuerySources(ctx.dir, quiet(ctx.sources), { target: when.target }) : [];
   const fromSources = own.find((h) => h.event.agent_id === when.target || h.event.target_id === when.target)?.event.timestamp;

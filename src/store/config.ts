@@ -95,8 +95,8 @@ function redactOf(value: unknown, path: string): NonNullable<StoreConfig["redact
  * @example
  * policyOf(".space/trace").keys.includes("api_key"); // true
  */
-export function policyOf(dir: string, options: { leaving?: boolean } = {}): RedactPolicy {
-  const r = readStoreConfig(dir).redact ?? {};
+export function policyOf(dir: string | undefined, options: { leaving?: boolean } = {}): RedactPolicy {
+  const r = (dir === undefined ? {} : readStoreConfig(dir)).redact ?? {};
   if (options.leaving) return { keys: [...DEFAULT_POLICY.keys, ...(r.keys ?? [])], patterns: [...DEFAULT_POLICY.patterns, ...(r.patterns ?? [])] };
   if (r.off) return { keys: [], patterns: [] };
   const base = r.defaults === false ? { keys: [], patterns: [] } : DEFAULT_POLICY;

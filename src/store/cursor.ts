@@ -223,7 +223,8 @@ async function* skipBlocks(path: string, skip: number, onFail: OnFail): AsyncGen
 export function readCursorFile(path: string): string | undefined {
   try {
     const text = readFileSync(path, "utf8").trim();
-    decodeCursor(text, `--cursor-file ${path}`);
+    // A central database's position (db:SEQ) is checked by the database's reader.
+    if (!/^db:\d+$/.test(text)) decodeCursor(text, `--cursor-file ${path}`);
     return text;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;

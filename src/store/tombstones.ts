@@ -30,14 +30,25 @@ export function registerTombstone(dir: string, e: TraceEvent): void {
  * readTombstones(".space/trace").get(id)?.reason;
  */
 export function readTombstones(dir: string): Map<string, Tombstone> {
-  const out = new Map<string, Tombstone>();
   let text: string;
   try {
     text = readFileSync(join(dir, TOMBSTONES_FILE), "utf8");
   } catch {
-    return out;
+    return new Map();
   }
-  for (const line of text.split("\n")) {
+  return tombstonesOf(text.split("\n"));
+}
+
+/**
+ * Tombstone lines, in the order written, by the id of the event each hides (the latest
+ * wins); other lines are passed by.
+ *
+ * @example
+ * tombstonesOf(rows.map((r) => r.line));
+ */
+export function tombstonesOf(lines: Iterable<string>): Map<string, Tombstone> {
+  const out = new Map<string, Tombstone>();
+  for (const line of lines) {
     const e = line === "" ? undefined : parseEventLine(line);
     if (!e || !isTombstone(e)) continue;
     const reason = typeof e.metadata.reason === "string" ? e.metadata.reason : null;
