@@ -13,6 +13,11 @@ export interface DbClient {
   query<R = Record<string, unknown>>(sql: string, values?: unknown[]): Promise<{ rows: R[]; rowCount: number | null }>;
   /** `COPY … FROM STDIN` (`sql`) with `rows` in COPY's text format. */
   copyIn(sql: string, rows: string): Promise<void>;
+  /**
+   * Whether `copyIn` may be used: not on PGlite, whose wire server has no COPY, nor with
+   * `TRACE_DB_COPY=off`, which forces the array INSERT that stands in for it.
+   */
+  readonly canCopy: boolean;
   /** Calls `onNotify` on each `NOTIFY channel` (after `LISTEN`, on this connection). */
   listen(channel: string, onNotify: () => void): Promise<void>;
   end(): Promise<void>;
@@ -62,7 +67,10 @@ export async function connect(url: string): Promise<DbClient> {
     const e = err as NodeJS.ErrnoException & { code?: string };
     throw Object.assign(new UsageError(`--db ${shown}: ${whyNot(e)}`), { transient: TRANSIENT.has(e.code ?? "") });
   }
+  const { rows } = await client.query<{ v: string }>("SELECT version() AS v");
+  const canCopy = process.env.TRACE_DB_COPY !== "off" && !/PGlite/.test(rows[0]?.v ?? "");
   return {
+    canCopy,
     query: async (sql, values) => {
       const r = await client.query(sql, values);
       return { rows: r.rows, rowCount: r.rowCount };

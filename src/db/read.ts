@@ -51,7 +51,12 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
     }
     return out;
   };
-  const shown = (hits: ReadEvent[], o: Open): ReadEvent[] => hits.map((h) => o.redactor.hit(h));
+  // A masked hit is a new one: its store's tag goes with it.
+  const shown = (hits: ReadEvent[], o: Open): ReadEvent[] =>
+    hits.map((h) => {
+      const m = o.redactor.hit(h);
+      return m === h || h.store === undefined ? m : { ...m, store: h.store };
+    });
   /** Every row that passes the SQL narrowing of `filter`, in pages by (ts, id). */
   async function* rowsOf(filter: Filter, range: SeqRange = {}): AsyncGenerator<ReadEvent[]> {
     const o = await open();

@@ -37,6 +37,22 @@ function jsonbText(metadata: unknown): string {
   return JSON.stringify(metadata).replace(/\\u0000|\\ud[89a-f][0-9a-f]{2}/gi, "\\ufffd");
 }
 
+/** The columns' types, for the array INSERT that stands in for COPY. */
+const ARRAY_TYPES = ["date", "text", "bigint", "text", "text", "text", "text", "text", "jsonb", "text", "text", "text"];
+
+/** A row's values, in `COPY` order. */
+function valuesOf(hit: ReadEvent, from: Shipper): (string | null)[] {
+  const e = hit.event;
+  return [dayOf(e.timestamp), e.id, String(e.timestamp), e.primitive, e.event_type, e.agent_id, e.target_id, e.parent_event_id, jsonbText(e.metadata), hit.line, from.store, from.host];
+}
+
+/** A batch as one array per column. */
+function columnsOf(hits: readonly ReadEvent[], from: Shipper): (string | null)[][] {
+  const columns: (string | null)[][] = ARRAY_TYPES.map(() => []);
+  for (const hit of hits) valuesOf(hit, from).forEach((v, i) => columns[i]!.push(v));
+  return columns;
+}
+
 /**
  * One `COPY` text row for an event as read.
  *
@@ -44,9 +60,7 @@ function jsonbText(metadata: unknown): string {
  * copyRow(hit, { store: "alpha", host: "h1" }); // "2026-11-20\t…\n"
  */
 export function copyRow(hit: ReadEvent, from: Shipper): string {
-  const e = hit.event;
-  const values = [dayOf(e.timestamp), e.id, String(e.timestamp), e.primitive, e.event_type, e.agent_id, e.target_id, e.parent_event_id, jsonbText(e.metadata), hit.line, from.store, from.host];
-  return values.map(field).join("\t") + "\n";
+  return valuesOf(hit, from).map(field).join("\t") + "\n";
 }
 
 /**
@@ -64,7 +78,8 @@ export async function writeBatch(db: DbClient, hits: readonly ReadEvent[], from:
   await db.query("BEGIN");
   try {
     await db.query(`CREATE TEMP TABLE IF NOT EXISTS trace_incoming (${INCOMING}) ON COMMIT DELETE ROWS`);
-    await db.copyIn(`COPY trace_incoming (${COLUMNS}) FROM STDIN`, hits.map((h) => copyRow(h, from)).join(""));
+    if (db.canCopy) await db.copyIn(`COPY trace_incoming (${COLUMNS}) FROM STDIN`, hits.map((h) => copyRow(h, from)).join(""));
+    else await db.query(`INSERT INTO trace_incoming (${COLUMNS}) SELECT * FROM unnest(${ARRAY_TYPES.map((t, i) => `$${i + 1}::${t}[]`).join(", ")})`, columnsOf(hits, from));
     await db.query("SELECT pg_advisory_xact_lock($1)", [INSERT_LOCK]);
     for (const day of days) await ensurePartition(db, day);
     const { rowCount } = await db.query(`INSERT INTO trace_events (${COLUMNS}) SELECT ${COLUMNS} FROM trace_incoming ORDER BY ts, id ON CONFLICT (day, id) DO NOTHING`);
