@@ -8,7 +8,7 @@ import type { Filter } from "./filter.js";
 import type { IndexOption } from "./indexed.js";
 import type { Redactor } from "./redactor.js";
 import type { QuerySources } from "./sources.js";
-import type { DatabaseBackend } from "./backend.js";
+import type { DatabaseBackend } from "./backend-types.js";
 
 /** What is asked, resolved: times in milliseconds, a channel without its `#`. */
 export interface Asked {

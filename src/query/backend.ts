@@ -20,39 +20,8 @@ import { createSourceTail, readQuerySources, selectionOf, selectSources } from "
 import { tailFiles, type Tail } from "./tail-files.js";
 import { timelineBatches } from "./timeline.js";
 
-/** One place events are read from. */
-export interface Backend {
-  /** The events that pass `filter`, in order. */
-  select(filter: Filter): AsyncGenerator<Hits>;
-  /**
-   * A timeline's members: the target's own events (none without a target) and every
-   * descendant of `members`, which grows as they are read (pass it on to find more in
-   * another backend); `filter` chooses what is yielded, not who is a member.
-   */
-  members(target: string | undefined, members: Set<string>, filter: Filter): AsyncGenerator<Hits>;
-  /** The events it holds with these ids. */
-  byIds(ids: readonly string[]): Promise<TraceEvent[]>;
-  /**
-   * Following from here: a target's members (or the filter's events) as they arrive;
-   * `wake` is called when the backend may have more (a hint: the follower polls too).
-   */
-  tail(target: string | undefined, filter: Filter, members: Set<string>, wake: () => void): Promise<Tail>;
-}
-
-/** A central database (db/read.ts): a backend, and its answers beyond a backend's: the lookups of WHEN words and trees, cursors, its end. */
-export interface DatabaseBackend extends Backend {
-  /** The timestamp of the first event acting as or on `target` (`when TARGET created`). */
-  firstOwn(target: string): Promise<number | undefined>;
-  /** The timestamp of the agent's latest wake (`last wake`). */
-  lastWake(agent: string): Promise<number | undefined>;
-  /** What `--causality` names: a full id, a unique id suffix (8+), or a target's first event. */
-  focus(idOrTarget: string): Promise<{ event: TraceEvent; byId: boolean }>;
-  /** The store an event came from, when the database holds several (a tree's tags). */
-  storeOf(id: string): string | undefined;
-  /** The events after a cursor (`db:SEQ`), up to now; `next` is set to the position after them. */
-  after(target: string | undefined, filter: Filter, cursor: { after?: string | undefined; where?: string | undefined; next?: string }): AsyncGenerator<ReadEvent[]>;
-  close(): Promise<void>;
-}
+export type { Backend, DatabaseBackend } from "./backend-types.js";
+import type { Backend } from "./backend-types.js";
 
 /** A target no event has: a members pass then finds only the descendants of its seed. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
