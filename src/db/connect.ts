@@ -65,7 +65,7 @@ export async function connect(url: string): Promise<DbClient> {
   } catch (err) {
     await client.end().catch(() => {});
     const e = err as NodeJS.ErrnoException & { code?: string };
-    throw Object.assign(new UsageError(`--db ${shown}: ${whyNot(e)}`), { transient: TRANSIENT.has(e.code ?? "") });
+    throw Object.assign(new UsageError(`--db ${shown}: ${whyNot(e)}`), { transient: isTransient(e) });
   }
   const { rows } = await client.query<{ v: string }>("SELECT version() AS v");
   const canCopy = process.env.TRACE_DB_COPY !== "off" && !/PGlite/.test(rows[0]?.v ?? "");

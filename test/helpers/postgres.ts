@@ -15,6 +15,8 @@ import { join } from "node:path";
 export interface TestDatabase {
   url: string;
   kind: "postgresql" | "pglite";
+  /** Stops the server and starts it again on the same address, its data kept. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ async function startPostgres(bin: string): Promise<TestDatabase> {
   return {
     url: `postgresql://trace@localhost/postgres?host=${encodeURIComponent(root)}`,
     kind: "postgresql",
+    restart: async () => void run("pg_ctl", ["-D", data, "-l", join(root, "log"), "-m", "fast", "-w", "restart"]),
     stop: async () => {
       try {
         run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
@@ -75,12 +78,18 @@ async function startPglite(): Promise<TestDatabase> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
   const db = await PGlite.create();
-  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 });
+  let server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0 });
   await server.start();
   const port = Number(/:(\d+)$/.exec(server.getServerConn())?.[1]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     kind: "pglite",
+    // The wire server goes away and comes back; the database in this process stays, as a server's data does.
+    restart: async () => {
+      await server.stop();
+      server = new PGLiteSocketServer({ db, host: "127.0.0.1", port });
+      await server.start();
+    },
     stop: async () => {
       await server.stop();
       await db.close();
