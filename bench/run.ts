@@ -2,7 +2,8 @@
  * `npm run bench`: generates stores, then measures trace beside jq and ripgrep in the
  * same run. Prints one table of ratios and writes it as JSON. Flags: --days N,
  * --per-day N (default 30 × 40,000 events ≈ 350 MB), --runs N, --out DIR, --quick,
- * --only all-day (the second history and Option A alone), --only otlp (receive and push).
+ * --only all-day (the second history and Option A alone), --only otlp (receive and push),
+ * --only db (the central database: ship, and questions asked of it).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -17,6 +18,7 @@ import { generateChain, generateSpaceDb, generateStore, generateTree } from "./g
 import { allDayRows } from "./all-day.js";
 import { otlpRows } from "./otlp.js";
 import { historyRows } from "./history.js";
+import { databaseRows } from "./database.js";
 import { measureAll as measureTurns, type Row, type Timing } from "./measure.js";
 
 const args = minimist(process.argv.slice(2), { boolean: ["quick"], string: ["out", "only"] });
@@ -116,7 +118,11 @@ async function main(): Promise<void> {
     return report(allDay.rows, allDay.summary, 0);
   }
   if (args.only === "otlp") return report(await otlpRows(WORK, quick), "OTLP in and out", 0);
-  if (args.only !== undefined) throw new Error(`--only ${args.only}: the parts that run alone are all-day and otlp`);
+  if (args.only === "db") {
+    const database = await databaseRows(WORK, RUNS, quick);
+    return report(database.rows, database.summary, 0);
+  }
+  if (args.only !== undefined) throw new Error(`--only ${args.only}: the parts that run alone are all-day, otlp and db`);
   const main30 = join(WORK, `store-${DAYS}d-${PER_DAY}`);
   const hist30 = join(WORK, "since-30d");
   const hist300 = join(WORK, "since-300d");
@@ -231,7 +237,9 @@ async function main(): Promise<void> {
   const allDay = allDayRows(WORK, RUNS, quick, bareNode);
   rows.push(...allDay.rows);
   rows.push(...(await otlpRows(WORK, quick)));
-  report(rows, `store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; ${history.summary}; ${allDay.summary}`, events);
+  const database = await databaseRows(WORK, RUNS, quick);
+  rows.push(...database.rows);
+  report(rows, `store: ${events} events, ${sizeMb(main30).toFixed(0)} MB over ${DAYS} days; ${history.summary}; ${allDay.summary}; ${database.summary}`, events);
 }
 
 await main();

@@ -30,6 +30,16 @@ const NOBODY = "00000000-0000-0000-0000-000000000000";
 type Row = { line: string; store: string; seq?: string };
 
 /**
+ * The first event of an agent or target ($1). Asked as one query with an OR, the planner
+ * walks the time index of every partition from the start, filtering (0.45 s on 200,000
+ * events); each column's own index finds its first time at once, and the time index the rest.
+ */
+const FIRST_OWN = `WITH first(ts) AS (
+  (SELECT ts FROM trace_events WHERE agent_id = $1 ORDER BY ts LIMIT 1) UNION ALL (SELECT ts FROM trace_events WHERE target_id = $1 ORDER BY ts LIMIT 1)
+)
+SELECT line, store FROM trace_events WHERE ts = (SELECT min(ts) FROM first) AND (agent_id = $1 OR target_id = $1) ORDER BY ${IN_ORDER} LIMIT 1`;
+
+/**
  * The database at `url` as a backend; `mask` makes its masking step from the
  * tombstones it holds. Connects on first use; `close` ends the connection.
  *
@@ -139,7 +149,7 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
       } satisfies Tail;
     },
     async firstOwn(target) {
-      const hit = await one(`SELECT line, store FROM trace_events WHERE agent_id = $1 OR target_id = $1 ORDER BY ${IN_ORDER} LIMIT 1`, [target]);
+      const hit = await one(FIRST_OWN, [target]);
       return hit?.event.timestamp;
     },
     async lastWake(agent) {
@@ -157,7 +167,7 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
         if (found.length > 1) throw new UsageError(`--causality ${idOrTarget}: ambiguous, ${found.length} events end so: ${found.map((e) => e.id).join(", ")}`);
         if (found[0]) return { event: o.redactor.event(found[0]), byId: true };
       }
-      const first = await one(`SELECT line, store FROM trace_events WHERE agent_id = $1 OR target_id = $1 ORDER BY ${IN_ORDER} LIMIT 1`, [idOrTarget]);
+      const first = await one(FIRST_OWN, [idOrTarget]);
       if (first) return { event: o.redactor.event(first.event), byId: false };
       throw new UsageError(`--causality ${idOrTarget}: no event with that id and no events of that target`);
     },
@@ -204,6 +214,11 @@ async function collect(pages: AsyncIterable<ReadEvent[]>, filter: Filter): Promi
 async function openDatabase(url: string, mask: (tombstones: ReadonlyMap<string, Tombstone>) => Redactor): Promise<{ db: DbClient; redactor: Redactor; several: boolean }> {
   const db = await connect(url);
   try {
+    // A reader's questions are lookups by index. The planner takes a recursive term's work
+    // table for thousands of rows and hashes the whole table on every round, and JIT-compiles
+    // plans over a hundred partitions: on 200,000 events a 40-event timeline took 1.8 s
+    // that way, 45 ms by index lookups (docs/performance.md).
+    await db.query("SET jit = off; SET enable_hashjoin = off; SET enable_mergejoin = off");
     const version = await db.query<{ v: number | null }>("SELECT max(version) AS v FROM trace_schema").catch((err: { code?: string }) => {
       if (err.code === "42P01") throw new UsageError(`--db ${shownUrl(url)}: no trace schema there (trace db init, or trace ship --to it)`);
       throw err;

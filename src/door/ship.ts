@@ -127,11 +127,19 @@ export async function ship(question: Question, reading: Reading, options: ShipOp
     if (options.once) {
       const answered = answer(asked, read, cursor);
       let pending: ReadEvent[] = [];
+      // The next batch is read while the database takes the last one; one batch in flight.
+      let writing: Promise<boolean> = Promise.resolve(true);
+      const send = async (batch: ReadEvent[]): Promise<boolean> => {
+        if (!(await writing)) return false;
+        writing = writeAll(batch);
+        writing.catch(() => {}); // awaited at the next send or at the end
+        return true;
+      };
       for await (const hits of answered.batches) {
         for (const hit of eventsOf(hits)) pending.push({ event: hit.event, line: hit.line });
-        if (pending.length >= batchSize) (await writeAll(pending), (pending = []));
+        if (pending.length >= batchSize && !(await send(pending.splice(0)))) return done;
       }
-      if ((await writeAll(pending)) && answered.position !== undefined) writeCursorFile(cursorFile, answered.position);
+      if ((await send(pending)) && (await writing) && answered.position !== undefined) writeCursorFile(cursorFile, answered.position);
       return done;
     }
     let pending: ReadEvent[] = [];

@@ -18,10 +18,10 @@ test("trace db init creates the schema in a real PostgreSQL (PGlite without one)
   t.after(() => db.stop());
   const first = await trace(["db", "init", "--db", db.url]);
   assert.equal(first.code, 0, first.stderr);
-  assert.equal(first.stdout, "created the trace schema, version 2\n");
+  assert.equal(first.stdout, "created the trace schema, version 3\n");
   const again = await trace(["db", "init"], { env: { TRACE_DB: db.url } });
   assert.equal(again.code, 0, again.stderr);
-  assert.equal(again.stdout, "the trace schema is at version 2: nothing to do\n", "TRACE_DB names it too");
+  assert.equal(again.stdout, "the trace schema is at version 3: nothing to do\n", "TRACE_DB names it too");
   const c = await client(db.url);
   try {
     const kind = await c.query("SELECT relkind FROM pg_class WHERE relname = 'trace_events'");
@@ -29,18 +29,18 @@ test("trace db init creates the schema in a real PostgreSQL (PGlite without one)
     const key = await c.query("SELECT pg_get_partkeydef('trace_events'::regclass) AS key");
     assert.equal(key.rows[0]?.key, "RANGE (day)");
     const indexes = (await c.query("SELECT indexname FROM pg_indexes WHERE tablename = 'trace_events' ORDER BY 1")).rows.map((r) => r.indexname);
-    assert.deepEqual(indexes, ["trace_events_agent", "trace_events_id", "trace_events_parent", "trace_events_pkey", "trace_events_primitive", "trace_events_seq", "trace_events_target", "trace_events_time"]);
+    assert.deepEqual(indexes, ["trace_events_agent", "trace_events_parent", "trace_events_pkey", "trace_events_primitive", "trace_events_seq", "trace_events_target", "trace_events_time"]);
     const columns = (await c.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'trace_events' ORDER BY ordinal_position")).rows.map((r) => r.column_name);
     assert.deepEqual(columns, ["day", "id", "ts", "primitive", "event_type", "agent_id", "target_id", "parent_event_id", "metadata", "line", "store", "host", "seq"]);
-    assert.deepEqual((await c.query("SELECT version FROM trace_schema")).rows, [{ version: 1 }, { version: 2 }]);
-    await c.query("INSERT INTO trace_schema (version) VALUES (3)");
+    assert.deepEqual((await c.query("SELECT version FROM trace_schema")).rows, [{ version: 1 }, { version: 2 }, { version: 3 }]);
+    await c.query("INSERT INTO trace_schema (version) VALUES (4)");
   } finally {
     // PGlite serves one connection at a time: this one ends before trace connects.
     await c.end();
   }
   const newer = await trace(["db", "init", "--db", db.url]);
   assert.equal(newer.code, 2);
-  assert.equal(newer.stderr, "trace: --db: the database's trace schema is version 3, newer than this trace's (2): upgrade trace\n", "a schema newer than this trace is refused");
+  assert.equal(newer.stderr, "trace: --db: the database's trace schema is version 4, newer than this trace's (3): upgrade trace\n", "a schema newer than this trace is refused");
   console.log(`# against ${db.kind}`);
 });
 
