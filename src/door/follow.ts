@@ -8,7 +8,7 @@ import type { Reading, Resolved } from "./reading.js";
 export interface FollowReading extends Reading {
   /** Abort to stop following. */
   signal?: AbortSignal | undefined;
-  /** How often the store is looked at besides the watcher's word (ms); default 25 (100 with a cursor). */
+  /** How often the store is looked at besides the watcher's word (ms); default 25 (100 with a cursor; 1,000 for a database, whose NOTIFY wakes it). */
   pollMs?: number | undefined;
   /** With a cursor (`after` or `cursorWhere`): called after each round's events were taken, with the position after them (awaited). */
   onPosition?: ((cursor: string) => void | Promise<void>) | undefined;

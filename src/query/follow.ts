@@ -8,8 +8,8 @@ import type { Tail } from "./tail-files.js";
 import { eventsOf } from "../engine/facade.js";
 import { requireOneStore, type QueryCursor } from "./cursor.js";
 import { followCursor } from "./follow-cursor.js";
+import { followDatabaseCursor } from "./follow-db-cursor.js";
 import { mergeHits } from "./sources.js";
-import { UsageError } from "../errors.js";
 
 /** How a follow runs. */
 export interface FollowOptions {
@@ -19,7 +19,7 @@ export interface FollowOptions {
   signal?: AbortSignal | undefined;
   /** How often the backends are looked at besides their wake-up hints (ms); default 25 (100 with a cursor, 1,000 for a database, whose NOTIFY wakes it). */
   pollMs?: number | undefined;
-  /** Follow from a cursor (`after`; none: the last `backlog` events), reading the day files only. */
+  /** Follow from a cursor (`after`; none: the last `backlog` events): one store's day files, or a database. */
   cursor?: QueryCursor | undefined;
   /** With a cursor: called after each round's events were taken, with the position after them (awaited). */
   onPosition?: ((cursor: string) => void | Promise<void>) | undefined;
@@ -37,7 +37,7 @@ export interface FollowOptions {
  */
 export async function* follow(asked: Asked, read: Read, options: FollowOptions = {}): AsyncGenerator<ReadEvent> {
   const { target, filter } = asked;
-  if (options.cursor && read.database) throw new UsageError("--follow with --cursor-file reads day files: with --db, run the query with --cursor-file again (it reads what came after)");
+  if (options.cursor && read.database) return yield* followDatabaseCursor(read.database, asked, { ...options, cursor: options.cursor });
   if (options.cursor) {
     requireOneStore(read.dirs);
     return yield* followCursor({ dir: read.dirs[0]!, target, filter, backlog: options.backlog, signal: options.signal, pollMs: options.pollMs, onPosition: options.onPosition, cursor: options.cursor });

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { BIN, lines, tempDir, trace } from "../helpers/cli.js";
@@ -79,4 +79,33 @@ test("-f from the database prints what -f prints from the day files, byte for by
     assert.equal(b.err(), "", "the database's follower said nothing on stderr");
   }
   assert.ok(lines(running[0]![1].out()).at(-1)!.includes(uid(7000)), "the effect joined the task's timeline");
+});
+
+test("-f --cursor-file from the database: the last events without a position, then after a restart only what came after it, each once", { timeout: 120_000 }, async (t) => {
+  const { url, kind, dirs, fromDb } = await shipped(t);
+  if (kind === "pglite") {
+    t.skip("a follower beside a shipper needs a server of several sessions (PostgreSQL; CI=true requires it)");
+    return;
+  }
+  const cursor = join(dirs[0]!, "..", "db-follow.cursor");
+  const all = lines((await trace([...fromDb, "--json"])).stdout);
+  const first = follower([...fromDb, "--json", "--cursor-file", cursor]);
+  t.after(first.stop);
+  await until("the last ten events", () => lines(first.out()).length === 10);
+  assert.deepEqual(lines(first.out()), all.slice(-10), "without a position: the last ten, as -f starts");
+  await until("the position written", () => existsSync(cursor) && /^db:\d+\n?$/.test(readFileSync(cursor, "utf8")));
+  first.stop();
+  const at = Date.parse("2025-11-03T11:00:00Z");
+  const add = async (n: number): Promise<void> => {
+    appendFileSync(join(dirs[2]!, "2025-11-03.ndjson"), line(uid(n), at + n, "ops", "note", "haiku-2", "task-8", null));
+    assert.match((await trace(["ship", "--to", url, "--dir", dirs[2]!, "--once", "--no-sources"])).stderr, /shipped 1 events, 1 new/);
+  };
+  await add(8000);
+  const second = follower([...fromDb, "--json", "--cursor-file", cursor]);
+  t.after(second.stop);
+  await until("the event shipped while no one followed", () => lines(second.out()).length === 1);
+  await add(8001);
+  await until("the event shipped while following", () => lines(second.out()).length === 2);
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.deepEqual(lines(second.out()).map((l) => (JSON.parse(l) as { id: string }).id), [uid(8000), uid(8001)], "each once, nothing from before the position");
 });
