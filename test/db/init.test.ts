@@ -1,8 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { lines, ROOT, trace } from "../helpers/cli.js";
+import { lines, ROOT, tempDir, trace } from "../helpers/cli.js";
 import { startDatabase } from "../helpers/postgres.js";
 
 /** A client of the test database, to look at what trace made. */
@@ -42,6 +43,40 @@ test("trace db init creates the schema in a real PostgreSQL (PGlite without one)
   assert.equal(newer.code, 2);
   assert.equal(newer.stderr, "trace: --db: the database's trace schema is version 4, newer than this trace's (3): upgrade trace\n", "a schema newer than this trace is refused");
   console.log(`# against ${db.kind}`);
+});
+
+test("a database of schema version 2, holding events, is migrated to version 3 by trace db init, and answers as before", async (t) => {
+  const db = await startDatabase();
+  t.after(() => db.stop());
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  const store = join(dir, ".space", "trace");
+  mkdirSync(store, { recursive: true });
+  const ids = [1, 2, 3].map((n) => `019a0000-0000-7000-8000-00000000000${n}`);
+  const day = (d: number, id: string, parent: string | null): string =>
+    JSON.stringify({ id, timestamp: Date.parse(`2025-11-0${d}T09:00:00Z`), primitive: "ops", event_type: "note", agent_id: "haiku-1", target_id: "task-1", parent_event_id: parent, metadata: {} }) + "\n";
+  writeFileSync(join(store, "2025-11-01.ndjson"), day(1, ids[0]!, null));
+  writeFileSync(join(store, "2025-11-02.ndjson"), day(2, ids[1]!, ids[0]!) + day(2, ids[2]!, ids[1]!));
+  assert.equal((await trace(["ship", "--to", db.url, "--dir", store, "--once", "--no-sources"])).code, 0);
+  const before = await trace(["--db", db.url, "--causality", "task-1", "--json"]);
+  // The table as version 2 left it: the key led with the day, and a second index served lookups by id.
+  const c = await client(db.url);
+  try {
+    await c.query("ALTER TABLE trace_events DROP CONSTRAINT trace_events_pkey");
+    await c.query("ALTER TABLE trace_events ADD PRIMARY KEY (day, id)");
+    await c.query("CREATE INDEX trace_events_id ON trace_events (id)");
+    await c.query("DELETE FROM trace_schema WHERE version = 3");
+  } finally {
+    await c.end();
+  }
+  const old = await trace(["--db", db.url, "task-1"]);
+  assert.equal(old.code, 2);
+  assert.match(old.stderr, /the trace schema is version 2, this trace reads 3: trace db init migrates it\n$/);
+  const migrated = await trace(["db", "init", "--db", db.url]);
+  assert.equal(migrated.stdout, "migrated the trace schema from version 2 to 3\n", migrated.stderr);
+  assert.equal((await trace(["--db", db.url, "--causality", "task-1", "--json"])).stdout, before.stdout, "the events answer as before");
+  const again = await trace(["ship", "--to", db.url, "--dir", store, "--once", "--no-sources", "--cursor-file", join(dir, "fresh.cursor")]);
+  assert.match(again.stderr, /shipped 3 events, 0 new/, "the new key still takes each event once");
 });
 
 test("a database that cannot be reached is one line naming it without its password, exit 2", async () => {
