@@ -18,7 +18,7 @@ import type { Tail } from "../query/tail-files.js";
 import type { Tombstone } from "../event/redact.js";
 import type { ReadEvent } from "../store/read.js";
 import { tombstonesOf } from "../store/tombstones.js";
-import { connect, shownUrl, type DbClient } from "./connect.js";
+import { connect, isTransient, shownUrl, type DbClient } from "./connect.js";
 import { SCHEMA_VERSION } from "./schema.js";
 import { conditions, IN_ORDER, type SeqRange } from "./sql.js";
 
@@ -46,11 +46,17 @@ SELECT line, store FROM trace_events WHERE ts = (SELECT min(ts) FROM first) AND 
  * @example
  * const db = databaseBackend(url, (t) => createRedactor(undefined, { tombstones: t }));
  */
-export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<string, Tombstone>) => Redactor): DatabaseBackend {
+export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<string, Tombstone>) => Redactor, onNote?: (message: string) => void): DatabaseBackend {
   type Open = { db: DbClient; redactor: Redactor; several: boolean };
   let opening: Promise<Open> | undefined;
   const stores = new Map<string, string>();
   const open = (): Promise<Open> => (opening ??= openDatabase(url, mask));
+  const reopen = async (): Promise<Open> => {
+    const old = opening;
+    opening = undefined;
+    await (await old?.catch(() => undefined))?.db.end().catch(() => {});
+    return open();
+  };
   const hitsOf = (rows: readonly Row[], o: Open): ReadEvent[] => {
     const out: ReadEvent[] = [];
     for (const row of rows) {
@@ -126,9 +132,24 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
       return shown(hitsOf(rows, o), o).map((h) => h.event);
     },
     async tail(target, filter, joined, wake) {
-      const o = await open();
+      let o = await open();
       await o.db.listen("trace_events", wake);
       let mark = await top();
+      // A server that goes away (a restart, a failover) is waited for; the watermark keeps the place.
+      const reconnect = async (lost: unknown): Promise<void> => {
+        if (!isTransient(lost)) throw lost;
+        onNote?.(`--db ${shownUrl(url)}: ${(lost as Error).message.replace(/^--db \S+: /, "")}; following again once it is back`);
+        for (let wait = 250; ; wait = Math.min(wait * 2, 5000)) {
+          await new Promise((r) => setTimeout(r, wait));
+          try {
+            o = await reopen();
+            await o.db.listen("trace_events", wake);
+            return onNote?.(`--db ${shownUrl(url)}: following again`);
+          } catch (err) {
+            if (!isTransient(err)) throw err;
+          }
+        }
+      };
       return {
         backlog: async (n) => {
           const upTo = { upTo: mark };
@@ -136,7 +157,15 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
           return shown(n === 0 ? [] : all.slice(Math.max(0, all.length - n)), o);
         },
         poll: async () => {
-          const { rows } = await o.db.query<Row & { seq: string }>(`SELECT line, store, seq FROM trace_events WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [mark]);
+          let rows: (Row & { seq: string })[];
+          for (;;) {
+            try {
+              ({ rows } = await o.db.query<Row & { seq: string }>(`SELECT line, store, seq FROM trace_events WHERE seq > $1 ORDER BY seq LIMIT ${PAGE}`, [mark]));
+              break;
+            } catch (err) {
+              await reconnect(err);
+            }
+          }
           if (rows.length > 0) mark = Number(rows.at(-1)!.seq);
           const fresh = hitsOf(rows, o).filter((h) => {
             if (target !== undefined && !joinsTimeline(target, h.event, joined)) return false;

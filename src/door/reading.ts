@@ -71,7 +71,7 @@ export function resolveReading(r: Reading, options: { forceMask?: boolean } = {}
   // What leaves the machine (`forceMask`) is masked by the defaults whatever the store's policy says.
   const how = options.forceMask ? { leaving: true } : { off: r.redact === false };
   // The database masks its events itself (with its own tombstones): its one masking step.
-  const database = r.db === undefined ? undefined : databaseBackend(r.db, (tombstones) => createRedactor(dirs[0], { ...how, tombstones }));
+  const database = r.db === undefined ? undefined : databaseBackend(r.db, (tombstones) => createRedactor(dirs[0], { ...how, tombstones }), r.onNote);
   const masks = new Map(dirs.map((d) => [d, createRedactor(d, database ? { off: true } : how)]));
   const mask = (d: string): Redactor => masks.get(d) ?? createRedactor(d, database ? { off: true } : how);
   return {

@@ -28,14 +28,14 @@ async function until(what: string | (() => string), check: () => boolean, ms = 3
 }
 
 /** The three stores shipped into a database: what both sides of a comparison need. */
-async function shipped(t: { after(fn: () => unknown): void }): Promise<{ url: string; kind: string; dirs: string[]; ids: ReturnType<typeof writeStores>["ids"]; files: string[]; fromDb: string[] }> {
+async function shipped(t: { after(fn: () => unknown): void }): Promise<{ url: string; kind: string; restart: () => Promise<void>; dirs: string[]; ids: ReturnType<typeof writeStores>["ids"]; files: string[]; fromDb: string[] }> {
   const db = await startDatabase();
   t.after(() => db.stop());
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const { dirs, ids } = writeStores(dir);
   for (const d of dirs) await trace(["ship", "--to", db.url, "--dir", d, "--once", "--no-sources"]);
-  return { url: db.url, kind: db.kind, dirs, ids, files: dirs.flatMap((d) => ["--dir", d]), fromDb: ["--db", db.url, "--dir", dirs[0]!] };
+  return { url: db.url, kind: db.kind, restart: () => db.restart(), dirs, ids, files: dirs.flatMap((d) => ["--dir", d]), fromDb: ["--db", db.url, "--dir", dirs[0]!] };
 }
 
 test("view from the database draws the page it draws from the day files, byte for byte", { timeout: 120_000 }, async (t) => {
@@ -51,7 +51,7 @@ test("view from the database draws the page it draws from the day files, byte fo
 });
 
 test("-f from the database prints what -f prints from the day files, byte for byte: the backlog, then what is shipped later", { timeout: 120_000 }, async (t) => {
-  const { url, kind, dirs, ids, files, fromDb } = await shipped(t);
+  const { url, kind, restart, dirs, ids, files, fromDb } = await shipped(t);
   if (kind === "pglite") {
     // PGlite runs every connection in its one session: a follower's statements beside a shipper's clobber each other's portals.
     t.skip("a follower beside a shipper needs a server of several sessions (PostgreSQL; CI=true requires it)");
@@ -79,6 +79,15 @@ test("-f from the database prints what -f prints from the day files, byte for by
     assert.equal(b.err(), "", "the database's follower said nothing on stderr");
   }
   assert.ok(lines(running[0]![1].out()).at(-1)!.includes(uid(7000)), "the effect joined the task's timeline");
+  // The server restarts under the followers: each waits for it, says so, and goes on from its watermark.
+  await restart();
+  appendFileSync(join(dirs[1]!, "2025-11-03.ndjson"), line(uid(7002), later + 2, "tool", "tool_call", "haiku-1", "task-42", uid(7000), { status: "ok" }));
+  assert.match((await trace(["ship", "--to", url, "--dir", dirs[1]!, "--once", "--no-sources"])).stderr, /shipped 1 events, 1 new/);
+  for (const [k, [a, b]] of running.entries()) {
+    await until(() => `the event after the restart in -f ${follows[k]!.join(" ")}: ${lines(b.out()).length} (${b.err()})`, () => lines(a.out()).length === grown[k]! + 1 && lines(b.out()).length === grown[k]! + 1);
+    assert.equal(b.out(), a.out(), `-f ${follows[k]!.join(" ")}: after the restart`);
+    assert.match(b.err(), /following again once it is back\n.*: following again\n$/);
+  }
 });
 
 test("-f --cursor-file from the database: the last events without a position, then after a restart only what came after it, each once", { timeout: 120_000 }, async (t) => {
