@@ -35,15 +35,29 @@ export async function* followDatabaseCursor(db: DatabaseBackend, asked: Asked, o
   signal?.addEventListener("abort", onAbort);
   try {
     let after = options.cursor.after;
+    let again = false;
     for (let round = 0; !signal?.aborted; round++) {
       const cursor: QueryCursor = { after, where: options.cursor.where };
-      if (round === 0 && after === undefined) {
-        // No position yet: the last `backlog` events, as a follower without a cursor starts.
-        const n = options.backlog ?? 10;
-        const kept: ReadEvent[] = [];
-        for await (const hits of db.after(target, filter, cursor)) for (const hit of hits) (kept.push(hit), kept.length > n && kept.shift());
-        yield* kept;
-      } else for await (const hits of db.after(target, filter, cursor)) yield* hits;
+      const first = round === 0 && after === undefined;
+      // No position yet: the last `backlog` events, as a follower without a cursor starts.
+      const n = options.backlog ?? 10;
+      const kept: ReadEvent[] = [];
+      let printed = 0;
+      try {
+        for await (const hits of db.after(target, filter, cursor)) {
+          if (first) for (const hit of hits) (kept.push(hit), kept.length > n && kept.shift());
+          else for (const hit of hits) (printed++, yield hit);
+        }
+      } catch (err) {
+        // A round cut before it printed anything is read again, once, after the tail's look
+        // has waited for the server (the look throws what is not a lost connection).
+        if (printed > 0 || again) throw err;
+        await tail.poll();
+        (again = true), round--;
+        continue;
+      }
+      again = false;
+      if (first && n > 0) yield* kept;
       after = cursor.next!;
       options.cursor.next = after;
       await options.onPosition?.(after);

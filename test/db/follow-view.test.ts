@@ -90,8 +90,8 @@ test("-f from the database prints what -f prints from the day files, byte for by
   }
 });
 
-test("-f --cursor-file from the database: the last events without a position, then after a restart only what came after it, each once", { timeout: 120_000 }, async (t) => {
-  const { url, kind, dirs, fromDb } = await shipped(t);
+test("-f --cursor-file from the database: the last events without a position, then after a restart only what came after it, each once, across a server restart", { timeout: 120_000 }, async (t) => {
+  const { url, kind, restart, dirs, fromDb } = await shipped(t);
   if (kind === "pglite") {
     t.skip("a follower beside a shipper needs a server of several sessions (PostgreSQL; CI=true requires it)");
     return;
@@ -115,6 +115,9 @@ test("-f --cursor-file from the database: the last events without a position, th
   await until("the event shipped while no one followed", () => lines(second.out()).length === 1);
   await add(8001);
   await until("the event shipped while following", () => lines(second.out()).length === 2);
+  await restart();
+  await add(8002);
+  await until(() => `the event shipped after the server restarted (${second.err()})`, () => lines(second.out()).length === 3);
   await new Promise((r) => setTimeout(r, 1500));
-  assert.deepEqual(lines(second.out()).map((l) => (JSON.parse(l) as { id: string }).id), [uid(8000), uid(8001)], "each once, nothing from before the position");
+  assert.deepEqual(lines(second.out()).map((l) => (JSON.parse(l) as { id: string }).id), [uid(8000), uid(8001), uid(8002)], "each once, nothing from before the position");
 });
