@@ -67,20 +67,16 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
     }
     return out;
   };
-  // A masked hit is a new one: its store's tag goes with it.
-  const shown = (hits: ReadEvent[], o: Open): ReadEvent[] =>
-    hits.map((h) => {
-      const m = o.redactor.hit(h);
-      return m === h || h.store === undefined ? m : { ...m, store: h.store };
-    });
-  /** Every row that passes the SQL narrowing of `filter`, in pages by (ts, id). */
-  async function* rowsOf(filter: Filter, range: SeqRange = {}): AsyncGenerator<ReadEvent[]> {
+  const shown = (hits: ReadEvent[], o: Open): ReadEvent[] => hits.map((h) => o.redactor.hit(h));
+  /** Every row that passes the SQL narrowing of `filter`, in pages by (ts, id), or the newest first. */
+  async function* rowsOf(filter: Filter, range: SeqRange = {}, newestFirst = false): AsyncGenerator<ReadEvent[]> {
     const o = await open();
+    const [past, order] = newestFirst ? ["<", `ts DESC, id COLLATE "C" DESC`] : [">", IN_ORDER];
     for (let last: [string, string] | undefined; ; ) {
       const values: unknown[] = [];
       const where = conditions(filter, values, range);
-      if (last) where.push(`(ts > $${values.push(last[0])} OR (ts = $${values.length} AND id COLLATE "C" > $${values.push(last[1])}))`);
-      const { rows } = await o.db.query<Row & { ts: string; id: string }>(`SELECT line, store, ts, id FROM trace_events WHERE ${where.join(" AND ")} ORDER BY ${IN_ORDER} LIMIT ${PAGE}`, values);
+      if (last) where.push(`(ts ${past} $${values.push(last[0])} OR (ts = $${values.length} AND id COLLATE "C" ${past} $${values.push(last[1])}))`);
+      const { rows } = await o.db.query<Row & { ts: string; id: string }>(`SELECT line, store, ts, id FROM trace_events WHERE ${where.join(" AND ")} ORDER BY ${order} LIMIT ${PAGE}`, values);
       if (rows.length === 0) return;
       yield hitsOf(rows, o);
       if (rows.length < PAGE) return;
@@ -153,8 +149,17 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
       return {
         backlog: async (n) => {
           const upTo = { upTo: mark };
-          const all = target === undefined ? await collect(rowsOf(filter, upTo), filter) : await members(target, joined, filter, upTo);
-          return shown(n === 0 ? [] : all.slice(Math.max(0, all.length - n)), o);
+          if (n === 0) return [];
+          if (target !== undefined || n === Infinity) {
+            const all = target === undefined ? await collect(rowsOf(filter, upTo), filter) : await members(target, joined, filter, upTo);
+            return shown(all.slice(Math.max(0, all.length - n)), o);
+          }
+          // The last n: read from the newest back, not the whole table forward.
+          const last: ReadEvent[] = [];
+          for await (const hits of rowsOf(filter, upTo, true)) {
+            for (const h of hits) if (matches(filter, h.event) && last.push(h) === n) return shown(last.reverse(), o);
+          }
+          return shown(last.reverse(), o);
         },
         poll: async () => {
           let rows: (Row & { seq: string })[];

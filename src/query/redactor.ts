@@ -81,7 +81,10 @@ function redactorOf(dir: string | undefined, leaving: boolean, given: ReadonlyMa
   function hit(h: ReadEvent): ReadEvent {
     if (!needsLook(h.line)) return h;
     const shown = event(h.event);
-    return shown === h.event ? h : { event: shown, line: serializeEvent(shown).slice(0, -1) };
+    if (shown === h.event) return h;
+    // A masked hit is a new one: the store it came from goes with it (several stores tag each line).
+    const line = serializeEvent(shown).slice(0, -1);
+    return h.store === undefined ? { event: shown, line } : { event: shown, line, store: h.store };
   }
   return {
     event,

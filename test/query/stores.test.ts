@@ -100,7 +100,7 @@ test("a timeline and a tree cross stores: a cause in one store, its effects in t
   assert.match(v.stdout, /306 other events/, "each store's day files, the copy too");
 });
 
-test("trace -f over several stores: what each writer appends, tagged with its store", { timeout: 30_000 }, async (t) => {
+test("trace -f over several stores: what each writer appends, tagged with its store, masked lines too", { timeout: 30_000 }, async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const dirs = ["a", "b"].map((h) => join(dir, h));
@@ -112,8 +112,11 @@ test("trace -f over several stores: what each writer appends, tagged with its st
   await new Promise((r) => setTimeout(r, 700));
   openWriter({ dir: dirs[0]! }).emit({ primitive: "ops", event_type: "from_a", agent_id: "x" });
   openWriter({ dir: dirs[1]! }).emit({ primitive: "ops", event_type: "from_b", agent_id: "y" });
-  for (const deadline = Date.now() + 5000; lines(out).length < 2 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(lines(out).map((l) => l.split(" | ").slice(1, 2)[0]).sort(), ["a", "b"]);
+  // A line the policy masks is a new line: it keeps its store's tag.
+  openWriter({ dir: dirs[1]! }).emit({ primitive: "tool", event_type: "secret", agent_id: "y", metadata: { api_key: "sk-live-abcdefghijklmnop" } });
+  for (const deadline = Date.now() + 5000; lines(out).length < 3 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(lines(out).map((l) => l.split(" | ").slice(1, 2)[0]).sort(), ["a", "b", "b"], out);
+  assert.ok(!out.includes("sk-live"), "masked");
   assert.equal((await trace(["--cursor-file", join(dir, "c"), "--dir", dirs[0]!, "--dir", dirs[1]!])).code, 2, "a cursor reads one store");
 });
 
