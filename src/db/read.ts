@@ -8,7 +8,7 @@
  * database's tombstones.
  */
 import { UsageError } from "../errors.js";
-import { parseEventLine } from "../event/envelope.js";
+import { compareEvents, parseEventLine } from "../event/envelope.js";
 import type { DatabaseBackend } from "../query/backend.js";
 import { matches, type Filter } from "../query/filter.js";
 import type { Redactor } from "../query/redactor.js";
@@ -83,6 +83,19 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
       last = [rows.at(-1)!.ts, rows.at(-1)!.id];
     }
   }
+  /** The last `n` events that pass `filter`, read from the newest back, and every other of the oldest one's millisecond: oldest first. */
+  async function lastOf(filter: Filter, n: number, range: SeqRange = {}): Promise<ReadEvent[]> {
+    const last: ReadEvent[] = [];
+    if (n <= 0) return last;
+    newest: for await (const hits of rowsOf(filter, range, true)) for (const h of hits) if (matches(filter, h.event) && last.push(h) === n) break newest;
+    // Causes go before effects within a millisecond whatever their ids: the query orders the edge's millisecond whole.
+    const edge = last.at(-1)?.event.timestamp;
+    if (last.length === n && edge !== undefined) {
+      const have = new Set(last.map((h) => h.event.id));
+      for await (const hits of rowsOf({ ...filter, since: edge, until: edge }, range)) for (const h of hits) if (!have.has(h.event.id) && matches(filter, h.event)) last.push(h);
+    }
+    return last.sort((a, b) => compareEvents(a.event, b.event));
+  }
   /** A timeline's candidates: the target's own events and all the descendants of them and of `members`, in order. */
   async function candidates(target: string, members: ReadonlySet<string>, range: SeqRange = {}): Promise<ReadEvent[]> {
     const o = await open();
@@ -122,6 +135,10 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
       const found = await members(target, joined, filter);
       for (let i = 0; i < found.length; i += PAGE) yield shown(found.slice(i, i + PAGE), o);
     },
+    async last(filter, n) {
+      const o = await open();
+      return shown(await lastOf(filter, n), o);
+    },
     async byIds(ids) {
       const o = await open();
       const { rows } = await o.db.query<Row>(`SELECT line, store FROM trace_events WHERE id = ANY($1::text[]) ORDER BY ${IN_ORDER}`, [[...ids]]);
@@ -150,16 +167,10 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
         backlog: async (n) => {
           const upTo = { upTo: mark };
           if (n === 0) return [];
-          if (target !== undefined || n === Infinity) {
-            const all = target === undefined ? await collect(rowsOf(filter, upTo), filter) : await members(target, joined, filter, upTo);
-            return shown(all.slice(Math.max(0, all.length - n)), o);
-          }
-          // The last n: read from the newest back, not the whole table forward.
-          const last: ReadEvent[] = [];
-          for await (const hits of rowsOf(filter, upTo, true)) {
-            for (const h of hits) if (matches(filter, h.event) && last.push(h) === n) return shown(last.reverse(), o);
-          }
-          return shown(last.reverse(), o);
+          // The last n of a filter read from the newest back, not the whole table forward.
+          if (target === undefined && n !== Infinity) return shown(await lastOf(filter, n, upTo), o);
+          const all = target === undefined ? await collect(rowsOf(filter, upTo), filter) : await members(target, joined, filter, upTo);
+          return shown(all.slice(Math.max(0, all.length - n)), o);
         },
         poll: async () => {
           let rows: (Row & { seq: string })[];

@@ -34,6 +34,8 @@ export interface DatabaseBackend extends Backend {
   focus(idOrTarget: string): Promise<{ event: TraceEvent; byId: boolean }>;
   /** The store an event came from, when the database holds several (a tree's tags). */
   storeOf(id: string): string | undefined;
+  /** The last `n` events that pass `filter`, oldest first, with the rest of the oldest one's millisecond (whose order the query decides). */
+  last(filter: Filter, n: number): Promise<ReadEvent[]>;
   /** The events after a cursor (`db:SEQ`), up to now; `next` is set to the position after them. */
   after(target: string | undefined, filter: Filter, cursor: { after?: string | undefined; where?: string | undefined; next?: string }): AsyncGenerator<ReadEvent[]>;
   close(): Promise<void>;

@@ -59,6 +59,8 @@ export function answer(asked: Asked, read: Read, cursor?: QueryCursor): Answered
 async function* fromDatabase(db: DatabaseBackend, asked: Asked, info: { title?: string }, cursor?: QueryCursor): AsyncGenerator<Hits> {
   const { target, filter } = asked;
   if (cursor) return yield* db.after(target, filter, cursor);
+  // -n of a filter: the last events read from the newest back (the query still decides the order and the cut).
+  if (target === undefined && asked.limit !== undefined && asked.limit !== Infinity) return yield* [await db.last(filter, asked.limit)];
   if (target === undefined) return yield* db.select(filter);
   for await (const hits of db.members(target, new Set(), filter)) {
     if (info.title === undefined) {

@@ -26,7 +26,7 @@ test("the same stores answered from day files and from the database, byte for by
   const kinds: string[][] = [
     [], ["--json"], ["task-42"], ["task-42", "--json"], ["payments"], ["--agent", "haiku-1"], ["--agent", "haiku-1", "--json"], ["--task", "task-7", "--json"],
     ["--channel", "payments"], ["--primitive", "tool"], ["--type", "ai_call", "--json"], ["--status", "error"], ["-g", "payments"], ["--since", "2025-11-02", "--until", "2025-11-03T09:00:00Z"],
-    ["-n", "5"], ["--reverse", "-n", "7"], ["--since", "when task-42 created", "--json"], ["-o", "verbose", "task-7"],
+    ["-n", "5"], ["--reverse", "-n", "7"], ["--until", "2025-11-01T09:00:05Z", "-n", "1"], ["--agent", "haiku-1", "-n", "2", "--json"], ["--since", "when task-42 created", "--json"], ["-o", "verbose", "task-7"],
     ["--causality", "task-42"], ["--causality", ids.late, "--json"], ["--causality", ids.cross.slice(-12)], ["--no-redact", "--task", "task-7", "--json"],
   ];
   for (const args of kinds) {
