@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readFileSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { causality, emit, EXPORT_FORMATS, exportTo, exportToFile, follow, query, redactEvent, updatePolicy, type Question } from "../../src/index.js";
 import { tempDir, trace } from "../helpers/cli.js";
@@ -88,7 +88,11 @@ test("every public function that yields events masks them by default: query (its
       await check(`exportToFile ${format}`, async () => {
         const out = join(dir, "..", `${format}-export`);
         await exportToFile(format, { target: "task-door" }, { dir }, out);
-        return readFileSync(out, "utf8");
+        try {
+          return readFileSync(out, "utf8");
+        } finally {
+          rmSync(out, { force: true });
+        }
       });
     }
     for (const format of ["otlp", "chrome"] as const) await check(`exportTo ${format} of a query`, async () => (await collect(exportTo(format, { agent: "zealot-1" }, { dir }))).join(""));

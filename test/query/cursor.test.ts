@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { appendFileSync, copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { openWriter, prune, query, type TraceEvent } from "../../src/index.js";
 import { BIN, EXAMPLE, lines, tempDir, trace } from "../helpers/cli.js";
@@ -101,6 +101,7 @@ test("trace -f --cursor-file, stopped and restarted 20 times while two writers a
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const file = join(dir, "..", `${dir.split("/").at(-1)}-follow.cursor`);
+  t.after(() => rmSync(file, { force: true }));
   // Two writer processes, 300 events each, in bursts.
   const writer = (name: string): Promise<void> =>
     new Promise((done, fail) => {
