@@ -51,13 +51,11 @@ export interface Place {
  * const tree = await causalityOver("task-1", [{ name: "db", backend: db, focus: db.focus }]);
  */
 export async function causalityOver(idOrTarget: string, places: readonly Place[]): Promise<CausalTree> {
-  const stores = places.map((p) => p.backend);
-  const names = places.map((p) => p.name);
   const focusIn: (Found & { byId: boolean })[] = [];
   for (const place of places) {
     try {
       const { event, byId } = await place.focus(idOrTarget);
-      focusIn.push({ event, byId, store: (place.storeOf ? place.storeOf(event.id) : place.name) });
+      focusIn.push({ event, byId, store: storeIn(place, event.id) });
     } catch (err) {
       if (places.length === 1 || !(err instanceof UsageError) || !/no event with that id/.test(err.message)) throw err;
     }
@@ -87,9 +85,9 @@ export async function causalityOver(idOrTarget: string, places: readonly Place[]
   const below = new Map<string, Found>();
   for (let size = -1; below.size !== size; ) {
     size = below.size;
-    for (const [i, store] of stores.entries()) {
-      for await (const hits of store.members(undefined, members, {})) {
-        for (const { event } of eventsOf(hits)) if (event.id !== top.event.id && !below.has(event.id)) below.set(event.id, { event, store: (places[i]!.storeOf ? places[i]!.storeOf!(event.id) : names[i]!) });
+    for (const place of places) {
+      for await (const hits of place.backend.members(undefined, members, {})) {
+        for (const { event } of eventsOf(hits)) if (event.id !== top.event.id && !below.has(event.id)) below.set(event.id, { event, store: storeIn(place, event.id) });
       }
     }
   }
@@ -103,11 +101,16 @@ export async function causalityOver(idOrTarget: string, places: readonly Place[]
   return { root: nodes.get(top.event.id)!, focus: focus.event, byId: focus.byId, ...(missingParent ? { missingParent } : {}), ...(cycle ? { cycle } : {}) };
 }
 
+/** The store an event of `place` came from: the place's own, or the one the central database says. */
+function storeIn(place: Place, id: string): string | undefined {
+  return place.storeOf ? place.storeOf(id) : place.name;
+}
+
 /** An event by id in the first store that holds it. */
 async function findIn(places: readonly Place[], id: string): Promise<Found | undefined> {
   for (const place of places) {
     const [event] = await place.backend.byIds([id]);
-    if (event) return { event, store: (place.storeOf ? place.storeOf(event.id) : place.name) };
+    if (event) return { event, store: storeIn(place, event.id) };
   }
   return undefined;
 }

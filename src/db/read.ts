@@ -83,16 +83,23 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
       last = [rows.at(-1)!.ts, rows.at(-1)!.id];
     }
   }
+  /** The rows that pass `filter` (SQL narrows, `matches` decides), in pages; a page left empty is passed by. */
+  async function* passing(filter: Filter, range: SeqRange = {}, newestFirst = false): AsyncGenerator<ReadEvent[]> {
+    for await (const hits of rowsOf(filter, range, newestFirst)) {
+      const kept = hits.filter((h) => matches(filter, h.event));
+      if (kept.length > 0) yield kept;
+    }
+  }
   /** The last `n` events that pass `filter`, read from the newest back, and every other of the oldest one's millisecond: oldest first. */
   async function lastOf(filter: Filter, n: number, range: SeqRange = {}): Promise<ReadEvent[]> {
     const last: ReadEvent[] = [];
     if (n <= 0) return last;
-    newest: for await (const hits of rowsOf(filter, range, true)) for (const h of hits) if (matches(filter, h.event) && last.push(h) === n) break newest;
+    newest: for await (const hits of passing(filter, range, true)) for (const h of hits) if (last.push(h) === n) break newest;
     // Causes go before effects within a millisecond whatever their ids: the query orders the edge's millisecond whole.
     const edge = last.at(-1)?.event.timestamp;
     if (last.length === n && edge !== undefined) {
       const have = new Set(last.map((h) => h.event.id));
-      for await (const hits of rowsOf({ ...filter, since: edge, until: edge }, range)) for (const h of hits) if (!have.has(h.event.id) && matches(filter, h.event)) last.push(h);
+      for await (const hits of passing({ ...filter, since: edge, until: edge }, range)) for (const h of hits) if (!have.has(h.event.id)) last.push(h);
     }
     return last.sort((a, b) => compareEvents(a.event, b.event));
   }
@@ -125,10 +132,7 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
   return {
     async *select(filter) {
       const o = await open();
-      for await (const hits of rowsOf(filter)) {
-        const kept = hits.filter((h) => matches(filter, h.event));
-        if (kept.length > 0) yield shown(kept, o);
-      }
+      for await (const kept of passing(filter)) yield shown(kept, o);
     },
     async *members(target, joined, filter) {
       const o = await open();
@@ -169,7 +173,7 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
           if (n === 0) return [];
           // The last n of a filter read from the newest back, not the whole table forward.
           if (target === undefined && n !== Infinity) return shown(await lastOf(filter, n, upTo), o);
-          const all = target === undefined ? await collect(rowsOf(filter, upTo), filter) : await members(target, joined, filter, upTo);
+          const all = target === undefined ? await collect(passing(filter, upTo)) : await members(target, joined, filter, upTo);
           return shown(all.slice(Math.max(0, all.length - n)), o);
         },
         poll: async () => {
@@ -223,10 +227,7 @@ export function databaseBackend(url: string, mask: (tombstones: ReadonlyMap<stri
       const upTo = await top();
       cursor.next = `db:${upTo}`;
       if (target === undefined) {
-        for await (const hits of rowsOf(filter, { after: from, upTo })) {
-          const kept = hits.filter((h) => matches(filter, h.event));
-          if (kept.length > 0) yield shown(kept, o);
-        }
+        for await (const kept of passing(filter, { after: from, upTo })) yield shown(kept, o);
         return;
       }
       // Membership needs the whole history; what is new is what the range holds.
@@ -248,10 +249,10 @@ function seqOf(cursor: string, where: string): number {
   return Number(m[1]);
 }
 
-/** A select's hits that pass its filter, as one list. */
-async function collect(pages: AsyncIterable<ReadEvent[]>, filter: Filter): Promise<ReadEvent[]> {
+/** Pages as one list. */
+async function collect(pages: AsyncIterable<ReadEvent[]>): Promise<ReadEvent[]> {
   const out: ReadEvent[] = [];
-  for await (const hits of pages) for (const h of hits) if (matches(filter, h.event)) out.push(h);
+  for await (const hits of pages) for (const h of hits) out.push(h);
   return out;
 }
 

@@ -56,7 +56,7 @@ export interface RedactorOptions {
 
 /** Without a store, its policy is the defaults. */
 function redactorOf(dir: string | undefined, leaving: boolean, given: ReadonlyMap<string, Tombstone> | undefined): Redactor {
-  const policy = dir === undefined ? policyOf(undefined, { leaving }) : policyOf(dir, { leaving });
+  const policy = policyOf(dir, { leaving });
   const masker: Masker = createMasker(policy);
   const tombstones = given ?? (dir === undefined ? new Map<string, Tombstone>() : readTombstones(dir));
   const noPolicy = policy.keys.length === 0 && policy.patterns.length === 0;
