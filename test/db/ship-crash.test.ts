@@ -47,22 +47,20 @@ const writer = (dir: string, store: number): Promise<unknown> =>
   ).then((r) => assert.equal(r.code, 0, r.stderr));
 
 /**
- * A shipper killed with SIGKILL `KILLS` times, each at a random moment after it started,
- * and started again each time (a run that ended first does not count). Against PGlite (one connection at a time, so a follower
- * would hold it forever) each run ships what is there and exits; against PostgreSQL each
- * run follows the store until it is killed.
+ * A shipper following the store, killed with SIGKILL `KILLS` times, each at a random
+ * moment after it started, and started again each time.
  */
-async function killedShipper(dir: string, url: string, once: boolean, random: () => number, onRound: (round: number) => Promise<void>): Promise<number> {
+async function killedShipper(dir: string, url: string, random: () => number, onRound: (round: number) => Promise<void>): Promise<number> {
   let kills = 0;
-  for (let round = 0; kills < KILLS && round < KILLS * 8; round++) {
-    const child = spawn(BIN, ["ship", "--to", url, "--dir", dir, "--batch", "400", ...(once ? ["--once"] : [])], { stdio: ["ignore", "ignore", "pipe"] });
+  for (let round = 0; kills < KILLS && round < KILLS * 2; round++) {
+    const child = spawn(BIN, ["ship", "--to", url, "--dir", dir, "--batch", "400"], { stdio: ["ignore", "ignore", "pipe"] });
     let stderr = "";
     child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
     const ended = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-    const timer = setTimeout(() => child.exitCode === null && child.kill("SIGKILL") && kills++, once ? 100 + random() * 700 : 300 + random() * 1700);
+    const timer = setTimeout(() => child.exitCode === null && child.kill("SIGKILL") && kills++, 300 + random() * 1700);
     const code = await ended;
     clearTimeout(timer);
-    // Killed, or a --once run that finished (a refused connection is retried inside, never an exit 2).
+    // Killed (a refused connection is retried inside, never an exit 2).
     assert.ok(code === null || code === 0, `a shipper of ${dir} ended with ${code}: ${stderr}`);
     await onRound(round);
   }
@@ -72,17 +70,21 @@ async function killedShipper(dir: string, url: string, once: boolean, random: ()
 test("four stores shipped at once by shippers killed with SIGKILL and restarted 20 times while writers append and the server restarts once: every event is in the database exactly once", { timeout: 600_000 }, async (t) => {
   const db = await startDatabase();
   t.after(() => db.stop());
+  if (db.kind === "pglite") {
+    // PGlite serves one session: a follower holds it, and a client killed mid-transaction can leave its wire server waiting.
+    t.skip("shippers killed at once need a server of several sessions (PostgreSQL; CI=true requires it)");
+    return;
+  }
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   const stores = Array.from({ length: STORES }, (_, i) => join(dir, `host-${i}`, ".space", "trace"));
   stores.forEach(writeHistory);
-  const once = db.kind === "pglite";
   const random = rng(34);
   let restarted = false;
   const writing = Promise.all(stores.map(writer));
   const kills = await Promise.all(
     stores.map((d, i) =>
-      killedShipper(d, db.url, once, random, async (round) => {
+      killedShipper(d, db.url, random, async (round) => {
         // Once, halfway: the server goes away under the shippers and comes back.
         if (i === 0 && round === KILLS / 2 && !restarted) (restarted = true), await db.restart();
       }),
@@ -101,8 +103,8 @@ test("four stores shipped at once by shippers killed with SIGKILL and restarted 
     }
   };
   const shippedUnderFire = (await held("SELECT count(*)::int AS n FROM trace_events")).rows[0].n as number;
-  // A follower commits its history within its first second; a --once run on PGlite, waiting its turn for the one connection, may not.
-  assert.ok(shippedUnderFire >= (once ? 1 : STORES * HISTORY), `the killed shippers shipped (${shippedUnderFire} events)`);
+  // A follower commits its history within its first second.
+  assert.ok(shippedUnderFire >= STORES * HISTORY, `the killed shippers shipped (${shippedUnderFire} events)`);
   // Then each shipper once more, left to finish: the rest of its store.
   for (const d of stores) {
     const last = await trace(["ship", "--to", db.url, "--dir", d, "--once"]);

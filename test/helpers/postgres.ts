@@ -89,7 +89,11 @@ async function startPglite(): Promise<TestDatabase> {
     kind: "pglite",
     // The wire server goes away and comes back; the database in this process stays, as a server's data does.
     restart: async () => {
-      await server.stop();
+      // stop() waits for its connections to close, and one whose client was killed mid-query
+      // may never say so; the listener itself closes at once, so the port is free regardless.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([server.stop(), new Promise((r) => (timer = setTimeout(r, 2000)))]);
+      clearTimeout(timer);
       server = new PGLiteSocketServer({ db, host: "127.0.0.1", port });
       await server.start();
     },
