@@ -1,26 +1,27 @@
-// Bundles the CLI into one CommonJS file, build/cli/main.cjs: Node loads one script by
-// `require` faster than it links some thirty ES modules (or a handful of chunks), see the
-// README's Performance section for what it saved. Commands load lazily all the
-// same: esbuild defers each `import()`ed module's body to its first use. The library
-// stays unbundled ES modules in build/src.
+// Bundles the CLI into CommonJS files in build/cli: main.cjs parses the command line and
+// runs `--version` and usage errors alone; each module main.ts imports on demand (a
+// command: query.cjs, causality.cjs, emit.cjs …) is a bundle of its own, loaded by
+// bin/load.cjs when the command runs. Node loads a script by `require` faster than it
+// links some thirty ES modules (or a handful of chunks), and a part holds only what its
+// command uses: see docs/performance.md (Start-up). The library stays unbundled ES
+// modules in build/src.
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, sep } from "node:path";
 import { build } from "esbuild";
 
 const root = join(dirname(new URL(import.meta.url).pathname), "..");
 const outdir = join(root, "build/cli");
 // Earlier builds left chunk files here: start clean.
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  entryPoints: [join(root, "build/src/cli/main.js")],
+const BUILD_ID = randomBytes(16).toString("hex");
+const common = {
   bundle: true,
   format: "cjs",
   platform: "node",
   target: "node20",
-  outfile: join(outdir, "main.cjs"),
   // The PostgreSQL client is an optional dependency, loaded from node_modules when a database is named.
   external: ["pg", "pg-copy-streams"],
   logLevel: "warning",
@@ -29,9 +30,26 @@ await build({
   minify: true,
   // wasm/load.ts finds its .wasm files beside the module that loads it: here, the bundle.
   define: { "import.meta.url": "__bundleUrl" },
-  // The build id ties the code cache below to this bundle (bin/load.cjs).
-  banner: { js: `//build:${randomBytes(16).toString("hex")}\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
-});
+  // The build id ties each file's code cache to this build (bin/load.cjs).
+  banner: { js: `//build:${BUILD_ID}\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
+};
+/** main.js's `import("./x.js")` becomes `require("./x.cjs")`, which bin/load.cjs answers with that part's bundle. */
+const parts = new Set();
+const asParts = {
+  name: "parts",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (a) => {
+      if (a.kind !== "dynamic-import" || !a.importer.endsWith(`${sep}cli${sep}main.js`)) return undefined;
+      const name = a.path.slice(2, -3);
+      parts.add(name);
+      return { path: name, namespace: "part" };
+    });
+    b.onLoad({ filter: /.*/, namespace: "part" }, (a) => ({ contents: `module.exports = require("./${a.path}.cjs");`, loader: "js" }));
+    b.onResolve({ filter: /\.cjs$/, namespace: "part" }, (a) => ({ path: a.path, external: true }));
+  },
+};
+await build({ ...common, entryPoints: [join(root, "build/src/cli/main.js")], outfile: join(outdir, "main.cjs"), plugins: [asParts] });
+await build({ ...common, entryPoints: [...parts].map((name) => ({ in: join(root, `build/src/cli/${name}.js`), out: name })), outdir, outExtension: { ".js": ".cjs" } });
 // The WebAssembly modules are found beside the module that loads them: here, the bundle.
 const { WASM_MODULES } = await import(join(root, "build/src/engine/wasm/modules.js"));
 for (const { name } of WASM_MODULES) copyFileSync(join(root, "build/src/engine/wasm", `${name}.wasm`), join(outdir, `${name}.wasm`));

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { wantsColour } from "../../src/render/text.js";
 import { writePayments } from "../helpers/payments.js";
@@ -171,20 +171,21 @@ test("the trace program starts without loading NODE_EXTRA_CA_CERTS (Node would w
   assert.match(r.stdout, /^\d+\.\d+\.\d+\n$/);
 });
 
-test("the build's code cache belongs to its bundle; a foreign or damaged one is ignored", async () => {
+test("the build's code caches belong to its bundles; a foreign or damaged one is ignored", async () => {
   const cli = join(ROOT, "build/cli");
   const id = /^\/\/build:([0-9a-f]{32})\n/.exec(readFileSync(join(cli, "main.cjs"), "utf8"))?.[1];
   assert.ok(id !== undefined);
-  assert.equal(readFileSync(join(cli, "main.cjs.cache")).toString("latin1", 0, 32), id);
+  // A timeline runs main.cjs and the query's part: both have a cache of this build.
+  for (const part of ["main", "query"]) assert.equal(readFileSync(join(cli, `${part}.cjs.cache`)).toString("latin1", 0, 32), id);
   const args = ["--dir", join(ROOT, "logs/payments"), "task-abc123", "--utc"];
   const expected = await trace(args);
   const { dir: copy, cleanup } = tempDir("trace-cache-");
   try {
     cpSync(join(ROOT, "bin"), join(copy, "bin"), { recursive: true });
     cpSync(cli, join(copy, "build/cli"), { recursive: true });
-    const cache = join(copy, "build/cli/main.cjs.cache");
-    for (const bad of [Buffer.concat([Buffer.from("0".repeat(32)), readFileSync(cache).subarray(32)]), Buffer.concat([Buffer.from(id), randomBytes(4096)])]) {
-      writeFileSync(cache, bad);
+    const caches = readdirSync(join(copy, "build/cli")).filter((f) => f.endsWith(".cjs.cache"));
+    for (const damage of [(c: Buffer) => Buffer.concat([Buffer.from("0".repeat(32)), c.subarray(32)]), () => Buffer.concat([Buffer.from(id), randomBytes(4096)])]) {
+      for (const f of caches) writeFileSync(join(copy, "build/cli", f), damage(readFileSync(join(cli, f))));
       const r = spawnSync(join(copy, "bin/trace"), args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", TRACE_DIR: "" } });
       assert.deepEqual([r.status, r.stdout, r.stderr], [0, expected.stdout, expected.stderr]);
     }
