@@ -1,9 +1,10 @@
 import { isUsageError, resolveStoreDirs, UsageError, VERSION } from "../index.js";
 import { didYouMean, escapeControl } from "../api/render.js";
 import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
+import type { Writable } from "node:stream";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS } from "./flags.js";
-import { createOutput } from "./output.js";
+import { createOutput, writeNow } from "./output.js";
 
 /** A subcommand: its flags, its page of the manual and what it runs. */
 interface Command {
@@ -99,13 +100,44 @@ function parseOrSlip(argv: string[], at: number | undefined, spec: FlagSpec): Pa
   }
 }
 
+/** Where the CLI writes: streams (made when first asked for), its environment, and whether a line may go straight to fds 1 and 2. */
+export interface CliIo {
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable;
+  readonly env: NodeJS.ProcessEnv;
+  /** The process's own streams: `--version` and messages are written with one system call each, before either stream is made. */
+  readonly direct?: boolean;
+}
+
+/** The process's streams, made on first use: Node's stdout costs 3–5 ms to make (its stream modules), which `--version` and a usage error need not pay. */
+function processIo(): CliIo {
+  return {
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    env: process.env,
+    direct: true,
+  };
+}
+
 /**
  * Runs the command line and returns the exit code. Bad usage prints one line and
  * returns 2; any other failure prints one line and returns 1 (TRACE_DEBUG=1 adds the stack).
  */
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   // Messages name stored ids, paths and arguments: every byte goes through the escaper.
-  const warn = (message: string): void => void io.stderr.write(`trace: ${escapeControl(message)}\n`);
+  const warn = (message: string): void => {
+    const line = `trace: ${escapeControl(message)}\n`;
+    if (!io.direct) return void io.stderr.write(line);
+    try {
+      writeNow(2, line);
+    } catch {
+      // Nowhere left to say it: the exit code still does.
+    }
+  };
   try {
     // The shell's completion asks here, with the words typed so far: never an error.
     if (argv[0] === "__complete") return (await import("./completion.js")).runComplete(argv.slice(1), io);
@@ -119,7 +151,8 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
       return 0;
     }
     if (p.switches.version) {
-      io.stdout.write(`${VERSION}\n`);
+      if (io.direct) writeNow(1, `${VERSION}\n`);
+      else io.stdout.write(`${VERSION}\n`);
       return 0;
     }
     const stores = resolveStoreDirs({ dirs: p.lists.dir, env: io.env });

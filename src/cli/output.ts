@@ -1,3 +1,4 @@
+import { writeSync } from "node:fs";
 import type { Writable } from "node:stream";
 
 /** Buffered line output that respects back-pressure and ends quietly on a closed pipe. */
@@ -94,4 +95,26 @@ export function createOutput(stream: Writable): Output {
       });
     },
   };
+}
+
+/**
+ * Writes `text` whole to `fd` now, without a stream: a full pipe that another process
+ * made non-blocking is waited out a millisecond at a time; a reader gone (EPIPE) ends it
+ * quietly; any other failure (a full disk) is thrown.
+ *
+ * @example
+ * writeNow(1, "0.1.0\n");
+ */
+export function writeNow(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let at = 0; at < bytes.length; ) {
+    try {
+      at += writeSync(fd, bytes, at);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") return;
+      if (code !== "EAGAIN") throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
 }

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { wantsColour } from "../../src/render/text.js";
 import { writePayments } from "../helpers/payments.js";
@@ -189,6 +189,33 @@ test("the build's code caches belong to its bundles; a foreign or damaged one is
       const r = spawnSync(join(copy, "bin/trace"), args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", TRACE_DIR: "" } });
       assert.deepEqual([r.status, r.stdout, r.stderr], [0, expected.stdout, expected.stderr]);
     }
+  } finally {
+    cleanup();
+  }
+});
+
+test("--version is written in one call: a reader gone is no error, a full disk is (exit 1, told on stderr)", { skip: !existsSync("/dev/full") }, () => {
+  const bin = JSON.stringify(join(ROOT, "bin/trace"));
+  const gone = spawnSync("bash", ["-c", `(sleep 0.3; ${bin} --version) | true; echo "\${PIPESTATUS[0]}"`], { encoding: "utf8" });
+  assert.deepEqual([gone.stdout, gone.stderr], ["0\n", ""]);
+  const full = spawnSync("sh", ["-c", `${bin} --version > /dev/full`], { encoding: "utf8" });
+  assert.deepEqual([full.status, full.stderr], [1, "trace: ENOSPC: no space left on device, write\n"]);
+});
+
+test("main.cjs answers --version and usage errors alone; a command loads its own part", async () => {
+  const { dir: copy, cleanup } = tempDir("trace-parts-");
+  try {
+    cpSync(join(ROOT, "bin"), join(copy, "bin"), { recursive: true });
+    cpSync(join(ROOT, "build/cli"), join(copy, "build/cli"), { recursive: true });
+    // Every part gone: what needs none still works, what needs one says which is missing.
+    for (const f of readdirSync(join(copy, "build/cli"))) if (f.endsWith(".cjs") && f !== "main.cjs") rmSync(join(copy, "build/cli", f));
+    const run = (...args: string[]) => spawnSync(join(copy, "bin/trace"), args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", TRACE_DIR: "" } });
+    assert.deepEqual([run("--version").status, run("--version").stdout], [0, (await trace(["--version"])).stdout]);
+    const slip = run("exprot", "--format", "dot");
+    assert.deepEqual([slip.status, slip.stderr], [2, "trace: unknown command exprot; did you mean export?\n"]);
+    const query = run("--dir", join(ROOT, "logs/payments"), "task-abc123");
+    assert.equal(query.status, 1);
+    assert.match(query.stderr, /query\.cjs/);
   } finally {
     cleanup();
   }
