@@ -4,7 +4,7 @@ import { parseFlags, type FlagSpec, type Parsed } from "./args.js";
 import type { Writable } from "node:stream";
 import type { CliContext } from "./context.js";
 import { COMMAND_FLAGS, QUERY_FLAGS } from "./flags.js";
-import { createOutput, writeNow } from "./output.js";
+import { createFdOutput, createOutput, writeNow } from "./output.js";
 
 /** A subcommand: its flags, its page of the manual and what it runs. */
 interface Command {
@@ -105,7 +105,7 @@ export interface CliIo {
   readonly stdout: Writable & { isTTY?: boolean };
   readonly stderr: Writable;
   readonly env: NodeJS.ProcessEnv;
-  /** The process's own streams: `--version` and messages are written with one system call each, before either stream is made. */
+  /** The process's own streams: `--version`, `--help` and messages are written with one system call each, and stdout without a stream unless it is a terminal. */
   readonly direct?: boolean;
 }
 
@@ -147,7 +147,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const p = parseOrSlip(argv, at, chosen.spec);
     if (p.switches.help) {
       // The manual loads only when asked for: every other start skips it.
-      io.stdout.write((await import("./help.js")).helpFor(chosen.help));
+      const page = (await import("./help.js")).helpFor(chosen.help);
+      if (io.direct) writeNow(1, page);
+      else io.stdout.write(page);
       return 0;
     }
     if (p.switches.version) {
@@ -156,7 +158,9 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       return 0;
     }
     const stores = resolveStoreDirs({ dirs: p.lists.dir, env: io.env });
-    const ctx: CliContext = { dir: stores[0]!, dirs: stores, out: createOutput(io.stdout), stdout: io.stdout, env: io.env, warn };
+    // The process's stdout, when it is no terminal, is written without Node's stream (output.ts).
+    const direct = io.direct ? createFdOutput(1) : undefined;
+    const ctx: CliContext = { dir: stores[0]!, dirs: stores, out: direct ?? createOutput(io.stdout), stdout: direct ? { isTTY: false } : io.stdout, env: io.env, warn };
     return await chosen.run(p, ctx);
   } catch (err) {
     if (isUsageError(err)) {

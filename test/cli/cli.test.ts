@@ -194,12 +194,20 @@ test("the build's code caches belong to its bundles; a foreign or damaged one is
   }
 });
 
-test("--version is written in one call: a reader gone is no error, a full disk is (exit 1, told on stderr)", { skip: !existsSync("/dev/full") }, () => {
+test("stdout written without a stream: a reader gone is no error, a full disk is (exit 1, told on stderr); a terminal still gets colours", { skip: !existsSync("/dev/full") }, () => {
   const bin = JSON.stringify(join(ROOT, "bin/trace"));
-  const gone = spawnSync("bash", ["-c", `(sleep 0.3; ${bin} --version) | true; echo "\${PIPESTATUS[0]}"`], { encoding: "utf8" });
-  assert.deepEqual([gone.stdout, gone.stderr], ["0\n", ""]);
-  const full = spawnSync("sh", ["-c", `${bin} --version > /dev/full`], { encoding: "utf8" });
-  assert.deepEqual([full.status, full.stderr], [1, "trace: ENOSPC: no space left on device, write\n"]);
+  const store = JSON.stringify(EXAMPLE);
+  for (const [args, told] of [["--version", "trace: ENOSPC: no space left on device, write\n"], [`--dir ${store} --json`, "trace: stdout: ENOSPC: no space left on device, write\n"]] as const) {
+    const gone = spawnSync("bash", ["-c", `(sleep 0.3; ${bin} ${args}) | true; echo "\${PIPESTATUS[0]}"`], { encoding: "utf8" });
+    assert.deepEqual([gone.stdout, gone.stderr], ["0\n", ""], args);
+    const full = spawnSync("sh", ["-c", `${bin} ${args} > /dev/full`], { encoding: "utf8" });
+    assert.deepEqual([full.status, full.stderr], [1, told], args);
+  }
+  // util-linux's script gives the command a terminal: there the stream (and its colours) stays.
+  if (have("script")) {
+    const tty = spawnSync("script", ["-qc", `${bin} --dir ${store} task-abc123`, "/dev/null"], { encoding: "utf8", env: { ...process.env, NO_COLOR: "", FORCE_COLOR: "" } });
+    assert.match(tty.stdout, /\x1b\[1mTimeline for task-abc123/);
+  }
 });
 
 test("main.cjs answers --version and usage errors alone; a command loads its own part", async () => {
