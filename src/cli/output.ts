@@ -71,7 +71,8 @@ export function createOutput(stream: Writable): Output {
 /**
  * The same output written straight to `fd` (`writeNow`), when `fd` is a file, a pipe, a
  * socket or one of the kernel's memory devices (`/dev/null`): Node's stream for it costs
- * 3–5 ms to make (its stream modules) and writes such a descriptor at once all the same.
+ * 3–5 ms to make (its stream modules), and on Linux writes such a descriptor synchronously
+ * all the same.
  * Undefined for a terminal (or where that cannot be told without the stream): colours
  * and Node's terminal handling need the stream.
  *
