@@ -18,7 +18,7 @@ export const INDEX_PAGE: Page = {
       title: "Flags",
       flags: [
         ["--rebuild", "build every day's index again, fresh or not"],
-        ["--auto", "what a query starts in the background: quiet, only days of 1 MiB and more (compressed: 128 KiB), nothing when another builder holds the store's .index/.building"],
+        ["--auto", "what a query starts in the background: quiet, only days of 1 MiB and more (compressed: 128 KiB), nothing when another builder holds the store's .index/.building; then each sealed day not yet looked at under the masking policy is read once and noted clean or not (redaction-clean.json), so that later queries send a clean day's lines out without a look"],
         ["--json", "one JSON object per day: file, state (built, fresh, skipped, failed), bytes, indexBytes, ms"],
         DIRS,
       ],

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { createSearchPool } from "../engine/facade.js";
+import { noteDays } from "../store/clean-days.js";
 import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
 import { buildDayIndex, buildOpenDayIndex } from "./build.js";
 import { builderRunning, takeBuildLock } from "./build-lock.js";
@@ -38,8 +39,15 @@ export interface IndexStoreOptions extends IndexUse {
   onDay?: ((day: DayDone) => void) | undefined;
   /** When another builder holds the store's lock: wait for it (default), or `"skip"` the store (a background builder's way). */
   busy?: "wait" | "skip" | undefined;
-  /** What a query's background builder does: days of 1 MiB or more (`minBytes`), and skip a store another builder holds. */
+  /** What a query's background builder does: days of 1 MiB or more (`minBytes`), skip a store another builder holds, and note the sealed days clean under the masking policy (`noteClean`). */
   auto?: boolean | undefined;
+  /**
+   * Then read each sealed day not yet looked at under the store's masking policy, and
+   * note it clean or not (store/clean-days.ts): later queries send a clean day's lines
+   * out without the masking's look. Default: with `auto` (the reads are the builder's, in
+   * the background), not for `trace index`.
+   */
+  noteClean?: boolean | undefined;
 }
 
 /** One day's outcome. */
@@ -75,7 +83,9 @@ export async function indexStore(dir: string, options: IndexStoreOptions = {}): 
   const release = await takeBuildLock(dir, options.busy ?? (options.auto ? "skip" : "wait"));
   if (!release) return { days: [], removed: 0, busy: true };
   try {
-    return await buildAll(dir, { ...options, minBytes: options.minBytes ?? (options.auto ? AUTO_INDEX_BYTES : 0) });
+    const result = await buildAll(dir, { ...options, minBytes: options.minBytes ?? (options.auto ? AUTO_INDEX_BYTES : 0) });
+    if (options.noteClean ?? options.auto) await noteDays(dir, listDayFiles(dir).filter((f) => isSealed(f, options.now)));
+    return result;
   } finally {
     release();
   }

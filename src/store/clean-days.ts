@@ -22,8 +22,10 @@ export const CLEAN_DAYS_FILE = "redaction-clean.json";
 export interface CleanDays {
   /** True when the file is a sealed day noted clean under this policy, unchanged since. */
   clean(file: DayFile): boolean;
-  /** Notes a sealed day read whole and found clean (a day still being written is not noted). */
-  note(file: DayFile): void;
+  /** True when the file is a sealed day read whole under this policy, unchanged since: noted clean, or found holding what it masks. */
+  looked(file: DayFile): boolean;
+  /** Notes a sealed day read whole and found clean, or with `clean` false, found not clean (a day still being written is not noted). */
+  note(file: DayFile, clean?: boolean): void;
 }
 
 /** A file's identity: inode, size and mtime (ms). */
@@ -45,33 +47,41 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
   // Hashed on first use: a query that reads no day whole never needs node:crypto.
   const hash = (): string => process.getBuiltinModule("node:crypto").createHash("sha256").update(JSON.stringify(["v2", policy.keys, policy.patterns])).digest("hex").slice(0, 16);
   const path = join(dir, CLEAN_DAYS_FILE);
-  let files: Record<string, Identity> | undefined;
-  const load = (): Record<string, Identity> => {
-    if (files) return files;
-    files = {};
+  // `files`: the days found clean; `held`: the days found holding what the policy masks (so that no builder reads them again).
+  let notes: { files: Record<string, Identity>; held: Record<string, Identity> } | undefined;
+  const load = (): NonNullable<typeof notes> => {
+    if (notes) return notes;
+    notes = { files: {}, held: {} };
     try {
       const value: unknown = JSON.parse(readFileSync(path, "utf8"));
       // Another policy's note, or a damaged one, is void.
-      if (isPlainObject(value) && value.policy === hash() && isPlainObject(value.files)) files = value.files as Record<string, Identity>;
+      if (isPlainObject(value) && value.policy === hash() && isPlainObject(value.files)) {
+        notes = { files: value.files as Record<string, Identity>, held: isPlainObject(value.held) ? (value.held as Record<string, Identity>) : {} };
+      }
     } catch {
       // none yet
     }
-    return files;
+    return notes;
+  };
+  const unchanged = (file: DayFile, known: Identity | undefined): boolean => {
+    const now = known && identity(file.path);
+    return now !== undefined && known!.length === 3 && known!.every((v, i) => v === now[i]);
   };
   return {
-    clean(file) {
-      if (!isSealed(file)) return false;
-      const known = load()[basename(file.path)];
-      const now = known && identity(file.path);
-      return now !== undefined && known!.length === 3 && known!.every((v, i) => v === now[i]);
-    },
-    note(file) {
+    clean: (file) => isSealed(file) && unchanged(file, load().files[basename(file.path)]),
+    looked: (file) => isSealed(file) && (unchanged(file, load().files[basename(file.path)]) || unchanged(file, load().held[basename(file.path)])),
+    note(file, clean = true) {
       const id = identity(file.path);
       if (!isSealed(file) || !id) return;
-      const next = { ...load(), [basename(file.path)]: id };
-      files = next;
+      const name = basename(file.path);
+      // A day is one or the other: the verdict of its latest look stands alone.
+      const [files, held] = [{ ...load().files }, { ...load().held }];
+      delete (clean ? held : files)[name];
+      (clean ? files : held)[name] = id;
+      const next = { files, held };
+      notes = next;
       try {
-        writeWhole(path, JSON.stringify({ policy: hash(), files: next }) + "\n");
+        writeWhole(path, JSON.stringify({ policy: hash(), ...next }) + "\n");
       } catch {
         // A store we may not write to is read as before, only slower.
       }
@@ -82,26 +92,47 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
 /**
  * Reads a sealed day whole and notes it clean when nothing in it is masked by the
  * store's policy: what compaction does after compressing a day, so that even the first
- * query of it sends its lines out untouched. A day that cannot be read is not noted.
+ * query of it sends its lines out untouched, and the builder a query leaves behind for
+ * each day it indexes. A day found holding what the policy masks is noted so too (with
+ * `noteHeld`), so that no builder reads it again. A day that cannot be read is not noted.
  *
  * @example
  * await noteIfClean(dir, { day: "2026-11-20", path: "/store/2026-11-20.ndjson.gz", gz: true });
  */
-export async function noteIfClean(dir: string, file: DayFile): Promise<boolean> {
+export async function noteIfClean(dir: string, file: DayFile, noteHeld = false): Promise<boolean> {
   const policy = policyOf(dir);
   if (policy.keys.length === 0 && policy.patterns.length === 0) return false;
   const masker = createMasker(policy);
-  try {
-    for await (const { buf, end } of lineBlocks(file)) {
-      if (!anyPiece(buf, end, (text) => masker.mayHold(text))) continue;
-      for (const line of buf.toString("utf8", 0, end).split("\n")) {
-        const e = line === "" ? undefined : parseEventLine(line);
-        if (e && masker.event(e) !== e) return false;
+  const clean = await (async (): Promise<boolean | undefined> => {
+    try {
+      for await (const { buf, end } of lineBlocks(file)) {
+        if (!anyPiece(buf, end, (text) => masker.mayHold(text))) continue;
+        for (const line of buf.toString("utf8", 0, end).split("\n")) {
+          const e = line === "" ? undefined : parseEventLine(line);
+          if (e && masker.event(e) !== e) return false;
+        }
       }
+      return true;
+    } catch {
+      return undefined;
     }
-  } catch {
-    return false;
-  }
-  createCleanDays(dir, policy).note(file);
-  return true;
+  })();
+  if (clean === undefined || (!clean && !noteHeld)) return false;
+  createCleanDays(dir, policy).note(file, clean);
+  return clean;
+}
+
+/**
+ * Notes each sealed day of `files` not looked at yet under the store's policy: clean, or
+ * holding what it masks (noteIfClean). The background index builder calls it, so that
+ * later queries send the lines of clean days out without the masking's look.
+ *
+ * @example
+ * await noteDays(dir, listDayFiles(dir));
+ */
+export async function noteDays(dir: string, files: readonly DayFile[]): Promise<void> {
+  const policy = policyOf(dir);
+  if (policy.keys.length === 0 && policy.patterns.length === 0) return;
+  const known = createCleanDays(dir, policy);
+  for (const file of files) if (isSealed(file) && !known.looked(file)) await noteIfClean(dir, file, true);
 }
