@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from "node:fs";
 import { basename, join } from "node:path";
 import { isPlainObject, parseEventLine } from "../event/envelope.js";
-import { createMasker, type RedactPolicy } from "../event/redact.js";
+import { createMasker, type Masker, type RedactPolicy } from "../event/redact.js";
 import { policyOf } from "./config.js";
 import { isSealed, type DayFile } from "./layout.js";
 import { anyPiece } from "./lines.js";
@@ -75,7 +75,8 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
       if (!isSealed(file) || !id) return;
       const name = basename(file.path);
       // A day is one or the other: the verdict of its latest look stands alone.
-      const [files, held] = [{ ...load().files }, { ...load().held }];
+      const known = load();
+      const [files, held] = [{ ...known.files }, { ...known.held }];
       delete (clean ? held : files)[name];
       (clean ? files : held)[name] = id;
       const next = { files, held };
@@ -92,40 +93,24 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
 /**
  * Reads a sealed day whole and notes it clean when nothing in it is masked by the
  * store's policy: what compaction does after compressing a day, so that even the first
- * query of it sends its lines out untouched, and the builder a query leaves behind for
- * each day it indexes. A day found holding what the policy masks is noted so too (with
- * `noteHeld`), so that no builder reads it again. A day that cannot be read is not noted.
+ * query of it sends its lines out untouched. A day that cannot be read is not noted.
  *
  * @example
  * await noteIfClean(dir, { day: "2026-11-20", path: "/store/2026-11-20.ndjson.gz", gz: true });
  */
-export async function noteIfClean(dir: string, file: DayFile, noteHeld = false): Promise<boolean> {
+export async function noteIfClean(dir: string, file: DayFile): Promise<boolean> {
   const policy = policyOf(dir);
   if (policy.keys.length === 0 && policy.patterns.length === 0) return false;
-  const masker = createMasker(policy);
-  const clean = await (async (): Promise<boolean | undefined> => {
-    try {
-      for await (const { buf, end } of lineBlocks(file)) {
-        if (!anyPiece(buf, end, (text) => masker.mayHold(text))) continue;
-        for (const line of buf.toString("utf8", 0, end).split("\n")) {
-          const e = line === "" ? undefined : parseEventLine(line);
-          if (e && masker.event(e) !== e) return false;
-        }
-      }
-      return true;
-    } catch {
-      return undefined;
-    }
-  })();
-  if (clean === undefined || (!clean && !noteHeld)) return false;
-  createCleanDays(dir, policy).note(file, clean);
-  return clean;
+  const clean = await verdictOf(file, createMasker(policy));
+  if (clean === true) createCleanDays(dir, policy).note(file);
+  return clean === true;
 }
 
 /**
  * Notes each sealed day of `files` not looked at yet under the store's policy: clean, or
- * holding what it masks (noteIfClean). The background index builder calls it, so that
- * later queries send the lines of clean days out without the masking's look.
+ * holding what it masks, so that no builder reads it again. The background index builder
+ * calls it, so that later queries send the lines of clean days out without the masking's
+ * look. A day that cannot be read is not noted.
  *
  * @example
  * await noteDays(dir, listDayFiles(dir));
@@ -134,5 +119,26 @@ export async function noteDays(dir: string, files: readonly DayFile[]): Promise<
   const policy = policyOf(dir);
   if (policy.keys.length === 0 && policy.patterns.length === 0) return;
   const known = createCleanDays(dir, policy);
-  for (const file of files) if (isSealed(file) && !known.looked(file)) await noteIfClean(dir, file, true);
+  const masker = createMasker(policy);
+  for (const file of files) {
+    if (!isSealed(file) || known.looked(file)) continue;
+    const clean = await verdictOf(file, masker);
+    if (clean !== undefined) known.note(file, clean);
+  }
+}
+
+/** True when no line of `file` is changed by `masker`, false when one is; undefined when the file cannot be read. */
+async function verdictOf(file: DayFile, masker: Masker): Promise<boolean | undefined> {
+  try {
+    for await (const { buf, end } of lineBlocks(file)) {
+      if (!anyPiece(buf, end, (text) => masker.mayHold(text))) continue;
+      for (const line of buf.toString("utf8", 0, end).split("\n")) {
+        const e = line === "" ? undefined : parseEventLine(line);
+        if (e && masker.event(e) !== e) return false;
+      }
+    }
+    return true;
+  } catch {
+    return undefined;
+  }
 }
