@@ -28,7 +28,7 @@ const common = {
   // Fewer bytes to read and a smaller code cache: 5 ms of each start. TRACE_DEBUG's stacks
   // come from the unbundled modules (bin/trace), which keep their names.
   minify: true,
-  // wasm/load.ts finds its .wasm files beside the module that loads it: here, the bundle.
+  // wasm/load.ts finds its .wasm file beside the module that loads it: here, the bundle.
   define: { "import.meta.url": "__bundleUrl" },
   // The build id ties each file's code cache to this build (bin/load.cjs).
   banner: { js: `//build:${BUILD_ID}\nconst __bundleUrl = require('node:url').pathToFileURL(__filename).href;` },
@@ -50,9 +50,9 @@ const asParts = {
 };
 await build({ ...common, entryPoints: [join(root, "build/src/cli/main.js")], outfile: join(outdir, "main.cjs"), plugins: [asParts] });
 await build({ ...common, entryPoints: [...parts].map((name) => ({ in: join(root, `build/src/cli/${name}.js`), out: name })), outdir, outExtension: { ".js": ".cjs" } });
-// The WebAssembly modules are found beside the module that loads them: here, the bundle.
-const { WASM_MODULES } = await import(join(root, "build/src/engine/wasm/modules.js"));
-for (const { name } of WASM_MODULES) copyFileSync(join(root, "build/src/engine/wasm", `${name}.wasm`), join(outdir, `${name}.wasm`));
+// The WebAssembly module is found beside the module that loads it: here, the bundle.
+const { ENGINE_WASM } = await import(join(root, "build/src/engine/wasm/modules.js"));
+copyFileSync(join(root, "build/src/engine/wasm", `${ENGINE_WASM}.wasm`), join(outdir, `${ENGINE_WASM}.wasm`));
 
 // V8's code cache for the bundle, written after a few typical commands ran on the
 // example store: each start then skips compiling what they used (bin/load.cjs).

@@ -23,7 +23,7 @@ test("the tarball is the product: installed from it alone, trace runs, queries, 
   // The library's two run-time dependencies travel inside it (bundleDependencies): it installs offline.
   for (const path of paths) assert.match(path, /^(bin\/|build\/(src|cli|man)\/|node_modules\/(chokidar|readdirp|split2)\/|package\.json$|README\.md$|LICENSE)/, `ships only what runs: ${path}`);
   assert.ok(!paths.some((p) => p.startsWith("build/test") || p.startsWith("src/") || p.startsWith("bench") || p.startsWith("scripts")), "no tests, bench, sources or build tools");
-  for (const needed of ["bin/trace", "bin/load.cjs", "build/cli/main.cjs", "build/cli/main.cjs.cache", "build/cli/query.cjs", "build/cli/query.cjs.cache", "build/cli/emit.cjs", "build/cli/needle.wasm", "build/src/index.js", "build/src/engine/wasm/block-match.wasm", "build/man/trace.1"]) {
+  for (const needed of ["bin/trace", "bin/load.cjs", "build/cli/main.cjs", "build/cli/main.cjs.cache", "build/cli/query.cjs", "build/cli/query.cjs.cache", "build/cli/emit.cjs", "build/cli/engine.wasm", "build/src/index.js", "build/src/engine/wasm/engine.wasm", "build/man/trace.1"]) {
     assert.ok(paths.includes(needed), `ships ${needed}`);
   }
 

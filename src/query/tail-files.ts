@@ -5,7 +5,6 @@
  * in bursts.
  */
 import { existsSync } from "node:fs";
-import { stat } from "node:fs/promises";
 import { basename } from "node:path";
 import type { FSWatcher } from "chokidar";
 import { eventsOf } from "../engine/facade.js";
@@ -54,6 +53,8 @@ export interface FilesTailOptions {
 export async function tailFiles(opts: FilesTailOptions, wake: () => void): Promise<Tail> {
   const { dir, target, filter, members } = opts;
   const { watch } = await import("chokidar");
+  // Loaded here, not at the module's top: a question that never follows must not pay for it (2 ms).
+  const { stat } = process.getBuiltinModule("node:fs/promises");
   const tailer = createTailer(opts.onNote ?? (() => undefined));
   const ends = new Map<string, number>();
   for (const f of listDayFiles(dir)) {

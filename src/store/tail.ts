@@ -1,5 +1,5 @@
 /** Reading what was appended to day files since the last look, as `tail -F` does, each line once. */
-import { open, stat, type FileHandle } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import type { DayFile } from "./layout.js";
 
 /** What a tailer knows of one day file: the file it holds open, how far it read, the partial last line. */
@@ -39,6 +39,8 @@ const COMPARE = 1 << 20;
  * for (const { line } of await t.read(listDayFiles(dir))) console.log(line);
  */
 export function createTailer(note: (message: string) => void): Tailer {
+  // Loaded here, not at the module's top: the query path imports this module, and only a follow tails (2 ms).
+  const { open, stat } = process.getBuiltinModule("node:fs/promises");
   const states = new Map<string, FileState>();
   const drop = async (path: string): Promise<void> => {
     await states.get(path)?.handle?.close().catch(() => undefined);

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ANSWER, AT, MATCH_ANSWERS, PAGES, REC, REGIONS, SLOT_BYTES, SLOTS, SPEC, SPEC_BYTES, WANT, WAT_CONSTANTS } from "../../src/engine/wasm/layout.js";
-import { WASM_MODULES } from "../../src/engine/wasm/modules.js";
+import { ENGINE_WASM, WASM_MODULES } from "../../src/engine/wasm/modules.js";
 import { ROOT } from "../helpers/cli.js";
 
 test("the regions of the WebAssembly memory never overlap and all fit in it", () => {
@@ -38,4 +38,12 @@ test("every brace token in the .wat sources is a constant of the layout, and eve
     }
   }
   assert.deepEqual(Object.keys(WAT_CONSTANTS).filter((k) => !used.has(k)), []);
+});
+
+test("the build links the sources into one module that imports only the memory and exports what the loader hands out", () => {
+  // An imported function costs a compiled wrapper at every start (modules.ts).
+  const module = new WebAssembly.Module(readFileSync(join(ROOT, "build/src/engine/wasm", `${ENGINE_WASM}.wasm`)));
+  assert.deepEqual(WebAssembly.Module.imports(module), [{ module: "env", name: "mem", kind: "memory" }]);
+  assert.deepEqual(WebAssembly.Module.exports(module).map((e) => e.name).sort(), ["check", "child", "collect", "gather", "match", "next", "ordered"]);
+  for (const { name, links } of WASM_MODULES) for (const from of Object.values(links)) assert.ok(WASM_MODULES.some((m) => m.name === from.split(".")[0] && m.name !== name), `${name} links to ${from}`);
 });

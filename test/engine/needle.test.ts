@@ -28,7 +28,7 @@ function candidates(buf: Buffer, end: number, needle: Buffer, sample: Buffer, po
 
 test("WebAssembly SIMD is there: the pool hands out buffers the SIMD search can read", { skip: !simdWanted() && "TRACE_SIMD=off" }, () => {
   const pool = createSearchPool();
-  assert.ok(pool.simd, "needle.wasm did not load: the search would silently take the slow path");
+  assert.ok(pool.simd, "engine.wasm did not load: the search would silently take the slow path");
 });
 
 test("the SIMD and the plain search find exactly the lines that hold the needle or an escape", () => {

@@ -249,7 +249,7 @@
   ;; (layout.ts): the kind, where the value starts and ends (a string's inside, without
   ;; quotes) and 1 when a string holds escapes. The last of repeated keys wins, as with
   ;; JSON.parse. An integer `timestamp` is written as a double at REC_TIMESTAMP.
-  (func (export "check") (param $s i32) (param $e i32) (param $out i32) (result i32)
+  (func $check (export "check") (param $s i32) (param $e i32) (param $out i32) (result i32)
     (local $saved i32) (local $ok i32) (local $f i32)
     (loop $clear
       (i32.store (i32.add (local.get $out) (i32.shl (local.get $f) (i32.const {REC_FIELD_SHIFT}))) (i32.const 0))

@@ -1,12 +1,12 @@
 /**
- * Loads the engine's WebAssembly modules into one shared memory, linked as
- * `modules.ts` lists them. `TRACE_SIMD=off` (or a runtime without WebAssembly SIMD)
- * loads nothing: every search then takes its JavaScript twin, as simdjson's forced
- * kernel lets every test run on each path.
+ * Loads the engine's WebAssembly module (the sources `modules.ts` lists, linked into one
+ * by the build) over one shared memory. `TRACE_SIMD=off` (or a runtime without
+ * WebAssembly SIMD) loads nothing: every search then takes its JavaScript twin, as
+ * simdjson's forced kernel lets every test run on each path.
  */
 import { readFileSync } from "node:fs";
 import { PAGES } from "./layout.js";
-import { WASM_MODULES } from "./modules.js";
+import { ENGINE_WASM } from "./modules.js";
 
 /** The check of line-check.wat: 1 when [s, e) is an object it could map into the record at `out`, 0 when not sure. */
 export type CheckFn = (s: number, e: number, out: number) => number;
@@ -37,8 +37,8 @@ export function simdWanted(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /**
- * The modules over a new shared memory of the layout's size; undefined when SIMD is
- * switched off or the runtime cannot load them (the callers then search in JavaScript).
+ * The module's functions over a new shared memory of the layout's size; undefined when
+ * SIMD is switched off or the runtime cannot load it (the callers then search in JavaScript).
  *
  * @example
  * const simd = loadSimd();
@@ -48,26 +48,17 @@ export function loadSimd(): Simd | undefined {
   if (!simdWanted()) return undefined;
   try {
     const memory = new WebAssembly.Memory({ initial: PAGES, maximum: PAGES, shared: true });
-    const loaded = new Map<string, Record<string, unknown>>();
-    for (const { name, links } of WASM_MODULES) {
-      const imports: Record<string, unknown> = { mem: memory };
-      for (const [as, from] of Object.entries(links)) {
-        const [module, fn] = from.split(".") as [string, string];
-        imports[as] = loaded.get(module)?.[fn];
-      }
-      const bytes = readFileSync(new URL(`./${name}.wasm`, import.meta.url));
-      loaded.set(name, new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: imports }).exports);
-    }
-    const fn = <T>(module: string, name: string): T => loaded.get(module)![name] as T;
+    const bytes = readFileSync(new URL(`./${ENGINE_WASM}.wasm`, import.meta.url));
+    const fn = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } }).exports;
     return {
       memory: memory.buffer as SharedArrayBuffer,
-      next: fn("needle", "next"),
-      collect: fn("needle", "collect"),
-      check: fn("line-check", "check"),
-      child: fn("peek", "child"),
-      match: fn("block-match", "match"),
-      gather: fn("block-match", "gather"),
-      ordered: fn("block-match", "ordered"),
+      next: fn.next as Simd["next"],
+      collect: fn.collect as Simd["collect"],
+      check: fn.check as Simd["check"],
+      child: fn.child as Simd["child"],
+      match: fn.match as Simd["match"],
+      gather: fn.gather as Simd["gather"],
+      ordered: fn.ordered as Simd["ordered"],
     };
   } catch {
     return undefined;

@@ -6,7 +6,7 @@
   (import "env" "mem" (memory 1 65536 shared))
   ;; The first p in [from, end) where mem[p+o1]==b1 and mem[p+o2]==b2 (with p+o2 < end),
   ;; or mem[p]==b3; -1 when there is none. Needs o1 <= o2.
-  (func (export "next")
+  (func $next (export "next")
     (param $from i32) (param $end i32) (param $o1 i32) (param $b1 i32) (param $o2 i32) (param $b2 i32) (param $b3 i32)
     (result i32)
     (local $p i32) (local $bits i32) (local $v1 v128) (local $v2 v128) (local $v3 v128)

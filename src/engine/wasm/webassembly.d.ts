@@ -2,6 +2,8 @@
 declare namespace WebAssembly {
   class Module {
     constructor(bytes: Uint8Array);
+    static imports(module: Module): { module: string; name: string; kind: string }[];
+    static exports(module: Module): { name: string; kind: string }[];
   }
   class Memory {
     constructor(descriptor: { initial: number; maximum?: number; shared?: boolean });
