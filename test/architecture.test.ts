@@ -36,7 +36,7 @@ const LAYERS: Record<string, readonly string[]> = {
 /** The library's public entries: the only modules cli/ may import, and modules of re-exports only. */
 const ENTRIES = ["index.ts", "api/schema.ts", "api/render.ts"];
 /** The facades other layers go through, and how many names each may export at most. */
-const FACADES: Record<string, number> = { "engine/facade.ts": 20, "day-index/facade.ts": 14 };
+const FACADES: Record<string, number> = { "engine/facade.ts": 20, "day-index/facade.ts": 16 };
 
 /** A source file's layer, by where it stands in src/. */
 function layerOf(file: string): string {

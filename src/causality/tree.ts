@@ -5,7 +5,7 @@ import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { dayOf, listDayFiles } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
 import { readQuerySources, type QuerySources } from "../query/sources.js";
-import { membersSource, type IndexOption } from "../query/indexed.js";
+import { membersSource, storeFiltersFor, type IndexOption } from "../query/indexed.js";
 import { childrenFirst } from "../query/timeline.js";
 import { lateChildren } from "../query/late-children.js";
 import { causalityAcross } from "./across.js";
@@ -97,11 +97,12 @@ async function collectBelow(rootEvent: TraceEvent, options: CausalityOptions, wi
       });
     }
   };
+  const days = storeFiltersFor(options.dir, options.index);
   for (const file of listDayFiles(options.dir)) {
     if (file.day < rootDay) continue;
     attach(file.day);
     // Without --infer only children join: a day's index names their blocks, and more as they join.
-    const source = options.infer ? undefined : membersSource(file, { [Symbol.iterator]: () => nodes.keys() }, undefined, options.index, pool);
+    const source = options.infer ? undefined : membersSource(file, { [Symbol.iterator]: () => nodes.keys() }, undefined, options.index, pool, days);
     if (source?.blocks === "none") continue;
     const bad = createBadLines(file);
     const joinedDay = new Set<string>();

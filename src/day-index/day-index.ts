@@ -27,6 +27,12 @@ export interface DayIndex {
   lookup(field: IndexedField, values: Iterable<string>): number[];
   /** Blocks with lines the index cannot speak for: read by every query. */
   bad(): number[];
+  /** The day file as the index saw it when built. */
+  readonly source: IndexedFile;
+  /** How many blocks `bad()` names, without reading them. */
+  readonly badBlocks: number;
+  /** The filter of the day's `agent_id` and `target_id` keys (own-filter.ts), checked. */
+  ownFilter(): Uint32Array;
   table(): BlockTable;
   close(): void;
 }
@@ -116,6 +122,9 @@ function readIndex(fd: number, size: number, file: DayFile): DayIndex | undefine
   return {
     blocks: header.blocks,
     covered: header.file.prefix === undefined ? undefined : header.file.size,
+    source: header.file,
+    badBlocks: header.bad[1],
+    ownFilter,
     lookup(field, values) {
       const keys = new Set<number>();
       for (const value of values) keys.add(keyOf(field, value));

@@ -8,4 +8,5 @@ export { IndexDamage } from "./encoding.js";
 export { openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "./day-index.js";
 export { indexedBlocks, chosenBlocks } from "./read-blocks.js";
 export { indexPathOf } from "./files.js";
+export { createStoreFilters, type StoreFilters } from "./store-filters.js";
 export { AUTO_INDEX_BYTES, indexStore, indexWanted, type DayDone, type IndexStoreOptions, type IndexStoreResult } from "./store-index.js";

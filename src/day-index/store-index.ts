@@ -13,6 +13,7 @@ import { buildDayIndex, buildOpenDayIndex } from "./build.js";
 import { builderRunning, takeBuildLock } from "./build-lock.js";
 import { openDayIndex, type IndexUse } from "./day-index.js";
 import { indexFolderOf, indexPathOf, writeIndexFile } from "./files.js";
+import { STORE_FILTERS_FILE, writeStoreFilters } from "./store-filters.js";
 
 /** Days smaller than this are not indexed unless asked (`trace index` indexes every sealed day): a scan of them costs less than a lookup's reads. */
 export const AUTO_INDEX_BYTES = 1 << 20;
@@ -84,6 +85,8 @@ export async function indexStore(dir: string, options: IndexStoreOptions = {}): 
   if (!release) return { days: [], removed: 0, busy: true };
   try {
     const result = await buildAll(dir, { ...options, minBytes: options.minBytes ?? (options.auto ? AUTO_INDEX_BYTES : 0) });
+    // Written again after each pass: a day's entry holds only while its day is as its index saw it.
+    writeStoreFilters(dir, listDayFiles(dir));
     if (options.noteClean ?? options.auto) await noteDays(dir, listDayFiles(dir).filter((f) => isSealed(f, options.now)));
     return result;
   } finally {
@@ -167,7 +170,7 @@ function openDayWanted(file: DayFile, minBytes: number, whole = false): boolean 
 /** Index files whose day file is gone (pruned, or compressed: the `.gz` has its own). */
 function removeOrphans(dir: string, files: readonly DayFile[]): number {
   const folder = indexFolderOf(dir);
-  const wanted = new Set(files.map((f) => indexPathOf(f)));
+  const wanted = new Set([...files.map((f) => indexPathOf(f)), join(folder, STORE_FILTERS_FILE)]);
   let removed = 0;
   let names: string[];
   try {

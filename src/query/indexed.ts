@@ -8,7 +8,7 @@
  */
 import type { IndexedField, SearchPool } from "../engine/facade.js";
 import { statSync } from "node:fs";
-import { AUTO_INDEX_BYTES, chosenBlocks, IndexDamage, indexedBlocks, indexPathOf, openDayIndex, type BlockTable, type DayIndex, type IndexUse } from "../day-index/facade.js";
+import { AUTO_INDEX_BYTES, chosenBlocks, createStoreFilters, IndexDamage, indexedBlocks, indexPathOf, openDayIndex, type BlockTable, type DayIndex, type IndexUse, type StoreFilters } from "../day-index/facade.js";
 import { isSealed, type DayFile } from "../store/layout.js";
 import { lineBlocks, type LineBlock, type OnFail } from "../store/read.js";
 import type { Filter } from "./filter.js";
@@ -33,6 +33,23 @@ function selectionsOf(f: Filter): [IndexedField, string][][] {
   if (f.channel !== undefined) all.push([["target_id", f.channel], ["primitive", "spawn"]]);
   if (f.primitive !== undefined) all.push([["primitive", f.primitive]]);
   return all;
+}
+
+/**
+ * The day filters of the store `dir` for a pass over its days (none with `use` false):
+ * made once per pass, read on first use.
+ *
+ * @example
+ * const days = storeFiltersFor(dir, options.index);
+ */
+export function storeFiltersFor(dir: string, use: IndexOption): StoreFilters | undefined {
+  return use === false ? undefined : createStoreFilters(dir, use?.onNote);
+}
+
+/** The values of `selections` that surely select nothing on a day its filter lacks: one list all of `agent_id` or `target_id` (the filter's fields), or none. */
+function filterValues(selections: [IndexedField, string][][]): string[] | undefined {
+  const list = selections.find((alternatives) => alternatives.every(([field]) => field === "agent_id" || field === "target_id"));
+  return list?.map(([, v]) => v);
 }
 
 /** False when a value holds U+FFFD: bad UTF-8 decodes to it, so it may match stored bytes no key names. */
@@ -83,8 +100,8 @@ function damaged(err: unknown, file: DayFile, use: IndexOption): undefined {
  * @example
  * const source = filterSource(file, { agent: "haiku-1" }, {}, pool);
  */
-export function filterSource(file: DayFile, filter: Filter, use: IndexOption, pool: SearchPool): IndexedSource | undefined {
-  return selectionSource(file, selectionsOf(filter), use, pool);
+export function filterSource(file: DayFile, filter: Filter, use: IndexOption, pool: SearchPool, days?: StoreFilters): IndexedSource | undefined {
+  return selectionSource(file, selectionsOf(filter), use, pool, days);
 }
 
 /**
@@ -95,9 +112,12 @@ export function filterSource(file: DayFile, filter: Filter, use: IndexOption, po
  * @example
  * const source = selectionSource(file, [[["id", "9f3c2a1b"]]], {}, pool);
  */
-export function selectionSource(file: DayFile, selections: [IndexedField, string][][], use: IndexOption, pool: SearchPool): IndexedSource | undefined {
+export function selectionSource(file: DayFile, selections: [IndexedField, string][][], use: IndexOption, pool: SearchPool, days?: StoreFilters): IndexedSource | undefined {
   const values = selections.flat().map(([, v]) => v);
-  const index = values.length > 0 && keyable(values) ? usable(file, use) : undefined;
+  if (values.length === 0 || !keyable(values)) return undefined;
+  const lacking = use === false ? undefined : filterValues(selections);
+  if (lacking && days?.lacks(file, lacking)) return "none";
+  const index = usable(file, use);
   if (!index) return undefined;
   try {
     let chosen: Set<number> | undefined;
@@ -136,8 +156,11 @@ export interface GrowingSource {
  * @example
  * const source = membersSource(file, members, "task-42", {}, pool);
  */
-export function membersSource(file: DayFile, members: Iterable<string>, own: string | undefined, use: IndexOption, pool: SearchPool): GrowingSource | undefined {
-  const index = keyable(members) && (own === undefined || keyable([own])) ? usable(file, use) : undefined;
+export function membersSource(file: DayFile, members: Iterable<string>, own: string | undefined, use: IndexOption, pool: SearchPool, days?: StoreFilters): GrowingSource | undefined {
+  if (!keyable(members) || (own !== undefined && !keyable([own]))) return undefined;
+  // No member yet: only the target's own lines can be wanted, which the day's filter may rule out.
+  if (use !== false && members[Symbol.iterator]().next().done === true && days?.lacks(file, own === undefined ? [] : [own])) return { blocks: "none", fresh: [] };
+  const index = usable(file, use);
   if (!index) return undefined;
   let table: BlockTable | undefined;
   let blocks: number[];

@@ -4,7 +4,7 @@ import { type BadReport } from "../store/lines.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import type { Filter } from "./filter.js";
-import type { IndexOption } from "./indexed.js";
+import { storeFiltersFor, type IndexOption } from "./indexed.js";
 import { fastFile } from "./scan.js";
 
 /** How a lookup reads: one pool for many lookups, and where damage it meets is told. */
@@ -46,7 +46,7 @@ export async function findById(dir: string, id: string, beforeDay?: string, opti
 
 /** The first event acting as or on the target (`when TARGET created`, the root of its tree). */
 export async function findFirstOwn(dir: string, target: string, options: LookupOptions = {}): Promise<TraceEvent | undefined> {
-  const o = { ...options, pool: options.pool ?? createSearchPool() };
+  const o = { ...options, pool: options.pool ?? createSearchPool(), days: storeFiltersFor(dir, options.index) };
   for (const file of listDayFiles(dir)) {
     const hit = await pickIn(file, { own: target }, o);
     if (hit) return hit;
@@ -56,7 +56,7 @@ export async function findFirstOwn(dir: string, target: string, options: LookupO
 
 /** The agent's latest `wake` event (`last wake`), newest day first. */
 export async function findLastWake(dir: string, agent: string, options: LookupOptions = {}): Promise<TraceEvent | undefined> {
-  const o = { ...options, pool: options.pool ?? createSearchPool() };
+  const o = { ...options, pool: options.pool ?? createSearchPool(), days: storeFiltersFor(dir, options.index) };
   for (const file of listDayFiles(dir).reverse()) {
     const hit = await pickIn(file, { agent }, o, (e) => e.event_type === "wake", true);
     if (hit) return hit;

@@ -8,7 +8,8 @@ import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";
 import { describeFailure, readEvents, type LineBlock, type OnFail, type ReadEvent } from "../store/read.js";
 import { seekTime } from "../store/seek.js";
 import { matches, toByteFilter, type Filter } from "./filter.js";
-import { filterSource, type IndexOption, type IndexedSource } from "./indexed.js";
+import { filterSource, storeFiltersFor, type IndexOption, type IndexedSource } from "./indexed.js";
+import type { StoreFilters } from "../day-index/facade.js";
 import type { Redactor } from "./redactor.js";
 import { reorderBatches, REORDER_WINDOW_MS } from "../engine/facade.js";
 import { flatten } from "./batches.js";
@@ -59,7 +60,8 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   // With `since`, the first file is sought into, by this thread: the helper reads the rest.
   const from = filter.since !== undefined ? 1 : 0;
   // Days an index answers for are read here, a few blocks each; the helper reads the rest.
-  const indexed = files.map((f) => (options.plain ? undefined : filterSource(f, filter, options.index, pool)));
+  const days = options.plain ? undefined : storeFiltersFor(options.dir, options.index);
+  const indexed = files.map((f) => (options.plain ? undefined : filterSource(f, filter, options.index, pool, days)));
   const whole = files.filter((_, i) => i >= from && indexed[i] === undefined);
   const ahead = options.plain || !bytes.needle ? undefined : readAheadFor(whole, pool, options.readAhead ?? READ_AHEAD_BYTES);
   try {
@@ -120,11 +122,13 @@ export interface FileScanOptions {
   blocks?: ((onFail: OnFail) => AsyncIterable<LineBlock>) | undefined;
   /** The day's index, looked up unless `false` or `blocks` is given. */
   index?: IndexOption;
+  /** The store's day filters, which may rule the day out before its index is opened. */
+  days?: StoreFilters | undefined;
 }
 
 /** The fast reader of one file: the engine's search for `filter` over the blocks its index names, or the whole file sought to `since`. */
 export function fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<Hits> {
-  const source: IndexedSource | undefined = options.blocks || options.index === false ? undefined : filterSource(file, filter, options.index, options.pool ?? createSearchPool());
+  const source: IndexedSource | undefined = options.blocks || options.index === false ? undefined : filterSource(file, filter, options.index, options.pool ?? createSearchPool(), options.days);
   if (source === "none") return (async function* () {})();
   if (source) return searchFile(file, toByteFilter(filter), { ...options, blocks: source });
   // The helper reads from the file's start: `since` is still applied line by line.

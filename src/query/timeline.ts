@@ -7,7 +7,7 @@ import { lineBlocks, type ReadEvent } from "../store/read.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
 import { flatten } from "./batches.js";
 import { matches, type Filter } from "./filter.js";
-import { membersSource, type IndexOption } from "./indexed.js";
+import { membersSource, storeFiltersFor, type IndexOption } from "./indexed.js";
 import { lateChildren, mergeInOrder } from "./late-children.js";
 import { plainFile, type FileScanOptions } from "./scan.js";
 
@@ -88,12 +88,13 @@ export async function* timelineBatches(options: TimelineOptions): AsyncGenerator
   };
   const isMember = (agent: string | null | undefined, target: string | null | undefined, parent: string | null | undefined): boolean =>
     isOwnEvent(options.target, agent, target) || (parent != null && members.has(parent));
+  const days = storeFiltersFor(options.dir, options.index);
   // Membership needs every day (a cause may be older than the range); output does not.
   for (const file of listDayFiles(options.dir, { to: filter.until })) {
     joinedHere = new Set();
     const plain = options.plain || !search.usable;
     // A day's index names the blocks with the target's own lines and the children of members so far, and more as members join.
-    const source = plain || options.ends ? undefined : membersSource(file, members, options.target, options.index, pool);
+    const source = plain || options.ends ? undefined : membersSource(file, members, options.target, options.index, pool, days);
     if (source?.blocks === "none") continue;
     const end = options.ends ? { end: options.ends.get(file.path) ?? 0 } : {};
     const reach = { before: 0 };
