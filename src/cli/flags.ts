@@ -29,7 +29,8 @@ export function specOf(page: Page): FlagSpec {
     for (const [spelling] of group.flags) {
       const parts = spelling.split(", ");
       parts.forEach((part, i) => {
-        const long = /^--([a-z][a-z-]*)(?: (\S+))?( …)?$/.exec(part);
+        // "…" spelled as an escape: one non-ASCII character in a bundle makes V8 hold all of it as two-byte text.
+        const long = /^--([a-z][a-z-]*)(?: (\S+))?( \u2026)?$/.exec(part);
         const short = /^-([a-zA-Z])(?: (\S+))?$/.exec(part);
         if (long) {
           add(long[1]!, long[2] !== undefined);

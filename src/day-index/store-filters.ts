@@ -7,7 +7,7 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
-import { isSealed, type DayFile } from "../store/layout.js";
+import { dayOf, isSealed, type DayFile } from "../store/layout.js";
 import { writeWhole } from "../store/whole-file.js";
 import { openDayIndex } from "./day-index.js";
 import { currentIdentity, indexFolderOf, makeFolder, plainFolder, sameFile } from "./files.js";
@@ -114,6 +114,15 @@ export function writeStoreFilters(dir: string, files: readonly DayFile[]): void 
  */
 export function createStoreFilters(dir: string, onNote?: (message: string) => void): StoreFilters {
   let days: Map<string, { file: IndexedFile; words: Uint32Array }> | undefined;
+  // Once per pass, not per day: the day sealed ones are before, and each list of values' keys.
+  const today = dayOf(Date.now());
+  const keys = new Map<string, number[]>();
+  const keysOf = (values: readonly string[]): number[] => {
+    const name = JSON.stringify(values);
+    let k = keys.get(name);
+    if (!k) keys.set(name, (k = values.flatMap((v) => [keyOf("agent_id", v), keyOf("target_id", v)])));
+    return k;
+  };
   const load = (): NonNullable<typeof days> => {
     if (days) return days;
     days = new Map();
@@ -142,11 +151,10 @@ export function createStoreFilters(dir: string, onNote?: (message: string) => vo
   return {
     lacks(file, values) {
       const day = load().get(basename(file.path));
-      if (!day || (file.start ?? 0) > 0 || !isSealed(file)) return false;
+      if (!day || (file.start ?? 0) > 0 || !(file.day < today)) return false;
       const now = currentIdentity(file);
       if (!now || !sameFile(day.file, now)) return false;
-      const keys = values.flatMap((v) => [keyOf("agent_id", v), keyOf("target_id", v)]);
-      return !filterMayHold(day.words, keys);
+      return !filterMayHold(day.words, keysOf(values));
     },
   };
 }

@@ -19,12 +19,8 @@ export function changedSinceSeal(dir: string, fromDay = "", toDay = "9999-12-31"
   const out: string[] = [];
   for (const line of sealLines(dir)) {
     // Only what a sealed day's line names is looked at; the chain is verify's.
-    let r: { day?: unknown; files?: unknown };
-    try {
-      r = JSON.parse(line) as typeof r;
-    } catch {
-      continue;
-    }
+    const r = dayAndFiles(line);
+    if (!r) continue;
     if (typeof r.day !== "string" || r.day < fromDay || r.day > toDay || !Array.isArray(r.files)) continue;
     for (const f of r.files as unknown[]) {
       if (!Array.isArray(f) || typeof f[0] !== "string" || typeof f[1] !== "number" || typeof f[2] !== "number") continue;
@@ -34,4 +30,31 @@ export function changedSinceSeal(dir: string, fromDay = "", toDay = "9999-12-31"
     }
   }
   return out;
+}
+
+/** Where a record of this project's writer names its day and files: `"day":"YYYY-MM-DD"` then, further on, `"files":[[…]]`. */
+const DAY_KEY = /"day":"(\d{4}-\d{2}-\d{2})"/;
+const FILES_KEY = '"files":[';
+
+/**
+ * A seal line's `day` and `files`. A line of the writer's shape is read in its two
+ * fields only: the rest (a hash per megabyte of the day) is most of its bytes and of a
+ * glance's garbage, once per query. Any other line is parsed whole.
+ */
+function dayAndFiles(line: string): { day?: unknown; files?: unknown } | undefined {
+  const day = DAY_KEY.exec(line);
+  const at = line.indexOf(FILES_KEY);
+  const end = at < 0 ? -1 : line.indexOf("]]", at);
+  if (day && end > 0) {
+    try {
+      return { day: day[1], files: JSON.parse(line.slice(at + FILES_KEY.length - 1, end + 2)) as unknown };
+    } catch {
+      // not the writer's shape after all: parsed whole below
+    }
+  }
+  try {
+    return JSON.parse(line) as { day?: unknown; files?: unknown };
+  } catch {
+    return undefined;
+  }
 }
