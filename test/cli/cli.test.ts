@@ -228,3 +228,11 @@ test("main.cjs answers --version and usage errors alone; a command loads its own
     cleanup();
   }
 });
+
+test("every part of the CLI is ASCII: one other character makes V8 hold a whole part as two-byte text", () => {
+  for (const f of readdirSync(join(ROOT, "build/cli")).filter((name) => name.endsWith(".cjs"))) {
+    const bytes = readFileSync(join(ROOT, "build/cli", f));
+    const at = bytes.findIndex((b) => b > 0x7f);
+    assert.equal(at, -1, `${f}: a byte above 0x7f at ${at}: …${bytes.subarray(Math.max(0, at - 40), at + 10).toString("utf8")}`);
+  }
+});
