@@ -14,6 +14,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** One line on stderr, prefixed `trace: `. */
   warn(message: string): void;
+  /** One line on stderr as it is (its control characters escaped): `-- cursor: …` beside `--json` output. */
+  stderrLine(text: string): void;
 }
 
 /** What a command tells of damaged input, and the exit code it makes. */

@@ -29,7 +29,7 @@ export async function saveCursor(p: Parsed, ctx: CliContext, position: string | 
   const file = p.values["cursor-file"];
   if (write && file !== undefined && !ctx.out.closed) writeCursorFile(file, position);
   if (!p.switches["show-cursor"]) return;
-  if (p.switches.json) process.stderr.write(`-- cursor: ${position}\n`);
+  if (p.switches.json) ctx.stderrLine(`-- cursor: ${position}`);
   else {
     await ctx.out.line(`-- cursor: ${position}`);
     await ctx.out.flush();

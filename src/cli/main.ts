@@ -129,8 +129,8 @@ function processIo(): CliIo {
  */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
   // Messages name stored ids, paths and arguments: every byte goes through the escaper.
-  const warn = (message: string): void => {
-    const line = `trace: ${escapeControl(message)}\n`;
+  const toStderr = (text: string): void => {
+    const line = `${escapeControl(text)}\n`;
     if (!io.direct) return void io.stderr.write(line);
     try {
       writeNow(2, line);
@@ -138,6 +138,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
       // Nowhere left to say it: the exit code still does.
     }
   };
+  const warn = (message: string): void => toStderr(`trace: ${message}`);
   try {
     // The shell's completion asks here, with the words typed so far: never an error.
     if (argv[0] === "__complete") return (await import("./completion.js")).runComplete(argv.slice(1), io);
@@ -160,7 +161,7 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     const stores = resolveStoreDirs({ dirs: p.lists.dir, env: io.env });
     // The process's stdout, when it is no terminal, is written without Node's stream (output.ts).
     const direct = io.direct ? createFdOutput(1) : undefined;
-    const ctx: CliContext = { dir: stores[0]!, dirs: stores, out: direct ?? createOutput(io.stdout), stdout: direct ? { isTTY: false } : io.stdout, env: io.env, warn };
+    const ctx: CliContext = { dir: stores[0]!, dirs: stores, out: direct ?? createOutput(io.stdout), stdout: direct ? { isTTY: false } : io.stdout, env: io.env, warn, stderrLine: toStderr };
     return await chosen.run(p, ctx);
   } catch (err) {
     if (isUsageError(err)) {
