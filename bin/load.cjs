@@ -16,7 +16,8 @@ const PART = /^\.\/([a-z-]+)\.cjs$/;
 /** A bundle compiled as a CommonJS module body; `cached` uses the build's code cache when it is this build's. */
 function compile(name, cached) {
   const file = join(DIR, `${name}.cjs`);
-  const source = readFileSync(file, "utf8");
+  // Read as bytes, then decoded: one read of the whole file, where reading it as text reads 8 KiB at a time.
+  const source = readFileSync(file).toString("utf8");
   const id = ID.exec(source)?.[1];
   let cachedData;
   if (cached && id !== undefined) {

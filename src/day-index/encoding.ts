@@ -9,7 +9,7 @@ import { hashBytes, hashWords } from "./hash.js";
 import { ownFilter } from "./own-filter.js";
 
 /** The first bytes of every index file; the digit is the format's version. */
-export const INDEX_MAGIC = Buffer.from("TRACEIX3");
+export const INDEX_MAGIC = Buffer.from("TRACEIX4");
 /** Block numbers fit in this many bits of a (key, block) pair. */
 export const BLOCK_BITS = 21;
 export const BLOCK_SPACE = 2 ** BLOCK_BITS;

@@ -3,9 +3,15 @@
  * `target_id` values, small enough to come with the header's read, so that the many
  * days that hold none of a query's values cost one read each.
  */
-/** The filter bits of a key: three, by double hashing, in a filter of `bits` (a power of two). */
+/**
+ * The filter bits of a key: three, by double hashing, in a filter of `bits` (a power of
+ * two). The step comes from the high half of key × φ: its low bits depend only on the
+ * key's low bits, so a step taken from them put all three bits where the first one was
+ * (a filter of 32,768 bits passed 7% of absent keys, against 0.8%). Neither depends on
+ * `bits`, so a filter folded in halves is still one (store-filters.ts).
+ */
 function filterBits(key: number, bits: number, out: number[]): number[] {
-  const step = (Math.imul(key, 0x9e3779b1) >>> 0) | 1;
+  const step = (Math.imul(key, 0x9e3779b1) >>> 16) | 1;
   for (let i = 0; i < 3; i++) out[i] = (key + Math.imul(i, step)) & (bits - 1);
   return out;
 }

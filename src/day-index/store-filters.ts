@@ -17,8 +17,8 @@ import { filterMayHold } from "./own-filter.js";
 
 /** The file's name in a store's index folder. */
 export const STORE_FILTERS_FILE = "days.filters";
-/** Its first bytes; the digit is the format's version. */
-const MAGIC = Buffer.from("TRACEDF1");
+/** Its first bytes; the digit is the format's version (another version's file is as good as none, and nobody is told). */
+const MAGIC = Buffer.from("TRACEDF2");
 /**
  * A day's filter is folded down to this many bits (2 KiB; a day of 2,500 values keeps a
  * false positive in twenty): a question reads every day's, so they are kept small.
@@ -140,6 +140,8 @@ export function createStoreFilters(dir: string, onNote?: (message: string) => vo
       if (!st.isFile() || st.size > MAX_BYTES || !plainFolder(indexFolderOf(dir))) return days;
       const bytes = Buffer.alloc(st.size);
       if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) throw new Error("truncated");
+      const version = MAGIC.length - 1;
+      if (bytes.length > version && bytes.subarray(0, version).equals(MAGIC.subarray(0, version)) && bytes[version] !== MAGIC[version]) return days;
       days = decode(bytes);
     } catch (err) {
       onNote?.(`${path}: ${(err as Error).message}; ignored (trace index rebuilds it)`);

@@ -58,7 +58,7 @@ test("a day the filters rule out is passed by without opening its index; one the
   store(dir);
   await indexStore(dir);
   // Day 2's index damaged after the filters were written: only a question whose value day 2 holds opens it (and says so).
-  writeFileSync(join(dir, ".index", "2026-03-02.ndjson.idx"), "TRACEIX3 damaged");
+  writeFileSync(join(dir, ".index", "2026-03-02.ndjson.idx"), "not an index");
   const notes: string[] = [];
   const onNote = (m: string): void => void notes.push(m);
   assert.equal((await queryLines({ dir, filter: { agent: "agent-0" }, index: { onNote } })).length, 3000);
@@ -93,6 +93,11 @@ test("a damaged days.filters is told once and ignored; the answers stand", async
   assert.equal(r.stdout, (await trace(["--dir", dir, "--json", "task-2-5", "--no-index"], { env: { TRACE_INDEX: "off" } })).stdout);
   assert.match(r.stderr, /days\.filters: .*checksum mismatch; ignored \(trace index rebuilds it\)\n/);
   assert.equal(r.stderr.split("\n").filter((l) => l.includes("days.filters")).length, 1, r.stderr);
+  // Another version's file (an older build's) is as good as none: nobody is told.
+  writeFileSync(join(dir, FILTERS), Buffer.concat([Buffer.from("TRACEDF1"), bytes.subarray(8)]));
+  const older = await trace(["--dir", dir, "--json", "task-2-5"], { env: { TRACE_INDEX: "off" } });
+  assert.equal(older.stdout, r.stdout);
+  assert.doesNotMatch(older.stderr, /days\.filters/);
   writeFileSync(join(dir, FILTERS), "something else");
   const other = await trace(["--dir", dir, "--json", "task-2-5"], { env: { TRACE_INDEX: "off" } });
   assert.equal(other.stdout, r.stdout);
