@@ -17,6 +17,8 @@ import { sealLines } from "./record.js";
  */
 export function changedSinceSeal(dir: string, fromDay = "", toDay = "9999-12-31"): string[] {
   const out: string[] = [];
+  // The folder as join spells it, ending in its separator.
+  const folder = join(dir, "_").slice(0, -1);
   for (const line of sealLines(dir)) {
     // Only what a sealed day's line names is looked at; the chain is verify's.
     const r = dayAndFiles(line);
@@ -24,13 +26,17 @@ export function changedSinceSeal(dir: string, fromDay = "", toDay = "9999-12-31"
     if (typeof r.day !== "string" || r.day < fromDay || r.day > toDay || !Array.isArray(r.files)) continue;
     for (const f of r.files as unknown[]) {
       if (!Array.isArray(f) || typeof f[0] !== "string" || typeof f[1] !== "number" || typeof f[2] !== "number") continue;
-      const path = join(dir, f[0]);
+      // A plain file name (what the writer records) spliced onto the folder: join, for every sealed day of every question, cost 1.5–2.5 ms cold.
+      const path = PLAIN_NAME.test(f[0]) ? folder + f[0] : join(dir, f[0]);
       const st = statSync(path, { throwIfNoEntry: false });
       if (st && (st.size < f[1] || (st.size === f[1] && st.mtimeMs !== f[2]))) out.push(`${path}: ${st.size < f[1] ? "shorter" : "rewritten"} since it was sealed; trace verify says what changed`);
     }
   }
   return out;
 }
+
+/** A name join would not change when put after a folder. */
+const PLAIN_NAME = /^(?!\.\.?$)[^/\\]+$/;
 
 /** Where a record of this project's writer names its day and files: `"day":"YYYY-MM-DD"` then, further on, `"files":[[…]]`. */
 const DAY_KEY = /"day":"(\d{4}-\d{2}-\d{2})"/;
