@@ -1,7 +1,6 @@
 import { recentValues, UsageError, type Question } from "../index.js";
 import { didYouMean, nearest } from "../api/render.js";
 import type { Parsed } from "./args.js";
-import { COMMAND_FLAGS } from "./flags.js";
 
 /** What is said of nothing matched when no name asked for is near one the store holds. */
 const NO_MATCH = "no matching events";
@@ -14,9 +13,9 @@ const NO_MATCH = "no matching events";
  * @example
  * ctx.warn(noMatch({ agent: "codr-1" }, parsed, ".space/trace"));
  */
-function noMatch(question: Question, p: Parsed, dir: string): string {
+async function noMatch(question: Question, p: Parsed, dir: string): Promise<string> {
   const target = question.target;
-  commandSlip(p);
+  await commandSlip(p);
   const held = recentValues(dir);
   const asked: [string, string | undefined, string[]][] = [
     ["TARGET", target, held.targets],
@@ -38,11 +37,13 @@ function noMatch(question: Question, p: Parsed, dir: string): string {
  * store to look in.
  *
  * @example
- * commandSlip(parseFlags(["valdate"], QUERY_FLAGS)); // throws: unknown command valdate; did you mean validate? …
+ * await commandSlip(parseFlags(["valdate"], QUERY_FLAGS)); // throws: unknown command valdate; did you mean validate? …
  */
-export function commandSlip(p: Parsed): void {
+export async function commandSlip(p: Parsed): Promise<void> {
   const target = p.words[0];
   if (target === undefined || p.literal.includes(target) || !/^[a-z]+$/.test(target)) return;
+  // The commands' flags (and the manual they come from) load only here: a question that matched something never needs them.
+  const { COMMAND_FLAGS } = await import("./flags.js");
   const command = nearest(target, Object.keys(COMMAND_FLAGS), 1)[0];
   if (command) throw new UsageError(`unknown command ${target}; did you mean ${command}? (a target spelled like one: trace -- ${target})`);
 }
@@ -52,9 +53,9 @@ export function commandSlip(p: Parsed): void {
  * there is a name to offer.
  *
  * @example
- * if (rows === 0) tellNoMatch(question, parsed, ctx, false);
+ * if (rows === 0) await tellNoMatch(question, parsed, ctx, false);
  */
-export function tellNoMatch(question: Question, p: Parsed, ctx: { dir: string; warn(message: string): void }, pipe: boolean): void {
-  const said = noMatch(question, p, ctx.dir);
+export async function tellNoMatch(question: Question, p: Parsed, ctx: { dir: string; warn(message: string): void }, pipe: boolean): Promise<void> {
+  const said = await noMatch(question, p, ctx.dir);
   if (!pipe || said !== NO_MATCH) ctx.warn(said);
 }

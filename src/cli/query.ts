@@ -13,7 +13,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   try {
     requireStores(p, ctx);
   } catch (err) {
-    commandSlip(p);
+    await commandSlip(p);
     throw err;
   }
   const printing = printingOf(p);
@@ -29,7 +29,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
       await out.bytes(chunk);
     }
     await out.flush();
-    if (bytes === 0 && !cursor) tellNoMatch(question, p, ctx, true);
+    if (bytes === 0 && !cursor) await tellNoMatch(question, p, ctx, true);
     await saveCursor(p, ctx, answer.position);
     await indexUse.done();
     return bad.code;
@@ -55,7 +55,7 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
     await out.lines(batch.map((hit) => renderInMode(hit.event, hit.line, { mode, fields, utc: p.switches.utc === true, view, style, store: many ? hit.store : undefined, agents })));
   }
   await out.flush();
-  if (rows === 0 && !cursor) tellNoMatch(question, p, ctx, mode === "json" || mode === "json-pretty");
+  if (rows === 0 && !cursor) await tellNoMatch(question, p, ctx, mode === "json" || mode === "json-pretty");
   await saveCursor(p, ctx, answer.position);
   await indexUse.done();
   return bad.code;
