@@ -3,11 +3,10 @@
  * one is not used), then read a few bytes at a time — a field's bucket offsets once,
  * a bucket per key — so a query reads kilobytes of an index, not all of it.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, constants, openSync, readSync } from "node:fs";
 import type { IndexedField } from "../engine/facade.js";
 import type { DayFile } from "../store/layout.js";
-import { currentIdentity, indexPathOf, plainFolder, prefixHolds, sameFile } from "./files.js";
+import { currentIdentity, indexPathOf, openIndexFile, prefixHolds, sameFile } from "./files.js";
 import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage, type IndexedFile } from "./encoding.js";
 import { filterMayHold } from "./own-filter.js";
 import { hashWords, keyOf } from "./hash.js";
@@ -65,22 +64,15 @@ const MANY_KEYS = 256;
  */
 export function openDayIndex(file: DayFile, use: IndexUse = {}): DayIndex | undefined {
   const path = indexPathOf(file);
-  let fd: number;
-  try {
-    // Not blocking: a FIFO named like an index must not hang a query.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch {
+  const opened = openIndexFile(path);
+  if (!opened) return undefined;
+  if ("odd" in opened) {
+    use.onNote?.(`${path}: ${opened.odd}; ignored, the day is read whole`);
     return undefined;
   }
-  const st = fstatSync(fd);
-  const odd = !st.isFile() ? "not a regular file" : !plainFolder(dirname(path)) ? "in an index folder that is not a plain folder (a symbolic link?)" : undefined;
-  if (odd) {
-    closeSync(fd);
-    use.onNote?.(`${path}: ${odd}; ignored, the day is read whole`);
-    return undefined;
-  }
+  const { fd } = opened;
   try {
-    const index = readIndex(fd, st.size, file);
+    const index = readIndex(fd, opened.size, file);
     if (index) return index;
   } catch (err) {
     if (!(err instanceof IndexDamage)) throw err;

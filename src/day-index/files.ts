@@ -1,5 +1,5 @@
 /** Where a day's index lives, what makes it fresh, and writing it whole or not at all. */
-import { fstatSync, lstatSync, mkdirSync, readSync, statSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { UsageError } from "../errors.js";
 import { dirname, join, sep } from "node:path";
 import type { DayFile } from "../store/layout.js";
@@ -71,6 +71,28 @@ export function makeFolder(path: string): void {
 /** True when `path` is a folder itself, not a link to one (nor anything else); false when it is not there. */
 export function plainFolder(path: string): boolean {
   return lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true;
+}
+
+/**
+ * A derived file of the index folder opened for reading: its descriptor and size, or
+ * `odd` (closed already) when it is not a regular file in a plain folder, or undefined
+ * when it is not there. Opened without blocking: a FIFO of that name must not hang a query.
+ *
+ * @example
+ * const opened = openIndexFile(indexPathOf(file));
+ */
+export function openIndexFile(path: string): { fd: number; size: number } | { odd: string } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  const st = fstatSync(fd);
+  const odd = !st.isFile() ? "not a regular file" : !plainFolder(dirname(path)) ? "in an index folder that is not a plain folder (a symbolic link?)" : undefined;
+  if (odd === undefined) return { fd, size: st.size };
+  closeSync(fd);
+  return { odd };
 }
 
 /** Writes an index under a temporary name and renames it into place: readers see the old one or the new one, whole. */

@@ -5,12 +5,12 @@
  * derived file like the indexes: written by the builder after each pass, each day's entry
  * tied to the day file as its index saw it, so a day changed since is opened as before.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
 import { dayOf, isSealed, type DayFile } from "../store/layout.js";
 import { writeWhole } from "../store/whole-file.js";
 import { openDayIndex } from "./day-index.js";
-import { currentIdentity, indexFolderOf, makeFolder, plainFolder, sameFile } from "./files.js";
+import { currentIdentity, indexFolderOf, makeFolder, openIndexFile, sameFile } from "./files.js";
 import type { IndexedFile } from "./encoding.js";
 import { hashWords, keyOf } from "./hash.js";
 import { filterMayHold } from "./own-filter.js";
@@ -127,18 +127,13 @@ export function createStoreFilters(dir: string, onNote?: (message: string) => vo
     if (days) return days;
     days = new Map();
     const path = join(indexFolderOf(dir), STORE_FILTERS_FILE);
-    let fd: number;
+    // Read like a day's index: only a regular file in a plain index folder.
+    const opened = openIndexFile(path);
+    if (!opened || "odd" in opened) return days;
+    const { fd, size } = opened;
     try {
-      // Not blocking: a FIFO of that name must not hang a question.
-      fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-    } catch {
-      return days;
-    }
-    try {
-      const st = fstatSync(fd);
-      // Read like a day's index: only a regular file in a plain index folder (files.ts).
-      if (!st.isFile() || st.size > MAX_BYTES || !plainFolder(indexFolderOf(dir))) return days;
-      const bytes = Buffer.alloc(st.size);
+      if (size > MAX_BYTES) return days;
+      const bytes = Buffer.alloc(size);
       if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) throw new Error("truncated");
       const version = MAGIC.length - 1;
       if (bytes.length > version && bytes.subarray(0, version).equals(MAGIC.subarray(0, version)) && bytes[version] !== MAGIC[version]) return days;

@@ -85,9 +85,10 @@ export async function indexStore(dir: string, options: IndexStoreOptions = {}): 
   if (!release) return { days: [], removed: 0, busy: true };
   try {
     const result = await buildAll(dir, { ...options, minBytes: options.minBytes ?? (options.auto ? AUTO_INDEX_BYTES : 0) });
+    const files = listDayFiles(dir);
     // Written again after each pass: a day's entry holds only while its day is as its index saw it.
-    writeStoreFilters(dir, listDayFiles(dir));
-    if (options.noteClean ?? options.auto) await noteDays(dir, listDayFiles(dir).filter((f) => isSealed(f, options.now)));
+    writeStoreFilters(dir, files);
+    if (options.noteClean ?? options.auto) await noteDays(dir, files.filter((f) => isSealed(f, options.now)));
     return result;
   } finally {
     release();

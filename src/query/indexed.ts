@@ -115,8 +115,8 @@ export function filterSource(file: DayFile, filter: Filter, use: IndexOption, po
 export function selectionSource(file: DayFile, selections: [IndexedField, string][][], use: IndexOption, pool: SearchPool, days?: StoreFilters): IndexedSource | undefined {
   const values = selections.flat().map(([, v]) => v);
   if (values.length === 0 || !keyable(values)) return undefined;
-  const lacking = use === false ? undefined : filterValues(selections);
-  if (lacking && days?.lacks(file, lacking)) return "none";
+  const lacking = days ? filterValues(selections) : undefined;
+  if (days && lacking && days.lacks(file, lacking)) return "none";
   const index = usable(file, use);
   if (!index) return undefined;
   try {
@@ -159,7 +159,7 @@ export interface GrowingSource {
 export function membersSource(file: DayFile, members: Iterable<string>, own: string | undefined, use: IndexOption, pool: SearchPool, days?: StoreFilters): GrowingSource | undefined {
   if (!keyable(members) || (own !== undefined && !keyable([own]))) return undefined;
   // No member yet: only the target's own lines can be wanted, which the day's filter may rule out.
-  if (use !== false && members[Symbol.iterator]().next().done === true && days?.lacks(file, own === undefined ? [] : [own])) return { blocks: "none", fresh: [] };
+  if (days && members[Symbol.iterator]().next().done === true && days.lacks(file, own === undefined ? [] : [own])) return { blocks: "none", fresh: [] };
   const index = usable(file, use);
   if (!index) return undefined;
   let table: BlockTable | undefined;

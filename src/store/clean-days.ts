@@ -63,13 +63,15 @@ export function createCleanDays(dir: string, policy: RedactPolicy): CleanDays {
     }
     return notes;
   };
-  const unchanged = (file: DayFile, known: Identity | undefined): boolean => {
-    const now = known && identity(file.path);
-    return now !== undefined && known!.length === 3 && known!.every((v, i) => v === now[i]);
+  /** True when the file is as one of the notes `known` names it: one stat for all of them. */
+  const unchanged = (file: DayFile, ...known: (Identity | undefined)[]): boolean => {
+    const noted = known.filter((k): k is Identity => k !== undefined && k.length === 3);
+    const now = noted.length > 0 ? identity(file.path) : undefined;
+    return now !== undefined && noted.some((k) => k.every((v, i) => v === now[i]));
   };
   return {
     clean: (file) => isSealed(file) && unchanged(file, load().files[basename(file.path)]),
-    looked: (file) => isSealed(file) && (unchanged(file, load().files[basename(file.path)]) || unchanged(file, load().held[basename(file.path)])),
+    looked: (file) => isSealed(file) && unchanged(file, load().files[basename(file.path)], load().held[basename(file.path)]),
     note(file, clean = true) {
       const id = identity(file.path);
       if (!isSealed(file) || !id) return;
