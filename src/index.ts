@@ -21,7 +21,7 @@ export type { ReadEvent } from "./store/read.js";
 // Asking: one question, one reading, one door.
 export type { Question } from "./door/question.js";
 export type { Reading } from "./door/reading.js";
-export { query, type Answer } from "./door/query.js";
+export { query, type Answer, type NdjsonOptions } from "./door/query.js";
 export { causality } from "./door/tree.js";
 export type { CausalNode, CausalTree } from "./causality/model.js";
 export { follow, type FollowReading } from "./door/follow.js";

@@ -14,16 +14,18 @@ const NO_MATCH = "no matching events";
  * ctx.warn(noMatch({ agent: "codr-1" }, parsed, ".space/trace"));
  */
 async function noMatch(question: Question, p: Parsed, dir: string): Promise<string> {
-  const target = question.target;
   await commandSlip(p);
-  const held = recentValues(dir);
-  const asked: [string, string | undefined, string[]][] = [
-    ["TARGET", target, held.targets],
-    ["--agent", question.agent, held.agents],
-    ["--task", question.task, held.targets],
-    ["--channel", question.channel?.replace(/^#/, ""), held.channels],
+  const asked: [string, string | undefined, "targets" | "agents" | "channels"][] = [
+    ["TARGET", question.target, "targets"],
+    ["--agent", question.agent, "agents"],
+    ["--task", question.task, "targets"],
+    ["--channel", question.channel?.replace(/^#/, ""), "channels"],
   ];
-  const hints = asked.flatMap(([flag, value, names]) => {
+  // The store's recent names are read only when a name was asked for: a window or a type alone has none to offer.
+  if (asked.every(([, value]) => value === undefined)) return NO_MATCH;
+  const held = recentValues(dir);
+  const hints = asked.flatMap(([flag, value, kind]) => {
+    const names = held[kind];
     if (value === undefined || names.includes(value)) return [];
     const near = didYouMean(value, names);
     return near ? [`${flag} ${value}: ${near}`] : [];

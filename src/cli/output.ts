@@ -14,6 +14,8 @@ export interface Output {
   flush(): Promise<void>;
   /** True once the reader went away (EPIPE): stop producing. */
   readonly closed: boolean;
+  /** True when `bytes` has written a chunk by the time it resolves (no stream holds it): chunks may be lent. */
+  readonly writesNow: boolean;
   /** Calls `fn` once when the reader goes away. */
   onClose(fn: () => void): void;
   /** Flushes once the current burst of lines is done (for follow). */
@@ -26,6 +28,7 @@ const FLUSH_AT = 64 << 10;
 interface Sink {
   send(chunk: string | Buffer): Promise<void>;
   readonly closed: boolean;
+  readonly writesNow: boolean;
   onClose(fn: () => void): void;
 }
 
@@ -50,6 +53,8 @@ export function createOutput(stream: Writable): Output {
     get closed() {
       return closed;
     },
+    // A stream may queue what it is given.
+    writesNow: false,
     onClose: (fn) => void closers.push(fn),
     async send(chunk) {
       if (!stream.write(chunk) && !closed && !stream.destroyed) await new Promise<void>((resolve) => {
@@ -87,6 +92,7 @@ export function createFdOutput(fd: number): Output | undefined {
     get closed() {
       return closed;
     },
+    writesNow: true,
     onClose: (fn) => void closers.push(fn),
     async send(chunk) {
       try {
@@ -136,6 +142,7 @@ function gathered(sink: Sink): Output {
     get closed() {
       return sink.closed;
     },
+    writesNow: sink.writesNow,
     line: (s) => lines([s]),
     lines,
     async text(s) {

@@ -23,7 +23,8 @@ export async function runQuery(p: Parsed, ctx: CliContext): Promise<number> {
   const out = ctx.out;
   if (printing.mode === "json" && !printing.fields) {
     let bytes = 0;
-    for await (const chunk of answer.ndjson()) {
+    // Written before the next is asked for, when no stream holds it: lent chunks reuse their pages.
+    for await (const chunk of answer.ndjson({ lend: out.writesNow })) {
       if (out.closed) break;
       bytes += chunk.length;
       await out.bytes(chunk);

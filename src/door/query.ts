@@ -15,11 +15,22 @@ export interface Answer extends AsyncIterable<ReadEvent> {
   /** The events a batch at a time (one await per block of a day file): the fast loop. */
   batches(): AsyncGenerator<readonly ReadEvent[]>;
   /** The lines as stored (masked where the policy says), as NDJSON chunks: what `trace --json` prints. */
-  ndjson(): AsyncGenerator<Buffer>;
+  ndjson(options?: NdjsonOptions): AsyncGenerator<Buffer>;
   /** The timeline target's title (its first event with `metadata.title`), once read that far. */
   readonly title: string | undefined;
   /** With `Reading.after` (or `cursorWhere`): the position after what this answer reads, for the next query. */
   readonly position: string | undefined;
+}
+
+/** How `Answer.ndjson` hands its chunks over. */
+export interface NdjsonOptions {
+  /**
+   * Each chunk is lent: valid only until the next is asked for, when its memory is
+   * written again. For a reader that writes each chunk out before asking for more, as
+   * `trace --json` does: a long answer then goes through the same pages instead of fresh
+   * ones, which cost more to touch than the copy into them.
+   */
+  lend?: boolean | undefined;
 }
 
 /**
@@ -31,6 +42,7 @@ export interface Answer extends AsyncIterable<ReadEvent> {
  * for await (const { event } of query({ target: "task-abc123" }, { dir: "logs/payments" })) console.log(event.event_type);
  * const answer = query({ agent: "haiku-1", since: "2h ago" });
  * for await (const chunk of answer.ndjson()) process.stdout.write(chunk);
+ * for await (const chunk of answer.ndjson({ lend: true })) fs.writeSync(1, chunk);
  */
 export function query(question: Question = {}, reading: Reading = {}): Answer {
   const cursor = cursorOfReading(reading);
@@ -38,7 +50,7 @@ export function query(question: Question = {}, reading: Reading = {}): Answer {
   let started = false;
   // The engine loads with the first question, as the query layers do.
   const engine = (): Promise<typeof import("../engine/facade.js")> => import("../engine/facade.js");
-  const hits = async function* (): AsyncGenerator<Hits> {
+  const hits = async function* (lend = false): AsyncGenerator<Hits> {
     if (started) throw new Error("an Answer is read once: ask again for another pass");
     started = true;
     // The query layers load with the first question: a writer's or `--version`'s start skips them.
@@ -46,7 +58,7 @@ export function query(question: Question = {}, reading: Reading = {}): Answer {
     const { read, asked } = await resolveBoth(question, reading);
     try {
       if (!read.database) tellChangedSinceSeal(read.dirs, asked.filter, reading.onNote);
-      answered = answer(asked, read, cursor);
+      answered = answer(asked, { ...read, lend }, cursor);
       yield* answered.batches;
     } finally {
       await read.database?.close();
@@ -61,9 +73,9 @@ export function query(question: Question = {}, reading: Reading = {}): Answer {
       const { eventsOf } = await engine();
       for await (const batch of hits()) yield eventsOf(batch);
     },
-    async *ndjson() {
+    async *ndjson(options = {}) {
       const { toNdjson } = await engine();
-      for await (const batch of hits()) if (batch.length > 0) yield toNdjson(batch);
+      for await (const batch of hits(options.lend === true)) if (batch.length > 0) yield toNdjson(batch);
     },
     get title() {
       return answered?.title;

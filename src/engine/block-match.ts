@@ -1,8 +1,9 @@
 /**
  * A filtered scan of a block in a few WebAssembly calls (block-match.wat): the candidate
- * search, line bounds, the event check and the filter's byte comparisons run there,
- * and JavaScript handles only the lines that pass, or those it must parse. Made
- * because a cold first run spent more in the per-line JavaScript than in the search.
+ * search (every line when the filter has no needle), line bounds, the event check and
+ * the filter's byte comparisons run there, and JavaScript handles only the lines that
+ * pass, or those it must parse. Made because a cold first run spent more in the
+ * per-line JavaScript than in the search.
  */
 import type { ReadEvent } from "../store/read.js";
 import type { ByteFilter } from "./byte-filter.js";
@@ -19,12 +20,12 @@ export type ParseLine = (start: number, end: number) => ReadEvent | undefined;
  * when every one passed the check, else returned as events. Moves the lines that
  * passed to the front of `buf`; `parse` sees the others first, where they stand.
  */
-export type BlockMatcher = (buf: Buffer, end: number, needle: Needle, parse: ParseLine, run: RunBuilder) => ReadEvent[] | undefined;
+export type BlockMatcher = (buf: Buffer, end: number, needle: Needle | undefined, parse: ParseLine, run: RunBuilder) => ReadEvent[] | undefined;
 
 /**
- * A block matcher for `filter` (one with a needle) over buffers in `simd`'s memory;
- * undefined when its values cannot be compared as bytes (`ByteFilter.fields`) or,
- * with the needle, do not fit the filter area.
+ * A block matcher for `filter` over buffers in `simd`'s memory (without a needle, every
+ * line is a candidate); undefined when its values cannot be compared as bytes
+ * (`ByteFilter.fields`) or, with the needle, do not fit the filter area.
  *
  * @example
  * const scan = createBlockMatcher(byteFilter, pool.simd!);
@@ -32,12 +33,12 @@ export type BlockMatcher = (buf: Buffer, end: number, needle: Needle, parse: Par
  */
 export function createBlockMatcher(filter: ByteFilter, simd: Simd): BlockMatcher | undefined {
   const fields = filter.fields;
-  if (!fields || !filter.needle) return undefined;
+  if (!fields) return undefined;
   const { wants, own } = fields;
   const values = [...wants.map(([, v]) => v), ...(own ? [own] : [])];
   const valuesAt = SPEC.fields + wants.length * WANT.bytes;
   const needleAt = valuesAt + values.reduce((n, v) => n + v.length, 0);
-  if (needleAt + filter.needle.bytes.length > SPEC_BYTES) return undefined;
+  if (needleAt + (filter.needle?.bytes.length ?? 0) > SPEC_BYTES) return undefined;
   // The filter's part of the area, laid out once: the wanted fields, then their values.
   const image = Buffer.alloc(needleAt);
   let at = valuesAt;
@@ -56,8 +57,10 @@ export function createBlockMatcher(filter: ByteFilter, simd: Simd): BlockMatcher
   return (buf, end, needle, parse, run) => {
     // The area is shared by every matcher of a pool: written again for each block.
     image.copy(spec, 0);
-    needle.bytes.copy(spec, needleAt);
-    ints.set([AT.spec + needleAt, needle.bytes.length, needle.o1, needle.bytes[needle.o1]!, needle.o2, needle.bytes[needle.o2]!], SPEC.needle >> 2);
+    if (needle) {
+      needle.bytes.copy(spec, needleAt);
+      ints.set([AT.spec + needleAt, needle.bytes.length, needle.o1, needle.bytes[needle.o1]!, needle.o2, needle.bytes[needle.o2]!], SPEC.needle >> 2);
+    } else ints.set([AT.spec + needleAt, 0], SPEC.needle >> 2);
     const base = buf.byteOffset;
     // Answers count their lines' offsets from where the run will hold them.
     const shift = base - run.size;

@@ -108,17 +108,33 @@ export interface RunBuilder {
 }
 
 /**
+ * Buffers a run builder writes into again after each `take`, kept across the files of
+ * one scan: a run made in them is lent, valid only until its search is asked for the next
+ * batch. Fresh pages cost about 15 µs each to touch on the machines measured, more than
+ * the copy into them (docs/performance.md).
+ */
+export interface RunMemory {
+  bytes: Uint8Array;
+  meta: Uint8Array;
+}
+
+/** Empty run memory for `createRunBuilder`: it grows to what the scan's runs need. */
+export function createRunMemory(): RunMemory {
+  return { bytes: new Uint8Array(0), meta: new Uint8Array(0) };
+}
+
+/**
  * A run builder: the bytes and answers of each block are copied once, into buffers
- * that grow by doubling.
+ * that grow by doubling; fresh ones for each run, or `lent`'s again and again.
  *
  * @example
  * const builder = createRunBuilder();
  * builder.add(lines, [answers], 1792736832323);
  * const run = builder.take();
  */
-export function createRunBuilder(): RunBuilder {
-  let bytes: Uint8Array = new Uint8Array(0);
-  let meta: Uint8Array = new Uint8Array(0);
+export function createRunBuilder(lent?: RunMemory): RunBuilder {
+  let bytes: Uint8Array = lent?.bytes ?? new Uint8Array(0);
+  let meta: Uint8Array = lent?.meta ?? new Uint8Array(0);
   let [size, count, last, inOrder] = [0, 0, -Infinity, true];
   // The first buffer is large enough for most runs (`first` bytes): growing copies, and
   // pages not written to are never touched, so a large one costs no more than a small one.
@@ -156,7 +172,9 @@ export function createRunBuilder(): RunBuilder {
       const ints = new Int32Array(meta.buffer, meta.byteOffset, (count * ANSWER.bytes) >> 2);
       const stamps = new Float64Array(meta.buffer, meta.byteOffset, (count * ANSWER.bytes) >> 3);
       const run = new CheckedRun(Buffer.from(bytes.buffer, bytes.byteOffset, size), ints, stamps, 0, count, inOrder);
-      [bytes, meta, size, count, last, inOrder] = [new Uint8Array(0), new Uint8Array(0), 0, 0, -Infinity, true];
+      if (lent) [lent.bytes, lent.meta] = [bytes, meta];
+      else [bytes, meta] = [new Uint8Array(0), new Uint8Array(0)];
+      [size, count, last, inOrder] = [0, 0, -Infinity, true];
       return run;
     },
   };

@@ -4,6 +4,7 @@
  * is off, and the needles tuned for the scan's data.
  */
 import { createBlockPool, type BlockPool } from "../store/read.js";
+import { createRunMemory, type RunMemory } from "./hits.js";
 import { tuneNeedle, type Needle } from "./needle.js";
 import { SLOT_BYTES, SLOTS } from "./wasm/layout.js";
 import { loadSimd, type Simd } from "./wasm/load.js";
@@ -14,6 +15,14 @@ export interface SearchPool extends BlockPool {
   simd?: Simd;
   /** `tuneNeedle` once per needle for the whole scan: the days of a store look alike. */
   tune(needle: Needle, sample: Buffer): Needle;
+  /** With `lend`: the memory the scan's runs are built in, again for each (each valid until the search is asked for more). */
+  runs?: RunMemory;
+}
+
+/** Options of a search pool. */
+export interface SearchPoolOptions {
+  /** The scan's runs are lent: its reader takes each batch before asking for the next (`Reading.lend`). */
+  lend?: boolean | undefined;
 }
 
 /**
@@ -24,7 +33,7 @@ export interface SearchPool extends BlockPool {
  * const pool = createSearchPool();
  * const buf = pool.take(); // a 1 MiB slot of the shared memory
  */
-export function createSearchPool(): SearchPool {
+export function createSearchPool(options: SearchPoolOptions = {}): SearchPool {
   const tuned = new Map<string, Needle>();
   const tune = (needle: Needle, sample: Buffer): Needle => {
     const key = needle.bytes.toString("latin1");
@@ -34,11 +43,13 @@ export function createSearchPool(): SearchPool {
   };
   const fallback = createBlockPool();
   const simd = loadSimd();
-  if (!simd) return { ...fallback, tune };
+  const runs = options.lend ? { runs: createRunMemory() } : {};
+  if (!simd) return { ...fallback, tune, ...runs };
   const free: Buffer[] = Array.from({ length: SLOTS }, (_, k) => Buffer.from(simd.memory, k * SLOT_BYTES, SLOT_BYTES));
   return {
     simd,
     tune,
+    ...runs,
     take: () => free.pop() ?? fallback.take(),
     give: (buf) => void (buf.buffer === simd.memory ? free.push(buf) : fallback.give(buf)),
   };

@@ -45,12 +45,12 @@ export async function* searchFile(file: DayFile, filter: ByteFilter, options: Se
   const bad = createBadLines(file);
   const pool = options.pool ?? createSearchPool();
   const simd = pool.simd;
-  const block = simd && needle ? createBlockMatcher(filter, simd) : undefined;
+  const block = simd ? createBlockMatcher(filter, simd) : undefined;
   // The line matcher is for what the block matcher does not take: scans without a needle, or values it cannot compare.
   const quick = simd && !block ? createLineMatcher(filter, simd.check, simd.memory, AT.record) : undefined;
   const hits = createBlockHits();
   // The block matcher's lines, gathered over blocks until there are enough to pass on.
-  const run = createRunBuilder();
+  const run = createRunBuilder(pool.runs);
   let gathered = 0;
   const start = file.gz || options.blocks ? 0 : options.start ?? 0;
   for await (const { buf, end, base } of options.blocks?.(bad.fail) ?? lineBlocks(file, start, options.end, pool, bad.fail)) {
@@ -60,8 +60,8 @@ export async function* searchFile(file: DayFile, filter: ByteFilter, options: Se
       return hit && filter.accept(hit.event) ? hit : undefined;
     };
     const inMemory = buf.buffer === simd?.memory;
-    if (needle && block && inMemory) {
-      const events = block(buf, end, pool.tune(needle, buf.subarray(0, end)), parse, run);
+    if (block && inMemory) {
+      const events = block(buf, end, needle && pool.tune(needle, buf.subarray(0, end)), parse, run);
       if (events && run.count > 0) yield run.take();
       if (events && events.length > 0) yield events;
       if (run.count > 0 && (++gathered % JOIN_BLOCKS === 0 || run.size >= JOIN_BYTES)) yield run.take();

@@ -36,6 +36,8 @@ export interface Read {
   plain: boolean;
   /** When a filtered scan reads ahead on a helper thread (scan.ts). */
   readAhead?: number | undefined;
+  /** A filter's batches may be lent, each valid only until the next is asked for: the reader writes each out first. */
+  lend?: boolean | undefined;
   /** Told once per file that had bad lines. */
   onBad(report: BadReport): void;
   /** A central database (`--db`), answering in place of the stores' day files and sources, masked by itself. */

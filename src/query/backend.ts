@@ -36,7 +36,7 @@ const NOBODY = "00000000-0000-0000-0000-000000000000";
 export function dayFiles(dir: string, read: Read, info?: { title?: string }): Backend {
   const redactor = read.mask(dir);
   return {
-    select: (filter) => scanBatches({ dir, filter, plain: read.plain, onBad: read.onBad, readAhead: read.readAhead, redactor, index: read.index }),
+    select: (filter) => scanBatches({ dir, filter, plain: read.plain, onBad: read.onBad, readAhead: read.readAhead, redactor, index: read.index, lend: read.lend }),
     members: (target, members, filter) => masked(timelineBatches({ dir, target: target ?? NOBODY, filter, plain: read.plain, onBad: read.onBad, info, members, index: read.index }), redactor),
     async byIds(ids) {
       const found: TraceEvent[] = [];

@@ -95,8 +95,8 @@ export function toByteFilter(f: Filter): ByteFilter {
   return createByteFilter({
     pairs: pairs.filter((p): p is [EventField, string] => p[1] !== undefined),
     own: f.own,
-    // A time window alone: every event spells the key `"timestamp"`, so the block matcher takes the whole block in one call.
-    needle: f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive ?? f.type ?? (f.since !== undefined || f.until !== undefined ? "timestamp" : undefined),
+    // A time window alone, or no filter, has none: the block matcher then decides every line, a block in one call.
+    needle: f.id ?? f.own ?? f.agent ?? f.task ?? f.channel ?? f.primitive ?? f.type,
     // A channel's spawns name it in metadata, and a status or a pattern is in the metadata too: bytes of record fields cannot decide them.
     decides: f.channel === undefined && f.status === undefined && f.grep === undefined,
     since: f.since,

@@ -28,6 +28,8 @@ export interface Answered {
  */
 export function answer(asked: Asked, read: Read, cursor?: QueryCursor): Answered {
   const info: { title?: string } = {};
+  // -n and --reverse hold what they keep: nothing is lent to them.
+  const held = asked.limit !== undefined || asked.reverse === true;
   const run = async function* (): AsyncGenerator<Hits> {
     if (cursor) requireOneStore(read.dirs);
     const dir = read.dirs[0]!;
@@ -37,7 +39,7 @@ export function answer(asked: Asked, read: Read, cursor?: QueryCursor): Answered
       ? masked(cursorBatches({ dir, target: asked.target, filter: asked.filter, onBad: read.onBad }, cursor), read.mask(dir))
       : read.dirs.length > 1
         ? await acrossStores(asked, read)
-        : await storeBatches(dir, asked, read, info);
+        : await storeBatches(dir, asked, held ? { ...read, lend: false } : read, info);
     // Causes before effects within a millisecond, whatever the ids: the last step before -n and --reverse.
     const ordered = causalTies(source);
     if (asked.limit === undefined && !asked.reverse) return yield* ordered;
@@ -87,7 +89,9 @@ async function acrossStores(asked: Asked, read: Read): Promise<AsyncGenerator<Hi
     }
   }
   // The stores are read at once, interleaved: a read-ahead thread each would crowd the cores.
-  const streams = await Promise.all(read.dirs.map(async (dir, i) => ({ store: read.names[i]!, batches: await storeBatches(dir, asked, { ...read, readAhead: Infinity }, undefined, members && new Set(members)) })));
+  // A merge holds one store's batch while it reads on in another: nothing is lent.
+  const each: Read = { ...read, readAhead: Infinity, lend: false };
+  const streams = await Promise.all(read.dirs.map(async (dir, i) => ({ store: read.names[i]!, batches: await storeBatches(dir, asked, each, undefined, members && new Set(members)) })));
   return mergeStores(streams);
 }
 

@@ -34,6 +34,8 @@ export interface ScanOptions {
   redactor?: Redactor | undefined;
   /** The indexes of sealed days: used unless `false` (indexed.ts). */
   index?: IndexOption;
+  /** Batches may be lent: each valid only until the next is asked for (`Read.lend`). */
+  lend?: boolean | undefined;
 }
 
 const READ_AHEAD_BYTES = 64 << 20;
@@ -55,7 +57,7 @@ export async function* scan(options: ScanOptions): AsyncGenerator<ReadEvent> {
 export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   const filter = options.filter ?? {};
   const files = listDayFiles(options.dir, { from: filter.since, to: filter.until });
-  const pool = createSearchPool();
+  const pool = createSearchPool({ lend: options.lend });
   const bytes = toByteFilter(filter);
   // With `since`, the first file is sought into, by this thread: the helper reads the rest.
   const from = filter.since !== undefined ? 1 : 0;

@@ -10,6 +10,7 @@ import { tuneNeedle } from "../../src/engine/needle.js";
 import { createSearchPool } from "../../src/engine/pool.js";
 import { AT } from "../../src/engine/wasm/layout.js";
 import { toByteFilter } from "../../src/query/filter.js";
+import { eachLine } from "../../src/store/lines.js";
 import { rng } from "../helpers/rng.js";
 
 const pool = createSearchPool();
@@ -22,9 +23,11 @@ const buf = pool.take();
 function perLine(filter: Filter, end: number): string[] {
   const quick = createLineMatcher(toByteFilter(filter), simd.check, simd.memory, AT.record)!;
   const out: string[] = [];
-  eachCandidate(buf, end, tuneNeedle(toByteFilter(filter).needle!, buf.subarray(0, end)), pool, (s, e) => {
-    quick(buf, s, e, (s, e, sure, ts) => out.push(`${buf.toString("latin1", s, e)} ${sure ? `pass ${ts}` : "parse"}`));
-  });
+  const visit = (s: number, e: number): void => quick(buf, s, e, (s, e, sure, ts) => out.push(`${buf.toString("latin1", s, e)} ${sure ? `pass ${ts}` : "parse"}`));
+  const needle = toByteFilter(filter).needle;
+  // Without a needle every line is a candidate, as the scan's line by line path has it.
+  if (needle) eachCandidate(buf, end, tuneNeedle(needle, buf.subarray(0, end)), pool, visit);
+  else eachLine(buf, end, visit);
   return out;
 }
 
@@ -32,7 +35,8 @@ function perLine(filter: Filter, end: number): string[] {
 function whole(filter: Filter, end: number): string[] {
   const match = createBlockMatcher(toByteFilter(filter), simd)!;
   const run = createRunBuilder();
-  const events = match(buf, end, tuneNeedle(toByteFilter(filter).needle!, buf.subarray(0, end)), (s, e) => ({ line: `${buf.toString("latin1", s, e)} parse`, event: {} as TraceEvent }), run);
+  const needle = toByteFilter(filter).needle;
+  const events = match(buf, end, needle && tuneNeedle(needle, buf.subarray(0, end)), (s, e) => ({ line: `${buf.toString("latin1", s, e)} parse`, event: {} as TraceEvent }), run);
   const hits = events ?? run.take();
   return [...hits].map((hit) => (hit instanceof CheckedLine ? `${hit.bytes.toString("latin1", hit.start, hit.end)} pass ${hit.timestamp}` : hit.line));
 }
@@ -61,6 +65,8 @@ test("the block matcher answers line for line as the per-line path, across thous
       else if (r < 0.08) text = text.replace(/\//g, "\\/");
       else if (r < 0.1) text = text.replace(/":/g, '": ');
       else if (r < 0.13) text += "\r";
+      // Lines of nothing, or of a carriage return, are no lines; of spaces, bad ones.
+      else if (r < 0.15) text = choose(["", "\r", "  "]);
       else if (r < 0.2) {
         const bytes = [...Buffer.from(text)];
         bytes[Math.floor(pick() * bytes.length)] = choose(noise);
@@ -70,8 +76,9 @@ test("the block matcher answers line for line as the per-line path, across thous
     }
     const end = buf.write(lines.join("\n") + (round % 2 === 0 ? "\n" : ""), 0, "latin1");
     // The first rounds: more answers than one call holds, and a value spelled with \/.
-    const filter = round === 0 ? { agent: "haiku-1" } : round === 1 ? { task: "s/lash" } : choose<Filter>([
+    const filter = round === 0 ? { agent: "haiku-1" } : round === 1 ? { task: "s/lash" } : round === 2 ? {} : round === 3 ? { since: 1792736832323 } : choose<Filter>([
       { agent: "haiku-1" },
+      {},
       { agent: choose(names) },
       { task: choose(names) },
       { primitive: "ops" },
@@ -84,9 +91,10 @@ test("the block matcher answers line for line as the per-line path, across thous
   }
 });
 
-test("a filter without a needle (but a time window), or with values bytes cannot compare, gets no block matcher", { skip }, () => {
-  assert.equal(createBlockMatcher(toByteFilter({}), simd), undefined);
-  // A time window alone takes the block matcher: every event spells the key "timestamp".
+test("a filter with values bytes cannot compare gets no block matcher; one without a needle decides every line", { skip }, () => {
+  // No filter, or a time window alone: no needle, and every line a candidate.
+  assert.equal(toByteFilter({ since: 0 }).needle, undefined);
+  assert.notEqual(createBlockMatcher(toByteFilter({}), simd), undefined);
   assert.notEqual(createBlockMatcher(toByteFilter({ since: 0 }), simd), undefined);
   assert.equal(createBlockMatcher(toByteFilter({ agent: "a\uFFFDb" }), simd), undefined);
   assert.equal(createBlockMatcher(toByteFilter({ agent: "x".repeat(5000) }), simd), undefined);

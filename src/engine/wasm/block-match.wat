@@ -124,9 +124,10 @@
     (call $equals (local.get $rec) (i32.const {F_TARGET}) (i32.load offset={SPEC_OWN} (local.get $spec)) (i32.load offset={SPEC_OWN_LENGTH} (local.get $spec))))
 
   ;; The lines of [from, end) (from a line start) that hold the needle, or an escape that
-  ;; could spell it, decided: for each that passes (1) or must be parsed (2), an answer at
-  ;; out: start, end (without the newline or \r), the verdict and the timestamp. Stops
-  ;; after `max` lines; writes where to go on (end: done) and how many answers are 2.
+  ;; could spell it (every line when the needle's length is 0), decided: for each that
+  ;; passes (1) or must be parsed (2), an answer at out: start, end (without the newline
+  ;; or \r), the verdict and the timestamp. Stops after `max` lines; writes where to go on
+  ;; (end: done) and how many answers are 2.
   (func (export "match") (param $from i32) (param $end i32) (param $spec i32) (param $rec i32) (param $out i32) (param $max i32) (result i32)
     (local $p i32) (local $hit i32) (local $s i32) (local $e i32) (local $t i32) (local $v i32) (local $n i32) (local $at i32)
     (local $needle i32) (local $len i32) (local $unsure i32)
@@ -135,23 +136,32 @@
     (local.set $p (local.get $from))
     (block $done
       (loop $search
-        (local.set $hit (call $next (local.get $p) (local.get $end)
-          (i32.load offset={SPEC_O1} (local.get $spec)) (i32.load offset={SPEC_B1} (local.get $spec))
-          (i32.load offset={SPEC_O2} (local.get $spec)) (i32.load offset={SPEC_B2} (local.get $spec)) (i32.const 0x5c)))
-        (br_if $done (i32.lt_s (local.get $hit) (i32.const 0)))
-        (local.set $p (i32.add (local.get $hit) (i32.const 1)))
-        (br_if $search (i32.eqz
-          (if (result i32) (i32.eq (i32.load8_u (local.get $hit)) (i32.const 0x5c))
-            ;; \u and \/ can spell the needle's characters another way.
-            (then (i32.and (i32.lt_u (local.get $p) (local.get $end))
-              (i32.or (i32.eq (i32.load8_u offset=1 (local.get $hit)) (i32.const 0x75)) (i32.eq (i32.load8_u offset=1 (local.get $hit)) (i32.const 0x2f)))))
-            (else (i32.and (i32.le_u (i32.add (local.get $hit) (local.get $len)) (local.get $end))
-              (call $same (local.get $hit) (local.get $needle) (local.get $len)))))))
-        (local.set $s (call $lineStart (local.get $hit) (local.get $from)))
+        (if (local.get $len)
+          (then
+            (local.set $hit (call $next (local.get $p) (local.get $end)
+              (i32.load offset={SPEC_O1} (local.get $spec)) (i32.load offset={SPEC_B1} (local.get $spec))
+              (i32.load offset={SPEC_O2} (local.get $spec)) (i32.load offset={SPEC_B2} (local.get $spec)) (i32.const 0x5c)))
+            (br_if $done (i32.lt_s (local.get $hit) (i32.const 0)))
+            (local.set $p (i32.add (local.get $hit) (i32.const 1)))
+            (br_if $search (i32.eqz
+              (if (result i32) (i32.eq (i32.load8_u (local.get $hit)) (i32.const 0x5c))
+                ;; \u and \/ can spell the needle's characters another way.
+                (then (i32.and (i32.lt_u (local.get $p) (local.get $end))
+                  (i32.or (i32.eq (i32.load8_u offset=1 (local.get $hit)) (i32.const 0x75)) (i32.eq (i32.load8_u offset=1 (local.get $hit)) (i32.const 0x2f)))))
+                (else (i32.and (i32.le_u (i32.add (local.get $hit) (local.get $len)) (local.get $end))
+                  (call $same (local.get $hit) (local.get $needle) (local.get $len)))))))
+            (local.set $s (call $lineStart (local.get $hit) (local.get $from))))
+          ;; No needle: every line is a candidate, and `p` stands at the next one's start.
+          (else
+            (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+            (local.set $s (local.get $p))
+            (local.set $hit (local.get $p))))
         (local.set $e (call $lineEnd (local.get $hit) (local.get $end)))
         (local.set $p (i32.add (local.get $e) (i32.const 1)))
         (local.set $t (select (i32.sub (local.get $e) (i32.const 1)) (local.get $e)
           (i32.and (i32.gt_u (local.get $e) (local.get $s)) (i32.eq (i32.load8_u (i32.sub (local.get $e) (i32.const 1))) (i32.const 0x0d)))))
+        ;; An empty line is no line (as eachLine has it); only the every-line search meets one.
+        (br_if $search (i32.eq (local.get $t) (local.get $s)))
         (local.set $v (call $decide (local.get $s) (local.get $t) (local.get $spec) (local.get $rec)))
         (if (local.get $v)
           (then
