@@ -46,7 +46,7 @@ export async function* searchFile(file: DayFile, filter: ByteFilter, options: Se
   const pool = options.pool ?? createSearchPool();
   const simd = pool.simd;
   const block = simd ? createBlockMatcher(filter, simd) : undefined;
-  // The line matcher is for what the block matcher does not take: scans without a needle, or values it cannot compare.
+  // The line matcher is for what the block matcher does not take: values it cannot compare as bytes, or too long for its area.
   const quick = simd && !block ? createLineMatcher(filter, simd.check, simd.memory, AT.record) : undefined;
   const hits = createBlockHits();
   // The block matcher's lines, gathered over blocks until there are enough to pass on.
