@@ -33,7 +33,8 @@ export function parseFlags(argv: string[], spec: FlagSpec): Parsed {
   const alias = spec.alias ?? {};
   const known = new Set([...spec.strings, ...spec.booleans, ...Object.keys(alias)]);
   const argvFlags = minimist(negativeValues(argv, spec), {
-    string: [...spec.strings],
+    // Words stay as typed: an id such as `5e9234567890` or `000123` is not a number.
+    string: [...spec.strings, "_"],
     boolean: [...spec.booleans],
     alias,
     "--": true,

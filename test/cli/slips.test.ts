@@ -79,6 +79,18 @@ test("numeric flags refuse negative values by name", async () => {
   assert.equal(since.code, 0, since.stderr);
 });
 
+test("a word that looks like a number stays as typed: an id's last digits, leading zeros, an exponent", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  // The last 12 characters of a UUID can read as a number: 5e9234567890 is Infinity, 000123456789 loses its zeros.
+  for (const id of ["5e9234567890", "000123456789", "1e5"]) {
+    await fails(["redact", id, "--reason", "x", "--dir", dir], 2, new RegExp(`^trace: redact ${id}: no event with that id`, "m"));
+  }
+  const timeline = await trace([...E, "000042", "--json"]);
+  assert.equal(timeline.code, 0, timeline.stderr);
+  assert.equal(timeline.stdout, "");
+});
+
 test("-f --since WHEN starts the follow from WHEN: every event since then, not the last 10", async () => {
   const r = await trace([...E, "-f", "--since", "2025-10-22 14:00", "--until", "now", "--utc"]);
   assert.equal(r.code, 0, r.stderr);
