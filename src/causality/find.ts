@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 /** What `--causality` names: a full id, a unique id suffix, or a target. */
 import { createSearchPool, eachLineHolding } from "../engine/facade.js";
 import { compareEvents, type TraceEvent } from "../event/envelope.js";
-import { selectionSource, type IndexOption } from "../query/indexed.js";
+import { blocksOf, selectionSource, type IndexOption } from "../query/indexed.js";
 import { findById, findFirstOwn, type LookupOptions } from "../query/lookup.js";
 import { listDayFiles } from "../store/layout.js";
 import { parseAt } from "../store/lines.js";
@@ -20,7 +20,7 @@ async function findBySuffix(dir: string, suffix: string, index: IndexOption): Pr
     // Damage is reported by the tree's own pass over the store.
     const source = selectionSource(file, [[["id", suffix]]], index, pool);
     if (source === "none") continue;
-    for await (const { buf, end } of source?.(() => undefined) ?? lineBlocks(file, 0, Infinity, pool, () => undefined)) {
+    for await (const { buf, end } of blocksOf(source, file, pool)?.(() => undefined) ?? lineBlocks(file, 0, Infinity, pool, () => undefined)) {
       eachLineHolding(buf, end, bytes, pool, (s, e) => {
         const hit = parseAt(buf, s, e);
         if (hit && hit.event.id.endsWith(suffix)) found.set(hit.event.id, hit.event);

@@ -14,6 +14,7 @@ import { lineBlocks } from "../store/read.js";
 import { currentIdentity, identityOf, prefixHolds, prefixSum, sameFile } from "./files.js";
 import { BLOCK_SPACE, encodeIndex, type IndexParts } from "./encoding.js";
 import { keyOfBytes } from "./hash.js";
+import { createLineTable, encodePostings, POSTING_FIELDS, type SeenValue } from "./postings.js";
 
 /** A plain day's blocks hold about this many bytes: a lookup reads a few of them. */
 const BLOCK_BYTES = 16 << 10;
@@ -44,14 +45,21 @@ function createCollector(pool: SearchPool) {
   const bad: number[] = [];
   let block = 0;
   let lines = 0;
-  // Values that recur (agents, targets, primitives) are noted once per block: each key's last block.
-  const seen = { agent_id: new Map<number, number>(), target_id: new Map<number, number>(), primitive: new Map<number, number>() };
+  // Values that recur (agents, targets, primitives) are noted once per block; of a plain day, line by line too, for the postings of the common ones.
+  const seen = { agent_id: new Map<number, SeenValue>(), target_id: new Map<number, SeenValue>(), primitive: new Map<number, SeenValue>() };
+  const table = createLineTable();
   const onField = (field: IndexedField, b: Buffer, s: number, e: number): void => {
     const key = keyOfBytes(field, b, s, e);
     if (field !== "id" && field !== "parent_event_id") {
-      const last = seen[field];
-      if (last.get(key) === block) return;
-      last.set(key, block);
+      const values = seen[field];
+      let v = values.get(key);
+      const code = POSTING_FIELDS.indexOf(field);
+      if (v === undefined) values.set(key, (v = table.seen(block)));
+      else if (v.block !== block) {
+        v.block = block;
+        v.blocks++;
+      } else return table.value(code, v);
+      table.value(code, v);
     }
     pairs[field].push(key * BLOCK_SPACE + block);
   };
@@ -59,13 +67,16 @@ function createCollector(pool: SearchPool) {
     set block(n: number) {
       block = n;
     },
-    line(buf: Buffer, s: number, e: number): void {
+    /** Reads the line `buf[s, e)`, which starts at byte `at` of a plain day (NaN in a `.gz`). */
+    line(buf: Buffer, s: number, e: number, at = NaN): void {
       lines++;
+      if (at >= 0) table.line(at);
       if (read(buf, s, e, onField) === undefined && bad[bad.length - 1] !== block) bad.push(block);
     },
     parts(file: IndexParts["file"], starts: number[], compressed?: number[]): IndexParts {
       const sorted = Object.fromEntries(INDEXED_FIELDS.map((f) => [f, pairs[f].sorted()])) as Record<IndexedField, Float64Array>;
-      return { file, lines, starts, ...(compressed ? { compressed } : {}), bad, pairs: sorted };
+      const postings = compressed ? undefined : encodePostings(table, seen, starts.length - 1);
+      return { file, lines, starts, ...(compressed ? { compressed } : {}), bad, pairs: sorted, postings };
     },
   };
 }
@@ -129,7 +140,7 @@ async function plainParts(file: DayFile, identity: IndexParts["file"], size: num
         starts.push(at);
         collect.block = starts.length - 1;
       }
-      collect.line(buf, s, e);
+      collect.line(buf, s, e, at);
     });
   }
   if (failed) return undefined;

@@ -10,6 +10,7 @@ import { currentIdentity, indexPathOf, openIndexFile, prefixHolds, sameFile } fr
 import { blocksInBucket, blocksOfKeys, bucketOf, checkSum, decodeHeader, IndexDamage, type IndexedFile } from "./encoding.js";
 import { filterMayHold } from "./own-filter.js";
 import { hashWords, keyOf } from "./hash.js";
+import { openPostings } from "./postings.js";
 
 /** Where a day's blocks stand: `starts` in the uncompressed stream, `compressed` in a `.gz`. */
 export interface BlockTable {
@@ -24,6 +25,11 @@ export interface DayIndex {
   readonly covered?: number | undefined;
   /** Blocks holding a line with one of `values` in `field` (a superset: keys are hashes), ascending, no repeats. */
   lookup(field: IndexedField, values: Iterable<string>): number[];
+  /**
+   * The offsets of the lines holding `value` in `field`, ascending (a superset: keys are
+   * hashes), when it is one of the day's common values (postings.ts); else undefined.
+   */
+  lineStarts(field: IndexedField, value: string): Float64Array | undefined;
   /** Blocks with lines the index cannot speak for: read by every query. */
   bad(): number[];
   /** The day file as the index saw it when built. */
@@ -111,6 +117,7 @@ function readIndex(fd: number, size: number, file: DayFile): DayIndex | undefine
     }
     return o;
   };
+  const postings = header.postings && !file.gz ? openPostings(header.postings, (at, length) => pread(fd, at, length)) : undefined;
   return {
     blocks: header.blocks,
     covered: header.file.prefix === undefined ? undefined : header.file.size,
@@ -148,6 +155,7 @@ function readIndex(fd: number, size: number, file: DayFile): DayIndex | undefine
       }
       return sortedUnique(out);
     },
+    lineStarts: (field, value) => postings?.list(field, keyOf(field, value)),
     bad() {
       const [at, count] = header.bad;
       if (count === 0) return [];

@@ -9,13 +9,13 @@ import { hashBytes, hashWords } from "./hash.js";
 import { ownFilter } from "./own-filter.js";
 
 /** The first bytes of every index file; the digit is the format's version. */
-export const INDEX_MAGIC = Buffer.from("TRACEIX4");
+export const INDEX_MAGIC = Buffer.from("TRACEIX5");
 /** Block numbers fit in this many bits of a (key, block) pair. */
 export const BLOCK_BITS = 21;
 export const BLOCK_SPACE = 2 ** BLOCK_BITS;
 /** Keys per bucket a table aims at: a bucket is one small read. */
 const BUCKET_KEYS = 32;
-/** Postings per bucket a table aims at, for values in many blocks. */
+/** Bytes of block lists per bucket a table aims at, for values in many blocks. */
 const BUCKET_BYTES = 512;
 
 /** The day file an index was built from: when any of it changes the index is stale. */
@@ -51,6 +51,8 @@ export interface IndexHeader {
   /** A filter of the keys of `agent_id` and `target_id` (offset, bits, checksum): most days are passed by on it without a lookup. */
   own: [number, number, number];
   sections: Record<IndexedField, SectionPlace>;
+  /** The postings of the day's common values (postings.ts): offset, directory entries, bytes in all, the directory's checksum. */
+  postings?: [number, number, number, number];
 }
 
 /** What a build found. */
@@ -64,6 +66,8 @@ export interface IndexParts {
   bad: readonly number[];
   /** Per field, `key * BLOCK_SPACE + block`, sorted ascending. */
   pairs: Record<IndexedField, Float64Array>;
+  /** The postings section, already encoded (postings.ts), when the day has common values. */
+  postings?: { bytes: Buffer; entries: number; sum: number } | undefined;
 }
 
 /** Why an index file cannot be used. */
@@ -114,10 +118,14 @@ function varintBytes(n: number): number {
   return k;
 }
 
-/** One field's table: bucket offsets, then per distinct key its u32, a count, the bytes of its postings and the block deltas. */
+/** One field's table: bucket offsets, then per distinct key its u32, a count, the bytes of its block list and the block deltas. */
 function encodeSection(pairs: Float64Array): { bytes: Buffer; log2: number } {
-  const distinct = distinctKeys(pairs).length;
-  // Buckets of about BUCKET_KEYS keys, or fewer when their postings are long (a common value's blocks): a bucket stays one small read.
+  let distinct = 0;
+  for (let i = 0, last = -1; i < pairs.length; i++) {
+    const key = Math.floor(pairs[i]! / BLOCK_SPACE);
+    if (key !== last) (distinct++, (last = key));
+  }
+  // Buckets of about BUCKET_KEYS keys, or fewer when their block lists are long (a common value's blocks): a bucket stays one small read.
   const wanted = Math.max(distinct / BUCKET_KEYS, pairs.length / BUCKET_BYTES);
   const log2 = Math.max(0, Math.min(24, Math.ceil(Math.log2(Math.max(1, wanted)))));
   const buckets = 2 ** log2;
@@ -178,15 +186,16 @@ export function encodeIndex(parts: IndexParts, fields: readonly IndexedField[]):
       sections[f] = { at, bucketsLog2: s.log2, bytes: s.bytes.length };
       at += s.bytes.length;
     }
+    const postings = parts.postings ? ([at, parts.postings.entries, parts.postings.bytes.length, parts.postings.sum] as [number, number, number, number]) : undefined;
     const sums: [number, number] = [hashBytes(new Uint8Array(table.buffer), 0, table.byteLength), hashBytes(new Uint8Array(bad.buffer), 0, bad.byteLength)];
-    const header: IndexHeader = { file: parts.file, lines: parts.lines, blocks, table: tableAt, bad: [badAt, bad.length], sums, own: [ownAt, own.length * 32, hashWords(own)], sections };
+    const header: IndexHeader = { file: parts.file, lines: parts.lines, blocks, table: tableAt, bad: [badAt, bad.length], sums, own: [ownAt, own.length * 32, hashWords(own)], sections, ...(postings ? { postings } : {}) };
     const json = Buffer.from(JSON.stringify(header));
     if (json.length > width) continue;
     const head = Buffer.alloc(ownAt);
     INDEX_MAGIC.copy(head, 0);
     head.writeUInt32LE(json.length, INDEX_MAGIC.length);
     json.copy(head, INDEX_MAGIC.length + 4);
-    return Buffer.concat([head, Buffer.from(own.buffer), Buffer.from(table.buffer), Buffer.from(bad.buffer), ...encoded.map(([, s]) => s.bytes)]);
+    return Buffer.concat([head, Buffer.from(own.buffer), Buffer.from(table.buffer), Buffer.from(bad.buffer), ...encoded.map(([, s]) => s.bytes), ...(parts.postings ? [parts.postings.bytes] : [])]);
   }
 }
 
@@ -234,6 +243,10 @@ function checkHeader(h: IndexHeader, fileSize: number): void {
   const tableEnd = h.table + 8 * (h.blocks + 1) * (f.gz ? 2 : 1);
   if (tableEnd > fileSize || h.bad[0] + 4 * h.bad[1] > fileSize || h.table % 8 !== 0) throw new IndexDamage("truncated");
   if (typeof h.sections !== "object" || h.sections === null || INDEXED_FIELDS.some((f) => typeof h.sections[f] !== "object" || h.sections[f] === null)) throw new IndexDamage("damaged header");
+  const p = h.postings;
+  // postings.ts: a u32 count, then 24 bytes a directory entry.
+  if (p !== undefined && !(Array.isArray(p) && p.length === 4 && p.every(ok) && 4 + 24 * p[1] <= p[2])) throw new IndexDamage("damaged header");
+  if (p !== undefined && p[0] + p[2] > fileSize) throw new IndexDamage("truncated");
   for (const s of Object.values(h.sections)) {
     if (!ok(s?.at) || !ok(s.bucketsLog2) || !ok(s.bytes) || s.bucketsLog2 > 24 || s.at + s.bytes > fileSize || 4 * (2 ** (s.bucketsLog2 + 1) + 1) > s.bytes) throw new IndexDamage("truncated");
   }

@@ -12,15 +12,40 @@ import { AUTO_INDEX_BYTES, chosenBlocks, createStoreFilters, IndexDamage, indexe
 import { isSealed, type DayFile } from "../store/layout.js";
 import { lineBlocks, type LineBlock, type OnFail } from "../store/read.js";
 import type { Filter } from "./filter.js";
+import { intersectionOf, readPicked, unionOf, type LinePick } from "../store/pick-lines.js";
 
 /** Above this share of a day's blocks, the day is read whole. */
 const WHOLE_DAY_SHARE = 0.25;
+/** Wanted lines this far apart on average are read one by one (read-lines.ts). */
+const SPARSE_GAP = 8 << 10;
 
 /** How a query uses indexes: `false` reads every day whole (`--no-index`). */
 export type IndexOption = IndexUse | false | undefined;
 
+/** A day's blocks, as the search reads them. */
+export type BlockSource = (onFail: OnFail) => AsyncIterable<LineBlock>;
+
 /** A day's blocks from its index, or `"none"`: the index says no line of the day can match. */
-export type IndexedSource = ((onFail: OnFail) => AsyncIterable<LineBlock>) | "none";
+export type IndexedSource = BlockSource | "none";
+
+/**
+ * A day where what the filter selects is on most pages but its index lists the lines
+ * (postings.ts): the day is read whole, by whoever reads it (the scan's helper thread,
+ * or the search), and only those lines are searched.
+ */
+export type PickedSource = LinePick;
+
+/**
+ * The blocks to search of a day: its index's, or its picked lines, or undefined when
+ * the index has no say (the search reads the day).
+ *
+ * @example
+ * const blocks = blocksOf(filterSource(file, filter, {}, pool), file, pool);
+ */
+export function blocksOf(source: BlockSource | PickedSource | undefined, file: DayFile, pool: SearchPool): BlockSource | undefined {
+  if (source === undefined || typeof source === "function") return source;
+  return (onFail) => readPicked(file, source, pool, onFail);
+}
 
 /** The (field, value) pairs a filter needs: each inner list is "one of these", all lists must hold. */
 function selectionsOf(f: Filter): [IndexedField, string][][] {
@@ -100,7 +125,7 @@ function damaged(err: unknown, file: DayFile, use: IndexOption): undefined {
  * @example
  * const source = filterSource(file, { agent: "haiku-1" }, {}, pool);
  */
-export function filterSource(file: DayFile, filter: Filter, use: IndexOption, pool: SearchPool, days?: StoreFilters): IndexedSource | undefined {
+export function filterSource(file: DayFile, filter: Filter, use: IndexOption, pool: SearchPool, days?: StoreFilters): IndexedSource | PickedSource | undefined {
   return selectionSource(file, selectionsOf(filter), use, pool, days);
 }
 
@@ -112,7 +137,7 @@ export function filterSource(file: DayFile, filter: Filter, use: IndexOption, po
  * @example
  * const source = selectionSource(file, [[["id", "9f3c2a1b"]]], {}, pool);
  */
-export function selectionSource(file: DayFile, selections: [IndexedField, string][][], use: IndexOption, pool: SearchPool, days?: StoreFilters): IndexedSource | undefined {
+export function selectionSource(file: DayFile, selections: [IndexedField, string][][], use: IndexOption, pool: SearchPool, days?: StoreFilters): IndexedSource | PickedSource | undefined {
   const values = selections.flat().map(([, v]) => v);
   if (values.length === 0 || !keyable(values)) return undefined;
   const lacking = days ? filterValues(selections) : undefined;
@@ -121,16 +146,22 @@ export function selectionSource(file: DayFile, selections: [IndexedField, string
   if (!index) return undefined;
   try {
     let chosen: Set<number> | undefined;
-    for (const alternatives of selections) {
+    // The pairs some block holds: a pair no block holds adds no line either.
+    const present = selections.map(() => [] as [IndexedField, string][]);
+    for (const [k, alternatives] of selections.entries()) {
       const here = new Set<number>();
-      for (const [field, value] of alternatives) for (const b of index.lookup(field, [value])) here.add(b);
+      for (const [field, value] of alternatives) {
+        const found = index.lookup(field, [value]);
+        if (found.length > 0) present[k]!.push([field, value]);
+        for (const b of found) here.add(b);
+      }
       chosen = chosen ? new Set([...chosen].filter((b) => here.has(b))) : here;
     }
     const blocks = [...chosen!, ...index.bad()];
     const covered = index.covered;
     if (blocks.length === 0) return uncoveredOnly(file, covered, pool);
-    // Most of the day holds the value: one read of all of it (with the helper thread) beats many small ones.
-    if (blocks.length > ((use ? use.wholeDayShare : undefined) ?? WHOLE_DAY_SHARE) * index.blocks) return undefined;
+    // Most of the day holds the value: one read of all of it (with the helper thread) beats many small ones; of its lines only, when listed.
+    if (blocks.length > ((use ? use.wholeDayShare : undefined) ?? WHOLE_DAY_SHARE) * index.blocks) return file.gz || index.badBlocks > 0 ? undefined : pickedSource(index, present);
     const table = index.table();
     const choice = chosenBlocks(blocks, index.blocks);
     return (onFail) => thenUncovered(indexedBlocks(file, table, choice, pool, onFail), file, covered, pool, onFail);
@@ -139,6 +170,22 @@ export function selectionSource(file: DayFile, selections: [IndexedField, string
   } finally {
     index.close();
   }
+}
+
+/** The lines of `present` (lists of pairs, one pair of each list on a line) that the day's postings name; undefined when a pair has none. */
+function pickedSource(index: DayIndex, present: [IndexedField, string][][]): PickedSource | undefined {
+  let chosen: Float64Array | undefined;
+  for (const alternatives of present) {
+    let here: Float64Array = new Float64Array(0);
+    for (const [field, value] of alternatives) {
+      const starts = index.lineStarts(field, value);
+      if (!starts) return undefined;
+      here = unionOf(here, starts);
+    }
+    chosen = chosen ? intersectionOf(chosen, here) : here;
+  }
+  // A read of each line costs about what copying 8 KiB does: farther apart, they are read one by one.
+  return { starts: chosen!, covered: index.covered, sparse: index.source.size >= SPARSE_GAP * chosen!.length };
 }
 
 /** A day's blocks for a set of members that grows as they are read: `fresh` takes each new member's id. */

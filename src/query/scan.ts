@@ -5,10 +5,11 @@ import { type BadReport } from "../store/lines.js";
 import type { TraceEvent } from "../event/envelope.js";
 import { listDayFiles, type DayFile } from "../store/layout.js";
 import { startReadAhead, type ReadAhead } from "../store/read-ahead.js";
+import type { LinePick } from "../store/pick-lines.js";
 import { describeFailure, readEvents, type LineBlock, type OnFail, type ReadEvent } from "../store/read.js";
 import { seekTime } from "../store/seek.js";
 import { matches, toByteFilter, type Filter } from "./filter.js";
-import { filterSource, storeFiltersFor, type IndexOption, type IndexedSource } from "./indexed.js";
+import { blocksOf, filterSource, storeFiltersFor, type IndexOption } from "./indexed.js";
 import type { StoreFilters } from "../day-index/facade.js";
 import type { Redactor } from "./redactor.js";
 import { reorderBatches, REORDER_WINDOW_MS } from "../engine/facade.js";
@@ -64,8 +65,15 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   // Days an index answers for are read here, a few blocks each; the helper reads the rest.
   const days = options.plain ? undefined : storeFiltersFor(options.dir, options.index);
   const indexed = files.map((f) => (options.plain ? undefined : filterSource(f, filter, options.index, pool, days)));
-  const whole = files.filter((_, i) => i >= from && indexed[i] === undefined);
-  const ahead = options.plain || !bytes.needle ? undefined : readAheadFor(whole, pool, options.readAhead ?? READ_AHEAD_BYTES);
+  // Days of picked lines are read on both threads, two of three by the helper: this thread also searches them all.
+  let picked = 0;
+  const helped = files.map((f, i) => i >= from && (indexed[i] === undefined || (typeof indexed[i] === "object" && !f.gz && picked++ % 3 !== 0)));
+  const whole = files.filter((_, i) => helped[i]);
+  const picks = whole.map((f) => {
+    const source = indexed[files.indexOf(f)];
+    return typeof source === "object" ? source : undefined;
+  });
+  const ahead = options.plain || !bytes.needle ? undefined : readAheadFor(whole, pool, options.readAhead ?? READ_AHEAD_BYTES, picks);
   try {
     // A scan without a filter reads each day whole: what it finds clean is noted so.
     const unfiltered = Object.values(filter).every((v) => v === undefined);
@@ -73,7 +81,7 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
       const source = indexed[i];
       if (source === "none") continue;
       const shown = options.redactor?.file(file, unfiltered);
-      const blocks = source ?? (i >= from ? ahead?.blocks(whole.indexOf(file)) : undefined);
+      const blocks = (helped[i] ? ahead?.blocks(whole.indexOf(file)) : undefined) ?? blocksOf(source, file, pool);
       const batches = options.plain ? reorderBatches(plainFile(file, (e) => matches(filter, e), options.onBad)) : reorderBatches(fastFile(file, filter, { onBad: options.onBad, pool, blocks, index: false }));
       if (!shown) yield* batches;
       else {
@@ -87,11 +95,11 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
 }
 
 /** A read-ahead helper when `files` hold at least `min` bytes (plain files; `.gz` are read here). */
-function readAheadFor(files: DayFile[], pool: SearchPool, min: number): ReadAhead | undefined {
+function readAheadFor(files: DayFile[], pool: SearchPool, min: number, picks: (LinePick | undefined)[]): ReadAhead | undefined {
   if (!pool.simd || min === Infinity) return undefined;
   let bytes = 0;
   for (const f of files) if (!f.gz && bytes < min) bytes += statSync(f.path, { throwIfNoEntry: false })?.size ?? 0;
-  return files.length > 0 && bytes >= min ? startReadAhead(files, pool, pool.simd.memory, min === 0) : undefined;
+  return files.length > 0 && bytes >= min ? startReadAhead(files, pool, pool.simd.memory, min === 0, picks) : undefined;
 }
 
 /** The plain reader of one file: the events `accept` keeps, bad lines told once at the end. */
@@ -130,9 +138,10 @@ export interface FileScanOptions {
 
 /** The fast reader of one file: the engine's search for `filter` over the blocks its index names, or the whole file sought to `since`. */
 export function fastFile(file: DayFile, filter: Filter, options: FileScanOptions = {}): AsyncGenerator<Hits> {
-  const source: IndexedSource | undefined = options.blocks || options.index === false ? undefined : filterSource(file, filter, options.index, options.pool ?? createSearchPool(), options.days);
+  const pool = options.pool ?? createSearchPool();
+  const source = options.blocks || options.index === false ? undefined : filterSource(file, filter, options.index, pool, options.days);
   if (source === "none") return (async function* () {})();
-  if (source) return searchFile(file, toByteFilter(filter), { ...options, blocks: source });
+  if (source) return searchFile(file, toByteFilter(filter), { ...options, pool, blocks: blocksOf(source, file, pool) });
   // The helper reads from the file's start: `since` is still applied line by line.
   const seek = filter.since !== undefined && !file.gz && !options.blocks;
   // A file the seek cannot read is read from the start, where the search reports it.

@@ -5,9 +5,15 @@
  * both. A thread takes ~50 ms to start; until it is up the main thread reads for
  * itself, and the helper takes over at the next file. If the helper stops (a line
  * longer than half a slot, a read error), the main thread reads on from where it did.
+ * Of a day whose wanted lines its index lists, the helper passes on those lines only
+ * (read-ahead-thread.ts).
  */
 import type { DayFile } from "./layout.js";
 import { BLOCKS_PER_TURN, lineBlocks, type BlockPool, type LineBlock, type OnFail } from "./read.js";
+import { pickLines, type LinePick } from "./pick-lines.js";
+import { readAheadThread, type ThreadData } from "./read-ahead-thread.js";
+import { readLinesAt } from "./read-lines.js";
+
 
 /** The blocks of a scan's files, from the helper where it reads them. */
 export interface ReadAhead {
@@ -35,14 +41,15 @@ const PATIENCE_MS = 10_000;
 /**
  * Starts the helper on `files` (plain files only; `.gz` are left to the caller).
  * `wait`: hand it the first file (tests use it to go through the helper whatever the
- * size). Undefined when the pool has no shared memory or no free slots.
+ * size). `picks[i]`: only those lines of `files[i]` are wanted. Undefined when the pool
+ * has no shared memory or no free slots.
  *
  * @example
  * const ahead = startReadAhead(files, pool, memory);
  * for (const [i, file] of files.entries()) for await (const block of ahead?.blocks(i)?.() ?? lineBlocks(file)) search(block);
  * ahead?.close();
  */
-export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memory: SharedArrayBuffer, wait = false): ReadAhead | undefined {
+export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memory: SharedArrayBuffer, wait = false, picks: readonly (LinePick | undefined)[] = []): ReadAhead | undefined {
   const slots = Array.from({ length: SLOTS }, () => pool.take());
   if (slots.some((s) => s.buffer !== memory)) {
     for (const s of slots) pool.give(s);
@@ -51,11 +58,11 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
   const control = new SharedArrayBuffer(CONTROL.bases * 4 + SLOTS * 8);
   const ctl = new Int32Array(control, 0, CONTROL.bases);
   const bases = new Float64Array(control, CONTROL.bases * 4, SLOTS);
-  const data: ThreadData = { memory, control, layout: CONTROL, kinds: KINDS, files: files.map((f) => (f.gz ? null : [f.path, f.start ?? 0])), slots: slots.map((s) => [s.byteOffset, s.length]) };
+  const data: ThreadData = { memory, control, layout: CONTROL, kinds: KINDS, files: files.map((f, i) => (f.gz ? null : [f.path, f.start ?? 0, picks[i]?.starts ?? null, picks[i]?.covered ?? -1, picks[i]?.sparse ?? false])), slots: slots.map((s) => [s.byteOffset, s.length]) };
   // Loaded here, not with the module: ~4 ms that a query without a helper should not pay.
   const { Worker: Thread } = process.getBuiltinModule("node:worker_threads");
   // Its stdout and stderr not piped to ours (it writes nothing): setting up the pipes cost ~4 ms here.
-  const worker = new Thread(`(${readAheadThread.toString()})(require("node:worker_threads").workerData)`, { eval: true, workerData: data, stdout: true, stderr: true });
+  const worker = new Thread(`(${readAheadThread.toString()})(require("node:worker_threads").workerData, ${readLinesAt.toString()})`, { eval: true, workerData: data, stdout: true, stderr: true });
   worker.unref();
   worker.on("error", () => undefined);
   // `from`: the first file the helper reads; after it bails, `gone`.
@@ -75,6 +82,7 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
     Atomics.notify(ctl, CONSUMED);
   };
   async function* fromHelper(i: number, onFail?: OnFail): AsyncGenerator<LineBlock> {
+    const pick = picks[i];
     for (let n = 1, at = 0; ; n++) {
       const k = next();
       const kind = k === undefined ? BAIL : ctl[ENTRY + k * E]!;
@@ -83,16 +91,19 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
         const base = bases[k!]!;
         const end = ctl[ENTRY + k! * E + 2]!;
         yield { buf: slots[k!]!, end, base };
-        at = base + end;
+        // A picked block's base is the byte after its last line.
+        at = pick ? base : base + end;
         done();
       } else {
         // A stuck helper is told to stop; one that bailed says where to go on.
         if (kind === BAIL && k !== undefined) at = bases[k]!;
         if (k !== undefined) done();
-        if (kind === END_OF_FILE) return;
+        // Of an open day, the lines its index does not cover are all wanted: read here.
+        if (kind === END_OF_FILE) return pick?.covered === undefined ? undefined : yield* lineBlocks(files[i]!, pick.covered, Infinity, pool, onFail);
         gone = true;
         stop();
-        return yield* lineBlocks(files[i]!, at, Infinity, pool, onFail);
+        const rest = lineBlocks(files[i]!, at, Infinity, pool, onFail);
+        return yield* pick ? pickLines(rest, pick, pool) : rest;
       }
       // As `lineBlocks`: a turn of the event loop every few blocks.
       if (n % BLOCKS_PER_TURN === 0) await new Promise((resolve) => setImmediate(resolve));
@@ -122,87 +133,4 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
       if (from === undefined) for (const s of slots) pool.give(s);
     },
   };
-}
-
-/** What the helper gets: the shared memory, the control area and its layout, the files (null for `.gz`) and its slots. */
-interface ThreadData {
-  memory: SharedArrayBuffer;
-  control: SharedArrayBuffer;
-  layout: typeof CONTROL;
-  kinds: typeof KINDS;
-  /** Each plain file's path and the byte to read it from. */
-  files: ([path: string, start: number] | null)[];
-  slots: [offset: number, length: number][];
-}
-
-/**
- * The helper's body, run from its source text in the worker: it may use nothing from
- * outside itself, so the control area's layout comes with its data. Blocks end at a
- * newline as `lineBlocks` makes them: the partial line at a slot's end is copied to
- * the start of the next slot before the read.
- */
-function readAheadThread({ memory, control, layout, kinds, files, slots }: ThreadData): void {
-  const fs = require("node:fs") as typeof import("node:fs");
-  const ctl = new Int32Array(control, 0, layout.bases);
-  const bases = new Float64Array(control, layout.bases * 4, slots.length);
-  const mem = Buffer.from(memory);
-  const { ready: READY, start: START, produced: PRODUCED, consumed: CONSUMED, stop: STOP } = layout;
-  const { block: BLOCK, endOfFile: END_OF_FILE, bail: BAIL } = kinds;
-  let produced = 0;
-  // Waits until slot `produced % n` is free; false when told to stop.
-  const free = (): boolean => {
-    for (;;) {
-      if (Atomics.load(ctl, STOP) === 1) return false;
-      const consumed = Atomics.load(ctl, CONSUMED);
-      if (produced - consumed < slots.length) return true;
-      Atomics.wait(ctl, CONSUMED, consumed, 1000);
-    }
-  };
-  const put = (kind: number, file: number, end: number, base: number): void => {
-    const k = produced % slots.length;
-    ctl.set([kind, file, end], layout.entry + k * layout.entryInts);
-    bases[k] = base;
-    Atomics.store(ctl, PRODUCED, ++produced);
-    Atomics.notify(ctl, PRODUCED);
-  };
-  Atomics.store(ctl, READY, 1);
-  Atomics.notify(ctl, READY);
-  while (Atomics.load(ctl, START) === 0) Atomics.wait(ctl, START, 0, 1000);
-  for (let i = Atomics.load(ctl, START) - 1; i >= 0 && i < files.length; i++) {
-    const file = files[i];
-    if (!file) continue;
-    const [path, start] = file;
-    // Bytes read so far; the partial line after the last block, and where it stands.
-    let [pos, carry, carryAt] = [start, 0, 0];
-    try {
-      const fd = fs.openSync(path, "r");
-      try {
-        for (;;) {
-          if (!free()) return;
-          const [at, size] = slots[produced % slots.length]!;
-          const slot = mem.subarray(at, at + size);
-          mem.copy(slot, 0, carryAt, carryAt + carry);
-          const n = fs.readSync(fd, slot, carry, size - carry, pos);
-          pos += n;
-          const filled = carry + n;
-          if (n === 0) {
-            if (carry > 0) put(BLOCK, i, carry, pos - carry);
-            break;
-          }
-          const cut = slot.lastIndexOf(0x0a, filled - 1) + 1;
-          if (cut > 0) put(BLOCK, i, cut, pos - filled);
-          [carry, carryAt] = [filled - cut, at + cut];
-          // A line longer than half a slot: the main thread reads on into a bigger buffer.
-          if (carry * 2 > size) throw new Error("long line");
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-    } catch {
-      if (free()) put(BAIL, i, 0, pos - carry);
-      return;
-    }
-    if (!free()) return;
-    put(END_OF_FILE, i, 0, pos);
-  }
 }

@@ -32,7 +32,7 @@ test("an index cut short or with any byte changed is never trusted past its chec
   await indexStore(dir);
   const path = join(dir, ".index", `${day}.ndjson.idx`);
   const good = readFileSync(path);
-  const cases: QueryCase[] = [{ dir, filter: { agent: "agent-3" } }, { dir, target: "task-17" }, { dir, filter: { id: "01a00000-0000-7000-8000-000000000123" } }, { dir, filter: { primitive: "bridge", task: "task-40" } }];
+  const cases: QueryCase[] = [{ dir, filter: { agent: "agent-3" } }, { dir, target: "task-17" }, { dir, filter: { id: "01a00000-0000-7000-8000-000000000123" } }, { dir, filter: { primitive: "bridge", task: "task-40" } }, { dir, filter: { primitive: "bridge" } }];
   const want = await Promise.all(cases.map((c) => lines({ ...c, index: false })));
   const tree = JSON.stringify(await causality({ causality: "task-17" }, { dir, index: false }));
   const pick = rng(5);
@@ -46,8 +46,12 @@ test("an index cut short or with any byte changed is never trusted past its chec
     }
     writeFileSync(path, damaged);
     const notes: string[] = [];
+    // The blocks of every value, and the lines of common ones (a primitive on every page).
+    for (const share of [1, 0]) {
+      const use = { wholeDayShare: share, onNote: (m: string) => void notes.push(m) };
+      for (const [i, c] of cases.entries()) assert.deepEqual(await lines({ ...c, index: use }), want[i], `mutation ${k}: ${JSON.stringify({ ...c, dir: undefined })}, share ${share}`);
+    }
     const use = { wholeDayShare: 1, onNote: (m: string) => void notes.push(m) };
-    for (const [i, c] of cases.entries()) assert.deepEqual(await lines({ ...c, index: use }), want[i], `mutation ${k}: ${JSON.stringify({ ...c, dir: undefined })}`);
     assert.equal(JSON.stringify(await causality({ causality: "task-17" }, { dir, index: use })), tree, `mutation ${k}: --causality`);
     if (notes.length > 0) told++;
     for (const m of notes) assert.ok(m.startsWith(`${path}: `) && m.endsWith("; ignored (trace index rebuilds it)"), m);
