@@ -30,8 +30,8 @@ export type IndexedSource = BlockSource | "none";
 
 /**
  * A day where what the filter selects is on most pages but its index lists the lines
- * (postings.ts): the day is read whole, by whoever reads it (the scan's helper thread,
- * or the search), and only those lines are searched.
+ * (postings.ts): those lines are read alone, by whoever reads the day (the scan's
+ * helper thread, or this one), and only they are searched.
  */
 export type PickedSource = LinePick;
 

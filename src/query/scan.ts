@@ -69,10 +69,7 @@ export async function* scanBatches(options: ScanOptions): AsyncGenerator<Hits> {
   let picked = 0;
   const helped = files.map((f, i) => i >= from && (indexed[i] === undefined || (typeof indexed[i] === "object" && !f.gz && picked++ % 3 !== 0)));
   const whole = files.filter((_, i) => helped[i]);
-  const picks = whole.map((f) => {
-    const source = indexed[files.indexOf(f)];
-    return typeof source === "object" ? source : undefined;
-  });
+  const picks = indexed.filter((_, i) => helped[i]).map((source) => (typeof source === "object" ? source : undefined));
   const ahead = options.plain || !bytes.needle ? undefined : readAheadFor(whole, pool, options.readAhead ?? READ_AHEAD_BYTES, picks);
   try {
     // A scan without a filter reads each day whole: what it finds clean is noted so.
