@@ -27,8 +27,8 @@ function spelled(e: TraceEvent, r: number): string {
 /**
  * Three sealed days and today, every agent and primitive on every page (each day's
  * postings list them), `s-6` on most pages but far apart (its lines are read one by
- * one), a line of it longer than a read buffer on the third day, a sealed day whose last line has no
- * newline; today grows after its index.
+ * one), a line of it longer than a read buffer on the third day, a sealed day whose
+ * last line has no newline; today grows after its index.
  */
 function commonStore(dir: string): { today: string; days: string[] } {
   const pick = rng(11);
