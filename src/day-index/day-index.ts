@@ -47,7 +47,7 @@ export interface IndexUse {
   onNote?: ((message: string) => void) | undefined;
   /** Told of each sealed day a query wanted an index of and found none fresh: what a builder may make next. */
   onMissing?: ((file: DayFile) => void) | undefined;
-  /** A filter whose blocks are more than this share of a day reads the day whole (default 0.25; 1 always uses the index). */
+  /** A filter whose blocks are more than this share of a day reads only the lines the day's postings list, or the day whole without them (default 0.25; 1 always reads the blocks, 0 the postings wherever there are some). */
   wholeDayShare?: number | undefined;
 }
 

@@ -14,7 +14,6 @@ import { pickLines, type LinePick } from "./pick-lines.js";
 import { readAheadThread, type ThreadData } from "./read-ahead-thread.js";
 import { readLinesAt } from "./read-lines.js";
 
-
 /** The blocks of a scan's files, from the helper where it reads them. */
 export interface ReadAhead {
   /** The blocks of `files[i]` (asked for in order; `onFail` as for `lineBlocks`), or undefined: read it yourself. */
