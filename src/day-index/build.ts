@@ -7,7 +7,7 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { createFieldReader, createSearchPool, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/facade.js";
-import { eachLine, wholeLinesEnd } from "../store/lines.js";
+import { wholeLinesEnd } from "../store/lines.js";
 import { gzMembers } from "../store/gz-members.js";
 import type { DayFile } from "../store/layout.js";
 import { lineBlocks } from "../store/read.js";
@@ -40,7 +40,7 @@ function createPairs(): { push(n: number): void; sorted(): Float64Array } {
 
 /** What the lines of a day add up to, block by block. */
 function createCollector(pool: SearchPool) {
-  const read = createFieldReader(pool);
+  const reader = createFieldReader(pool);
   const pairs = Object.fromEntries(INDEXED_FIELDS.map((f) => [f, createPairs()])) as Record<IndexedField, ReturnType<typeof createPairs>>;
   const bad: number[] = [];
   let block = 0;
@@ -67,11 +67,13 @@ function createCollector(pool: SearchPool) {
     set block(n: number) {
       block = n;
     },
+    /** Visits the lines of `buf[0, end)`, by SIMD where it can. */
+    eachLine: reader.eachLine,
     /** Reads the line `buf[s, e)`, which starts at byte `at` of a plain day (NaN in a `.gz`). */
     line(buf: Buffer, s: number, e: number, at = NaN): void {
       lines++;
       if (at >= 0) table.line(at);
-      if (read(buf, s, e, onField) === undefined && bad[bad.length - 1] !== block) bad.push(block);
+      if (reader.read(buf, s, e, onField) === undefined && bad[bad.length - 1] !== block) bad.push(block);
     },
     parts(file: IndexParts["file"], starts: number[], compressed?: number[]): IndexParts {
       const sorted = Object.fromEntries(INDEXED_FIELDS.map((f) => [f, pairs[f].sorted()])) as Record<IndexedField, Float64Array>;
@@ -134,7 +136,7 @@ async function plainParts(file: DayFile, identity: IndexParts["file"], size: num
   const starts = [0];
   let failed = false;
   for await (const { buf, end, base } of lineBlocks(file, 0, size, pool, () => void (failed = true))) {
-    eachLine(buf, end, (s, e) => {
+    collect.eachLine(buf, end, (s, e) => {
       const at = base + s;
       if (at - starts[starts.length - 1]! >= BLOCK_BYTES) {
         starts.push(at);
@@ -170,7 +172,7 @@ function gzParts(file: DayFile, identity: IndexParts["file"], pool: SearchPool):
     // Copied into the pool's memory when it fits, where the line check can read it.
     const buf = data.length <= slot.length ? slot.subarray(0, data.copy(slot)) : data;
     collect.block = starts.length - 1;
-    eachLine(buf, buf.length, (s, e) => collect.line(buf, s, e));
+    collect.eachLine(buf, buf.length, (s, e) => collect.line(buf, s, e));
     at += data.length;
     starts.push(at);
     compressed.push(end);

@@ -5,9 +5,10 @@
  * them finds every line the search would.
  */
 import { AT, FIELD, KIND, REC, type EventField } from "./wasm/layout.js";
-import { parseAt } from "../store/lines.js";
+import { eachLine, parseAt } from "../store/lines.js";
 import { isEventShape } from "./line-check.js";
 import type { SearchPool } from "./pool.js";
+import { pairCursor } from "./positions.js";
 
 /** Told of one string field's value: `buf[s, e)` holds its UTF-8 (valid only during the call). */
 export type OnField = (field: IndexedField, buf: Buffer, s: number, e: number) => void;
@@ -21,15 +22,30 @@ export const INDEXED_FIELDS: readonly IndexedField[] = ["id", "primitive", "agen
 /** i32s per field entry of the record. */
 const ENTRY = (1 << REC.fieldShift) >> 2;
 
+/** A reader of the indexed fields of lines: `read` one line, or visit `eachLine` of a block. */
+export interface FieldReader {
+  /** Tells `onField` each indexed field of `buf[s, e)` that holds a string; returns the line's timestamp, or undefined for a bad line. */
+  read(buf: Buffer, s: number, e: number, onField: OnField): number | undefined;
+  /** Calls `fn(start, end)` for each line of `buf[0, end)` (store/lines.ts's `eachLine`), its newlines found by SIMD where the block is in the pool's memory. */
+  eachLine(buf: Buffer, end: number, fn: (start: number, stop: number) => void): void;
+}
+
+/** The newline, as the pair cursor's needle of one byte. */
+const NEWLINE = { o1: 0, b1: 0x0a, o2: 0, b2: 0x0a };
+
 /**
- * A reader of lines in blocks from `pool`: tells `onField` each indexed field that holds
- * a string, and returns the line's timestamp, or undefined for a bad line.
+ * A reader of lines in blocks from `pool`, for an index's build.
  *
  * @example
- * const read = createFieldReader(pool);
- * const ts = read(buf, s, e, (field, b, vs, ve) => add(field, b, vs, ve));
+ * const reader = createFieldReader(pool);
+ * reader.eachLine(buf, end, (s, e) => reader.read(buf, s, e, (field, b, vs, ve) => add(field, b, vs, ve)));
  */
-export function createFieldReader(pool: SearchPool): (buf: Buffer, s: number, e: number, onField: OnField) => number | undefined {
+export function createFieldReader(pool: SearchPool): FieldReader {
+  const lines = (buf: Buffer, end: number, fn: (start: number, stop: number) => void): void => void eachLine(buf, end, fn, 0, Infinity, pairCursor(buf, end, NEWLINE, pool, 0));
+  return { read: readerOf(pool), eachLine: lines };
+}
+
+function readerOf(pool: SearchPool): FieldReader["read"] {
   const simd = pool.simd;
   const rec = simd ? new Int32Array(simd.memory, AT.record, REC.bytes >> 2) : undefined;
   const stamp = simd ? new Float64Array(simd.memory, AT.record + REC.timestamp, 1) : undefined;
