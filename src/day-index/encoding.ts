@@ -120,11 +120,7 @@ function varintBytes(n: number): number {
 
 /** One field's table: bucket offsets, then per distinct key its u32, a count, the bytes of its block list and the block deltas. */
 function encodeSection(pairs: Float64Array): { bytes: Buffer; log2: number } {
-  let distinct = 0;
-  for (let i = 0, last = -1; i < pairs.length; i++) {
-    const key = Math.floor(pairs[i]! / BLOCK_SPACE);
-    if (key !== last) (distinct++, (last = key));
-  }
+  const distinct = distinctKeys(pairs).length;
   // Buckets of about BUCKET_KEYS keys, or fewer when their block lists are long (a common value's blocks): a bucket stays one small read.
   const wanted = Math.max(distinct / BUCKET_KEYS, pairs.length / BUCKET_BYTES);
   const log2 = Math.max(0, Math.min(24, Math.ceil(Math.log2(Math.max(1, wanted)))));

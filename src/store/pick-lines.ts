@@ -7,7 +7,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import type { DayFile } from "./layout.js";
 import { describeFailure, lineBlocks, type BlockPool, type LineBlock, type OnFail } from "./read.js";
-import { readLinesAt } from "./read-lines.js";
+import { copyLinesAt, readLinesAt } from "./read-lines.js";
 
 /** A day of which only some lines are wanted: the offsets of their starts, ascending, and of an open day the bytes its index covers (every line after them is wanted). */
 export interface LinePick {
@@ -51,54 +51,45 @@ export async function* readPicked(file: DayFile, pick: LinePick, pool: BlockPool
   else if (covered !== undefined) yield* lineBlocks(file, covered, Infinity, pool, onFail);
 }
 
-/** A line ends at its newline: the postings keep only where each starts. */
-const NEWLINE = 0x0a;
-
 /**
  * The lines of `whole` (a day's blocks in file order) that start at one of
- * `pick.starts`, each followed by a newline, gathered into blocks of the pool's size;
- * every line at or after `pick.covered` (an open day's bytes its index does not speak
- * for) is passed on whole. A block's buffer is reused after the next step, as
- * `lineBlocks`' are.
+ * `pick.starts`, each followed by a newline, gathered into blocks of the pool's size
+ * (each block's base the byte after its last line); every line at or after
+ * `pick.covered` (an open day's bytes its index does not speak for) is passed on
+ * whole. A block's buffer is reused after the next step, as `lineBlocks`' are.
  *
  * @example
- * for await (const block of pickLines(lineBlocks(file), { starts, covered: undefined }, pool)) search(block);
+ * for await (const block of pickLines(lineBlocks(file), { starts, covered: undefined, sparse: false }, pool)) search(block);
  */
 export async function* pickLines(whole: AsyncIterable<LineBlock>, { starts, covered }: LinePick, pool: BlockPool): AsyncGenerator<LineBlock> {
   const out = pool.take();
-  let [dst, first, k] = [0, 0, 0];
+  let [dst, k, after] = [0, 0, 0];
   try {
     for await (const { buf, end, base } of whole) {
       const stop = base + end;
       const limit = covered === undefined ? stop : Math.min(stop, covered);
-      for (; k < starts.length && starts[k]! < limit; k++) {
-        const s = starts[k]! - base;
-        // Before this block: a line the reader did not hand on (it began before its start).
-        if (s < 0) continue;
-        let e = buf.indexOf(NEWLINE, s);
-        if (e === -1 || e > end) e = end;
-        if (dst + e - s + 1 > out.length) {
-          if (dst > 0) yield { buf: out, end: dst, base: first };
+      for (;;) {
+        [k, dst, after] = copyLinesAt(buf, end, base, limit, starts, k, out, dst, after);
+        if (k >= starts.length || starts[k]! >= limit) break;
+        // The next line does not fit: what is gathered goes on, or, with nothing gathered, the line is longer than a buffer and goes on by itself.
+        if (dst > 0) {
+          yield { buf: out, end: dst, base: after };
           dst = 0;
-          // A line longer than a buffer goes on by itself, from the block it is in.
-          if (e - s + 1 > out.length) {
-            yield { buf: buf.subarray(s), end: e - s, base: base + s };
-            continue;
-          }
+          continue;
         }
-        if (dst === 0) first = base + s;
-        buf.copy(out, dst, s, e);
-        out[dst + e - s] = NEWLINE;
-        dst += e - s + 1;
+        const s = starts[k++]! - base;
+        const nl = buf.indexOf(0x0a, s);
+        const e = nl === -1 || nl > end ? end : nl;
+        yield { buf: buf.subarray(s), end: e - s, base: base + s };
       }
       if (limit < stop) {
-        if (dst > 0) yield { buf: out, end: dst, base: first };
+        if (dst > 0) yield { buf: out, end: dst, base: after };
         dst = 0;
         const from = Math.max(0, limit - base);
         yield { buf: buf.subarray(from), end: end - from, base: base + from };
       }
     }
-    if (dst > 0) yield { buf: out, end: dst, base: first };
+    if (dst > 0) yield { buf: out, end: dst, base: after };
   } finally {
     pool.give(out);
   }

@@ -6,7 +6,7 @@
  * in the slots: a slot then holds the lines of many megabytes, so the helper reads far
  * ahead while the main thread reads other days itself.
  */
-import type { readLinesAt as ReadLinesAt } from "./read-lines.js";
+import type { copyLinesAt as CopyLinesAt, readLinesAt as ReadLinesAt } from "./read-lines.js";
 
 /** The control area's layout, as i32 indexes (read-ahead.ts's CONTROL). */
 export interface ControlLayout {
@@ -50,7 +50,7 @@ export interface ThreadData {
  * block holds whole wanted lines, each with its newline, and its base is the byte after
  * its last line: where a reader goes on should the helper stop.
  */
-export function readAheadThread({ memory, control, layout, kinds, files, slots }: ThreadData, readLinesAt: typeof ReadLinesAt): void {
+export function readAheadThread({ memory, control, layout, kinds, files, slots }: ThreadData, readLinesAt: typeof ReadLinesAt, copyLinesAt: typeof CopyLinesAt): void {
   const fs = require("node:fs") as typeof import("node:fs");
   const ctl = new Int32Array(control, 0, layout.bases);
   const bases = new Float64Array(control, layout.bases * 4, slots.length);
@@ -129,22 +129,18 @@ export function readAheadThread({ memory, control, layout, kinds, files, slots }
       pos += n;
       const filled = carry + n;
       const cut = n === 0 ? filled : buf.lastIndexOf(0x0a, filled - 1) + 1;
-      for (; k < starts.length && starts[k]! < base + cut; k++) {
-        const s = starts[k]! - base;
-        if (s < 0) continue;
-        let e = buf.indexOf(0x0a, s);
-        if (e === -1 || e > cut) e = cut;
-        if (!slot || dst + e - s + 1 > slot.length) {
-          flush();
-          if (e - s + 1 > buf.length / 2) throw new Error("long line");
+      while (k < starts.length && starts[k]! < base + cut) {
+        if (!slot) {
           if (!free()) return false;
           const [at, size] = slots[produced % slots.length]!;
           slot = mem.subarray(at, at + size);
         }
-        buf.copy(slot, dst, s, e);
-        slot[dst + e - s] = 0x0a;
-        dst += e - s + 1;
-        lastEnd = base + e + 1;
+        [k, dst, lastEnd] = copyLinesAt(buf, cut, base, base + cut, starts, k, slot, dst, lastEnd);
+        // Stopped short: the slot is full, or the line is longer than a slot.
+        if (k < starts.length && starts[k]! < base + cut) {
+          if (dst === 0) throw new Error("long line");
+          flush();
+        }
       }
       if (n === 0) {
         flush();

@@ -12,7 +12,7 @@ import type { DayFile } from "./layout.js";
 import { BLOCKS_PER_TURN, lineBlocks, type BlockPool, type LineBlock, type OnFail } from "./read.js";
 import { pickLines, type LinePick } from "./pick-lines.js";
 import { readAheadThread, type ThreadData } from "./read-ahead-thread.js";
-import { readLinesAt } from "./read-lines.js";
+import { copyLinesAt, readLinesAt } from "./read-lines.js";
 
 /** The blocks of a scan's files, from the helper where it reads them. */
 export interface ReadAhead {
@@ -61,7 +61,7 @@ export function startReadAhead(files: readonly DayFile[], pool: BlockPool, memor
   // Loaded here, not with the module: ~4 ms that a query without a helper should not pay.
   const { Worker: Thread } = process.getBuiltinModule("node:worker_threads");
   // Its stdout and stderr not piped to ours (it writes nothing): setting up the pipes cost ~4 ms here.
-  const worker = new Thread(`(${readAheadThread.toString()})(require("node:worker_threads").workerData, ${readLinesAt.toString()})`, { eval: true, workerData: data, stdout: true, stderr: true });
+  const worker = new Thread(`(${readAheadThread.toString()})(require("node:worker_threads").workerData, ${readLinesAt.toString()}, ${copyLinesAt.toString()})`, { eval: true, workerData: data, stdout: true, stderr: true });
   worker.unref();
   worker.on("error", () => undefined);
   // `from`: the first file the helper reads; after it bails, `gone`.
