@@ -1,7 +1,8 @@
 // Bundles the CLI into CommonJS files in build/cli: main.cjs parses the command line and
 // runs `--version` and usage errors alone; each module main.ts imports on demand (a
 // command: query.cjs, causality.cjs, emit.cjs …) is a bundle of its own, loaded by
-// bin/load.cjs when the command runs. Node loads a script by `require` faster than it
+// bin/load.cjs when the command runs; so is build-thread.cjs, the body of `trace index`'s
+// builder threads. Node loads a script by `require` faster than it
 // links some thirty ES modules (or a handful of chunks), and a part holds only what its
 // command uses: see docs/performance.md (Start-up). The library stays unbundled ES
 // modules in build/src.
@@ -49,7 +50,9 @@ const asParts = {
   },
 };
 await build({ ...common, entryPoints: [join(root, "build/src/cli/main.js")], outfile: join(outdir, "main.cjs"), plugins: [asParts] });
-await build({ ...common, entryPoints: [...parts].map((name) => ({ in: join(root, `build/src/cli/${name}.js`), out: name })), outdir, outExtension: { ".js": ".cjs" } });
+// `trace index`'s builder threads load a bundle of their own, found beside the part that starts them (day-index/build-lanes.ts).
+const threads = [{ in: join(root, "build/src/day-index/build-thread.js"), out: "build-thread" }];
+await build({ ...common, entryPoints: [...[...parts].map((name) => ({ in: join(root, `build/src/cli/${name}.js`), out: name })), ...threads], outdir, outExtension: { ".js": ".cjs" } });
 // The WebAssembly module is found beside the module that loads it: here, the bundle.
 const { ENGINE_WASM } = await import(join(root, "build/src/engine/wasm/modules.js"));
 copyFileSync(join(root, "build/src/engine/wasm", `${ENGINE_WASM}.wasm`), join(outdir, `${ENGINE_WASM}.wasm`));

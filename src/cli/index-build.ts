@@ -8,6 +8,10 @@ import { formatBytes } from "./prune.js";
 export async function runIndex(p: Parsed, ctx: CliContext): Promise<number> {
   if (p.words.length > 0) throw new UsageError(`index: unexpected argument ${JSON.stringify(p.words[0])}`);
   if (p.switches.auto && p.switches.rebuild) throw new UsageError("index: --auto builds what is missing only; leave out --rebuild");
+  const raw = p.values.threads;
+  const threads = raw === undefined ? undefined : Number(raw);
+  if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 1)) throw new UsageError(`--threads ${JSON.stringify(raw)}: a whole number of threads, at least 1`);
+  if (p.switches.auto && threads !== undefined) throw new UsageError("index: --auto builds on one thread; leave out --threads");
   let failed = 0;
   for (const dir of ctx.dirs) {
     requireStore(dir);
@@ -15,11 +19,11 @@ export async function runIndex(p: Parsed, ctx: CliContext): Promise<number> {
       await indexStore(dir, { auto: true });
       continue;
     }
-    const days: DayDone[] = [];
-    await indexStore(dir, {
+    const { days } = await indexStore(dir, {
       rebuild: p.switches.rebuild,
+      threads,
+      onNote: ctx.warn,
       onDay: (d) => {
-        days.push(d);
         if (d.state === "failed") ctx.warn(`${d.file}: not indexed (it could not be read whole, or changed while being read); queries read it whole`);
       },
     });

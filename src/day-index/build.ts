@@ -5,7 +5,7 @@
  * `BLOCK_BYTES` of whole lines; a `.gz` day into runs of its gzip members that end at a
  * line's end, so that a block is read by inflating its members alone.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, statSync } from "node:fs";
 import { createFieldReader, createSearchPool, INDEXED_FIELDS, type IndexedField, type SearchPool } from "../engine/facade.js";
 import { wholeLinesEnd } from "../store/lines.js";
 import { gzMembers } from "../store/gz-members.js";
@@ -81,6 +81,20 @@ function createCollector(pool: SearchPool) {
       return { file, lines, starts, ...(compressed ? { compressed } : {}), bad, pairs: sorted, postings };
     },
   };
+}
+
+/**
+ * A day's index built as a sealed day or, with `open`, over an open day's lines so far;
+ * read once more when the day changed while being read (a late event, compaction).
+ * "gone" when the day file is gone by then: compacted or pruned, not a build's to index.
+ *
+ * @example
+ * const index = await buildDay({ day: "2026-11-20", path, gz: false }, false);
+ */
+export async function buildDay(file: DayFile, open: boolean, pool: SearchPool = createSearchPool()): Promise<Buffer | "gone" | undefined> {
+  const build = open ? buildOpenDayIndex : buildDayIndex;
+  const index = (await build(file, pool)) ?? (existsSync(file.path) ? await build(file, pool) : undefined);
+  return index ?? (existsSync(file.path) ? undefined : "gone");
 }
 
 /**

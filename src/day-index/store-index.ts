@@ -5,11 +5,11 @@
  * twice.
  */
 import { existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { createSearchPool } from "../engine/facade.js";
 import { noteDays } from "../store/clean-days.js";
 import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
-import { buildDayIndex, buildOpenDayIndex } from "./build.js";
+import { buildDays, type BuildJob, type Built } from "./build-lanes.js";
 import { builderRunning, takeBuildLock } from "./build-lock.js";
 import { openDayIndex, type IndexUse } from "./day-index.js";
 import { indexFolderOf, indexPathOf, writeIndexFile } from "./files.js";
@@ -36,7 +36,9 @@ export interface IndexStoreOptions extends IndexUse {
   openMinBytes?: number | undefined;
   /** The time "today" is taken from; default now. */
   now?: number | undefined;
-  /** Told of each day as it is done. */
+  /** Days built at once, each on a thread of its own (default: one per core; with `auto`, one: a background builder leaves the other cores to the user). */
+  threads?: number | undefined;
+  /** Told of each day as it is done: days built side by side in the order they finish. */
   onDay?: ((day: DayDone) => void) | undefined;
   /** When another builder holds the store's lock: wait for it (default), or `"skip"` the store (a background builder's way). */
   busy?: "wait" | "skip" | undefined;
@@ -96,38 +98,37 @@ export async function indexStore(dir: string, options: IndexStoreOptions = {}): 
 }
 
 async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexStoreResult> {
-  const pool = createSearchPool();
-  const days: DayDone[] = [];
   const files = listDayFiles(dir);
+  const days: DayDone[] = [];
+  const jobs: BuildJob[] = [];
+  const waiting: DayDone[] = [];
   for (const file of files) {
     const bytes = statSync(file.path, { throwIfNoEntry: false })?.size ?? 0;
-    let done: DayDone;
     const plan = planOf(file, bytes, options);
-    if (plan === "fresh" || plan === "skipped") done = { file: file.path, state: plan, bytes };
+    // A day to build counts as failed until its index is written.
+    const day: DayDone = { file: file.path, state: plan === "fresh" || plan === "skipped" ? plan : "failed", bytes };
+    days.push(day);
+    if (plan === "fresh" || plan === "skipped") options.onDay?.(day);
     else {
-      const started = performance.now();
-      // A day that changed while being read (a late event, compaction) is read once more;
-      // one that is gone by then was compacted or pruned: not this build's to index.
-      const build = plan === "open" ? buildOpenDayIndex : buildDayIndex;
-      let index = await build(file, pool);
-      if (!index && existsSync(file.path)) index = await build(file, pool);
-      if (!index && !existsSync(file.path)) {
-        days.push((done = { file: file.path, state: "skipped", bytes }));
-        options.onDay?.(done);
-        continue;
-      }
-      if (index) {
-        try {
-          writeIndexFile(file, index);
-          done = { file: file.path, state: "built", bytes, indexBytes: index.length, ms: performance.now() - started };
-        } catch {
-          done = { file: file.path, state: "failed", bytes };
-        }
-      } else done = { file: file.path, state: "failed", bytes };
+      jobs.push({ file, open: plan === "open", weight: bytes * (file.gz ? GZ_WEIGHT : 1) });
+      waiting.push(day);
     }
-    days.push(done);
-    options.onDay?.(done);
   }
+  const threads = options.threads ?? (options.auto ? 1 : availableParallelism());
+  const onBuilt = (i: number, built: Built): void => {
+    const day = waiting[i]!;
+    if (built.index === "gone") day.state = "skipped";
+    else if (built.index) {
+      try {
+        writeIndexFile(jobs[i]!.file, built.index);
+        Object.assign(day, { state: "built", indexBytes: built.index.length, ms: built.ms });
+      } catch {
+        // stays "failed"
+      }
+    }
+    options.onDay?.(day);
+  };
+  await buildDays(jobs, { threads, onBuilt, onNote: options.onNote });
   return { days, removed: removeOrphans(dir, files) };
 }
 

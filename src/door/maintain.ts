@@ -6,6 +6,7 @@ import type { IndexStoreOptions, IndexStoreResult } from "../day-index/facade.js
 import type { PruneAction, PruneOptions } from "../retention/prune.js";
 import type { ValidationSummary } from "../validate/check.js";
 import type { ValidateOptions } from "../validate/validate.js";
+import { UsageError } from "../errors.js";
 
 /**
  * Applies the retention rule: deletes day files older than `olderThan` (default: the
@@ -27,6 +28,8 @@ export async function prune(options: PruneOptions): Promise<PruneAction[]> {
  * const { days } = await indexStore("logs/payments", { rebuild: true });
  */
 export async function indexStore(dir: string, options: IndexStoreOptions = {}): Promise<IndexStoreResult> {
+  const { threads } = options;
+  if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 1)) throw new UsageError(`threads ${threads}: a whole number of threads, at least 1`);
   return (await import("../day-index/facade.js")).indexStore(dir, options);
 }
 

@@ -48,6 +48,34 @@ test("trace index builds each sealed day once, --rebuild again, --json tells eac
   assert.equal(lines(bad.stderr).length, 1);
 });
 
+test("trace index --threads: the same index bytes on one thread or several; a bad --threads is a usage error", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  // 4 days of 7 MB: three threads' worth (one for each 8 MiB to build).
+  store(dir, 4, 7_000_000);
+  const idx = (): string[] => readdirSync(join(dir, ".index")).filter((n) => n.endsWith(".idx")).sort().map((n) => readFileSync(join(dir, ".index", n), "base64"));
+  const one = await trace(["index", "--threads", "1", "--dir", dir], { env: OFF });
+  assert.equal(one.code, 0, one.stderr);
+  const alone = idx();
+  assert.equal(alone.length, 4);
+  // The bundled CLI's threads load a bundle of their own: a missing one would be noted on stderr.
+  const many = await trace(["index", "--rebuild", "--threads", "3", "--json", "--dir", dir], { env: OFF });
+  assert.equal(many.code, 0, many.stderr);
+  assert.equal(many.stderr, "");
+  assert.deepEqual(lines(many.stdout).map((l) => (JSON.parse(l) as { file: string }).file), [...readdirSync(dir)].filter((n) => n.endsWith(".ndjson")).sort().map((n) => join(dir, n)));
+  assert.deepEqual(idx(), alone);
+  for (const [args, message] of [
+    [["--threads", "0"], 'trace: --threads "0": a whole number of threads, at least 1'],
+    [["--threads", "two"], 'trace: --threads "two": a whole number of threads, at least 1'],
+    [["--auto", "--threads", "2"], "trace: index: --auto builds on one thread; leave out --threads"],
+  ] as const) {
+    const bad = await trace(["index", ...args, "--dir", dir]);
+    assert.equal(bad.code, 2, args.join(" "));
+    assert.deepEqual(lines(bad.stderr), [message]);
+  }
+  assert.match((await trace(["index", "--help"])).stdout, /--threads N/);
+});
+
 test("a damaged index is noted once on stderr and the answer is the scan's; --no-index reads every day whole", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
