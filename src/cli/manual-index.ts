@@ -19,7 +19,7 @@ export const INDEX_PAGE: Page = {
       flags: [
         ["--rebuild", "build every day's index again, fresh or not"],
         ["--auto", "what a query starts in the background: quiet, only days of 1 MiB and more (compressed: 128 KiB), nothing when another builder holds the store's .index/.building; then each sealed day not yet looked at under the masking policy is read once and noted clean or not (redaction-clean.json), so that later queries send a clean day's lines out without a look"],
-        ["--threads N", "days built at once, each on a thread of its own (default: one per core); a day's index is the same bytes on any thread"],
+        ["--threads N", "days built at once, each on a thread of its own (default: one per core, at most 4; a thread holds about five times its day's size); a day's index is the same bytes on any thread"],
         ["--json", "one JSON object per day: file, state (built, fresh, skipped, failed), bytes, indexBytes, ms"],
         DIRS,
       ],

@@ -18,6 +18,13 @@ import { STORE_FILTERS_FILE, writeStoreFilters } from "./store-filters.js";
 /** Days smaller than this are not indexed unless asked (`trace index` indexes every sealed day): a scan of them costs less than a lookup's reads. */
 export const AUTO_INDEX_BYTES = 1 << 20;
 
+/**
+ * Builder threads by default at most: each holds a day's tables, about five times the
+ * day's size (165 MB for a day of 31 MB), and past a few the threads share the memory's
+ * bandwidth more than they gain.
+ */
+const MAX_THREADS = 4;
+
 /** A `.gz` day counts as this many times its size: inflating it costs more than reading a plain day. */
 const GZ_WEIGHT = 8;
 
@@ -36,7 +43,7 @@ export interface IndexStoreOptions extends IndexUse {
   openMinBytes?: number | undefined;
   /** The time "today" is taken from; default now. */
   now?: number | undefined;
-  /** Days built at once, each on a thread of its own (default: one per core; with `auto`, one: a background builder leaves the other cores to the user). */
+  /** Days built at once, each on a thread of its own (default: one per core, at most 4; with `auto`, one: a background builder leaves the other cores to the user). */
   threads?: number | undefined;
   /** Told of each day as it is done: days built side by side in the order they finish. */
   onDay?: ((day: DayDone) => void) | undefined;
@@ -114,7 +121,7 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
       waiting.push(day);
     }
   }
-  const threads = options.threads ?? (options.auto ? 1 : availableParallelism());
+  const threads = options.threads ?? (options.auto ? 1 : Math.min(MAX_THREADS, availableParallelism()));
   const onBuilt = (i: number, built: Built): void => {
     const day = waiting[i]!;
     if (built.index === "gone") day.state = "skipped";
