@@ -94,9 +94,14 @@ async function readers(dir: string): Promise<Row> {
   return { case: "one day file: ndjson.parse vs split2 + JSON.parse", ours: viaSplit2, theirs: viaNdjson, vs: "ndjson", ratio: viaNdjson / viaSplit2, note: "ndjson / split2: no faster, and it cannot say where a bad line was" };
 }
 
-/** Prints the table and writes it as JSON. */
+/** The peers whose rows the bench leaves out when they are not installed, and the Debian package of each. */
+const PEERS: Record<string, string> = { rg: "ripgrep", jq: "jq", sqlite3: "sqlite3", psql: "postgresql" };
+
+/** Prints the table and writes it as JSON; a peer not installed is said, not silently left out. */
 function report(rows: Row[], summary: string, events: number): void {
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+  const missing = Object.keys(PEERS).filter((peer) => !have(peer));
+  if (missing.length > 0) rows.push({ case: `not installed, their rows left out: ${missing.join(", ")} (apt install ${missing.map((m) => PEERS[m]).join(" ")})`, ours: 0 });
   console.log(`\nmachine: ${machine}; ${summary}; median of ${RUNS} runs\n`);
   console.log("| case | ours | theirs | ratio | peak RSS | note |\n|---|---:|---:|---:|---:|---|");
   const fmt = (n: number | undefined): string => (n === undefined ? "" : n >= 1000 ? Math.round(n).toLocaleString("en-US") : n.toFixed(n < 10 ? 2 : 0));

@@ -48,8 +48,9 @@ export interface BuildLanes {
 const threadUrl = (): URL => new URL(import.meta.url.endsWith(".cjs") ? "./build-thread.cjs" : "./build-thread.js", import.meta.url);
 
 /**
- * Builds `jobs` on up to `lanes.threads` threads, one for each 8 MiB of them. A thread that fails (it could not
- * start, or a day threw in it) is noted; its days are built on this thread instead.
+ * Builds `jobs` on up to `lanes.threads` threads, one for each 8 MiB of them. A thread
+ * that fails (it could not start, or a day threw in it) is noted; its days are built on
+ * this thread instead.
  *
  * @example
  * await buildDays(jobs, { threads: 2, onBuilt: (i, built) => (done[i] = built) });
