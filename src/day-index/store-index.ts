@@ -5,7 +5,6 @@
  * twice.
  */
 import { existsSync, readdirSync, statSync, unlinkSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { noteDays } from "../store/clean-days.js";
 import { isSealed, listDayFiles, type DayFile } from "../store/layout.js";
@@ -121,7 +120,8 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
       waiting.push(day);
     }
   }
-  const threads = options.threads ?? (options.auto ? 1 : Math.min(MAX_THREADS, availableParallelism()));
+  // `node:os` taken here: the query's part bundles this module, and a question needs none of it.
+  const threads = options.threads ?? (options.auto ? 1 : Math.min(MAX_THREADS, process.getBuiltinModule("node:os").availableParallelism()));
   const onBuilt = (i: number, built: Built): void => {
     const day = waiting[i]!;
     if (built.index === "gone") day.state = "skipped";

@@ -229,7 +229,7 @@ test("main.cjs answers --version and usage errors alone; a command loads its own
   }
 });
 
-test("a question loads neither Node's streams nor worker_threads: each costs every start milliseconds", async (t) => {
+test("a question loads neither Node's streams, worker_threads nor os: each costs every start time", async (t) => {
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   cpSync(EXAMPLE, join(dir, "store"), { recursive: true });
@@ -237,7 +237,7 @@ test("a question loads neither Node's streams nor worker_threads: each costs eve
   assert.equal((await trace(["index", "--dir", store])).code, 0);
   // Told at exit by a module required first; the program itself runs as `node bin/trace` would start it.
   const tell = join(dir, "tell.cjs");
-  writeFileSync(tell, 'process.on("exit", () => require("node:fs").writeSync(2, process.moduleLoadList.filter((m) => /^NativeModule (stream|worker_threads)$/.test(m)).join(" ")));');
+  writeFileSync(tell, 'process.on("exit", () => require("node:fs").writeSync(2, process.moduleLoadList.filter((m) => /^NativeModule (stream|worker_threads|os)$/.test(m)).join(" ")));');
   for (const args of [["task-abc123", "--json"], ["--agent", "zealot-1"], ["--causality", "task-abc123"], ["--since", "2025-10-22T14:10:00Z"]]) {
     const run = spawnSync(process.execPath, ["--require", tell, join(ROOT, "bin/trace"), "--dir", store, ...args], { encoding: "utf8", env: { ...process.env, TRACE_INDEX: "off" } });
     assert.equal(run.status, 0, run.stderr);
