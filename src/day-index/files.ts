@@ -81,7 +81,7 @@ export function plainFolder(path: string): boolean {
  * @example
  * const opened = openIndexFile(indexPathOf(file));
  */
-export function openIndexFile(path: string): { fd: number; size: number } | { odd: string } | undefined {
+export function openIndexFile(path: string): { fd: number; size: number; ino: number; mtimeMs: number } | { odd: string } | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -90,7 +90,7 @@ export function openIndexFile(path: string): { fd: number; size: number } | { od
   }
   const st = fstatSync(fd);
   const odd = !st.isFile() ? "not a regular file" : !plainFolder(dirname(path)) ? "in an index folder that is not a plain folder (a symbolic link?)" : undefined;
-  if (odd === undefined) return { fd, size: st.size };
+  if (odd === undefined) return { fd, size: st.size, ino: st.ino, mtimeMs: st.mtimeMs };
   closeSync(fd);
   return { odd };
 }

@@ -10,7 +10,7 @@
  * (a filter of 32,768 bits passed 7% of absent keys, against 0.8%). Neither depends on
  * `bits`, so a filter folded in halves is still one (store-filters.ts).
  */
-function filterBits(key: number, bits: number, out: number[]): number[] {
+export function filterBits(key: number, bits: number, out: number[] = []): number[] {
   const step = (Math.imul(key, 0x9e3779b1) >>> 16) | 1;
   for (let i = 0; i < 3; i++) out[i] = (key + Math.imul(i, step)) & (bits - 1);
   return out;

@@ -4,6 +4,11 @@
  * opening the day's index (seven calls and a header to decode, about 150 µs a day). A
  * derived file like the indexes: written by the builder after each pass, each day's entry
  * tied to the day file as its index saw it, so a day changed since is opened as before.
+ *
+ * Every day's filter has the same bits, and the file holds them by word: row r is word r
+ * of every day's filter. A value's three bits lie in three rows, so a question reads a
+ * few rows of a few hundred bytes, not every filter (reading 200 KB into fresh memory,
+ * and checking it, cost a question 3 ms).
  */
 import { closeSync, readSync } from "node:fs";
 import { basename, join } from "node:path";
@@ -13,29 +18,25 @@ import { openDayIndex } from "./day-index.js";
 import { currentIdentity, indexFolderOf, makeFolder, openIndexFile, sameFile } from "./files.js";
 import type { IndexedFile } from "./encoding.js";
 import { hashWords, keyOf } from "./hash.js";
-import { filterMayHold } from "./own-filter.js";
+import { filterBits } from "./own-filter.js";
 
 /** The file's name in a store's index folder. */
 export const STORE_FILTERS_FILE = "days.filters";
 /** Its first bytes; the digit is the format's version (another version's file is as good as none, and nobody is told). */
-const MAGIC = Buffer.from("TRACEDF2");
+const MAGIC = Buffer.from("TRACEDF3");
 /**
- * A day's filter is folded down to this many bits (2 KiB; a day of 2,500 values keeps a
- * false positive in twenty): a question reads every day's, so they are kept small.
+ * Every day's filter is made this many bits (2 KiB; a day of 2,500 values keeps a false
+ * positive in twenty): folded in halves when larger, repeated when smaller, which a
+ * lookup finds the same (a bit at p stands at p mod the size either way).
  */
-const FOLDED_BITS = 1 << 14;
+const FILTER_BITS = 1 << 14;
+const ROWS = FILTER_BITS / 32;
 /** A larger file is not read: it cannot be one this build wrote for a store of sane size. */
 const MAX_BYTES = 64 << 20;
+/** The first read: the header of 100 days and the rows' checksums fit. */
+const FIRST_READ = 32 << 10;
 
-/** One day's entry: the day file as its index saw it, and where its filter stands. */
-interface Entry {
-  file: IndexedFile;
-  at: number;
-  bits: number;
-  sum: number;
-}
-
-/** A store's day filters, read once on first use. */
+/** A store's day filters, read on the first question asked of them. */
 export interface StoreFilters {
   /**
    * True when `file` surely holds none of `values` in `agent_id` or `target_id`: a sealed
@@ -45,10 +46,16 @@ export interface StoreFilters {
   lacks(file: DayFile, values: readonly string[]): boolean;
 }
 
-/** `words` folded in halves (a bit at p lands at p mod bits/2) down to `FOLDED_BITS`: still a filter of the same keys, as own-filter.ts looks bits up. */
-function folded(words: Uint32Array): Uint32Array {
+/** `words` made `FILTER_BITS` long: folded in halves, or repeated. */
+function sized(words: Uint32Array): Uint32Array {
   let w = words;
-  while (w.length * 32 > FOLDED_BITS) {
+  while (w.length < ROWS) {
+    const twice = new Uint32Array(w.length * 2);
+    twice.set(w);
+    twice.set(w, w.length);
+    w = twice;
+  }
+  while (w.length > ROWS) {
     const half = w.length / 2;
     const next = w.slice(0, half);
     for (let i = 0; i < half; i++) next[i]! |= w[i + half]!;
@@ -66,9 +73,8 @@ function folded(words: Uint32Array): Uint32Array {
  * writeStoreFilters(dir, listDayFiles(dir));
  */
 export function writeStoreFilters(dir: string, files: readonly DayFile[]): void {
-  const entries: Entry[] = [];
-  const parts: Uint32Array[] = [];
-  let at = 0;
+  const days: IndexedFile[] = [];
+  const filters: Uint32Array[] = [];
   for (const file of files) {
     if (!isSealed(file) || (file.start ?? 0) > 0) continue;
     try {
@@ -76,10 +82,8 @@ export function writeStoreFilters(dir: string, files: readonly DayFile[]): void 
       if (!index) continue;
       try {
         if (index.covered !== undefined || index.badBlocks > 0) continue;
-        const words = folded(index.ownFilter());
-        entries.push({ file: index.source, at, bits: words.length * 32, sum: hashWords(words) });
-        parts.push(words);
-        at += words.byteLength;
+        filters.push(sized(index.ownFilter()));
+        days.push(index.source);
       } finally {
         index.close();
       }
@@ -87,14 +91,19 @@ export function writeStoreFilters(dir: string, files: readonly DayFile[]): void 
       // A damaged index gives no entry: its day is opened (and reported) as before.
     }
   }
-  const json = Buffer.from(JSON.stringify({ days: entries }));
-  // The filters start on an 8-byte boundary after the header: each is then read in place as u32 words.
-  const start = Math.ceil((MAGIC.length + 4 + json.length) / 8) * 8;
-  const out = Buffer.alloc(start + at);
+  const n = days.length;
+  const rows = new Uint32Array(ROWS * n);
+  for (const [c, words] of filters.entries()) for (let r = 0; r < ROWS; r++) rows[r * n + c] = words[r]!;
+  const sums = new Uint32Array(ROWS);
+  for (let r = 0; r < ROWS; r++) sums[r] = hashWords(rows.subarray(r * n, (r + 1) * n));
+  const json = Buffer.from(JSON.stringify({ days, sums: hashWords(sums) }));
+  const sumsAt = Math.ceil((MAGIC.length + 4 + json.length) / 8) * 8;
+  const out = Buffer.alloc(sumsAt + sums.byteLength + rows.byteLength);
   MAGIC.copy(out, 0);
   out.writeUInt32LE(json.length, MAGIC.length);
   json.copy(out, MAGIC.length + 4);
-  for (const [k, words] of parts.entries()) out.set(new Uint8Array(words.buffer, words.byteOffset, words.byteLength), start + entries[k]!.at);
+  out.set(new Uint8Array(sums.buffer), sumsAt);
+  out.set(new Uint8Array(rows.buffer), sumsAt + sums.byteLength);
   try {
     makeFolder(indexFolderOf(dir));
     writeWhole(join(indexFolderOf(dir), STORE_FILTERS_FILE), out);
@@ -103,80 +112,122 @@ export function writeStoreFilters(dir: string, files: readonly DayFile[]): void 
   }
 }
 
+/** What was read of a days.filters file: its days by name with their column, the rows' checksums, the rows read so far. */
+interface Filters {
+  days: Map<string, { file: IndexedFile; column: number }>;
+  sums: Uint32Array;
+  /** Where the rows start, and the file as it was when its header was read (a builder may replace it since). */
+  rowsAt: number;
+  seen: [ino: number, size: number, mtimeMs: number];
+  rows: Map<number, Uint32Array>;
+}
+
+const NONE: Filters = { days: new Map(), sums: new Uint32Array(0), rowsAt: 0, seen: [0, 0, 0], rows: new Map() };
+
 /**
  * The day filters of the store `dir`, read on the first question asked of them; none
  * (every answer "not sure") when the file is missing, stale in format, or damaged (told
- * to `onNote` once).
+ * to `onNote` once), or replaced while a question reads it.
  *
  * @example
  * const filters = createStoreFilters(dir);
  * if (filters.lacks(file, ["task-42"])) continue;
  */
 export function createStoreFilters(dir: string, onNote?: (message: string) => void): StoreFilters {
-  let days: Map<string, { file: IndexedFile; words: Uint32Array }> | undefined;
-  // Once per pass, not per day: the day sealed ones are before, and each list of values' keys.
+  const path = join(indexFolderOf(dir), STORE_FILTERS_FILE);
+  let filters: Filters | undefined;
+  // Once per pass, not per day: the day sealed ones are before, and each list of values' keys and the bits they need.
   const today = dayOf(Date.now());
-  const keys = new Map<string, number[]>();
-  const keysOf = (values: readonly string[]): number[] => {
+  const wanted = new Map<string, { bits: number[][]; rows: number[] }>();
+  const bitsOf = (values: readonly string[]): { bits: number[][]; rows: number[] } => {
     const name = JSON.stringify(values);
-    let k = keys.get(name);
-    if (!k) keys.set(name, (k = values.flatMap((v) => [keyOf("agent_id", v), keyOf("target_id", v)])));
-    return k;
+    let w = wanted.get(name);
+    if (!w) {
+      const bits = values.flatMap((v) => [keyOf("agent_id", v), keyOf("target_id", v)]).map((key) => filterBits(key, FILTER_BITS));
+      wanted.set(name, (w = { bits, rows: [...new Set(bits.flat().map((b) => b >>> 5))] }));
+    }
+    return w;
   };
-  const load = (): NonNullable<typeof days> => {
-    if (days) return days;
-    days = new Map();
-    const path = join(indexFolderOf(dir), STORE_FILTERS_FILE);
-    // Read like a day's index: only a regular file in a plain index folder.
+  /** The filters with each of `rows` read; NONE once the file is found missing, damaged or replaced. */
+  const withRows = (rows: readonly number[]): Filters => {
+    if (filters === NONE || (filters && rows.every((r) => filters!.rows.has(r)))) return filters;
     const opened = openIndexFile(path);
-    if (!opened || "odd" in opened) return days;
-    const { fd, size } = opened;
+    if (!opened || "odd" in opened) return (filters = NONE);
     try {
-      if (size > MAX_BYTES) return days;
-      const bytes = Buffer.alloc(size);
-      if (readSync(fd, bytes, 0, bytes.length, 0) !== bytes.length) throw new Error("truncated");
-      const version = MAGIC.length - 1;
-      if (bytes.length > version && bytes.subarray(0, version).equals(MAGIC.subarray(0, version)) && bytes[version] !== MAGIC[version]) return days;
-      days = decode(bytes);
+      const seen: Filters["seen"] = [opened.ino, opened.size, opened.mtimeMs];
+      if (opened.size > MAX_BYTES) return (filters = NONE);
+      filters ??= readHeader(opened.fd, opened.size, seen);
+      // Replaced by a builder since its header was read: its rows are not those of the days read.
+      if (filters === NONE || !filters.seen.every((v, i) => v === seen[i])) return (filters = NONE);
+      for (const r of rows) if (!filters.rows.has(r)) filters.rows.set(r, readRow(opened.fd, filters, r));
+      return filters;
     } catch (err) {
       onNote?.(`${path}: ${(err as Error).message}; ignored (trace index rebuilds it)`);
+      return (filters = NONE);
     } finally {
-      closeSync(fd);
+      closeSync(opened.fd);
     }
-    return days;
   };
   return {
     lacks(file, values) {
-      const day = load().get(basename(file.path));
-      if (!day || (file.start ?? 0) > 0 || !(file.day < today)) return false;
+      if ((file.start ?? 0) > 0 || !(file.day < today)) return false;
+      const { bits, rows } = bitsOf(values);
+      const known = withRows(rows);
+      const day = known.days.get(basename(file.path));
+      if (!day) return false;
       const now = currentIdentity(file);
       if (!now || !sameFile(day.file, now)) return false;
-      return !filterMayHold(day.words, keysOf(values));
+      const set = (b: number): boolean => (known.rows.get(b >>> 5)![day.column]! & (1 << (b & 31))) !== 0;
+      return !bits.some((three) => three.every(set));
     },
   };
 }
 
-/** The entries of a days.filters file by day file name; throws on any inconsistency. */
-function decode(bytes: Buffer): Map<string, { file: IndexedFile; words: Uint32Array }> {
+/** Reads `want` bytes at `at`; throws when the file holds fewer. */
+function readAt(fd: number, at: number, want: number): Buffer {
+  const bytes = Buffer.allocUnsafe(want);
+  if (readSync(fd, bytes, 0, want, at) !== want) throw new Error("truncated");
+  return bytes;
+}
+
+/** The header and the rows' checksums of a days.filters file; NONE for another version's; throws on any inconsistency. */
+function readHeader(fd: number, size: number, seen: Filters["seen"]): Filters {
+  let bytes = readAt(fd, 0, Math.min(size, FIRST_READ));
+  const version = MAGIC.length - 1;
+  if (bytes.length > version && bytes.subarray(0, version).equals(MAGIC.subarray(0, version)) && bytes[version] !== MAGIC[version]) return NONE;
   if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error("not a days.filters file of this version");
   const length = bytes.readUInt32LE(MAGIC.length);
-  const start = Math.ceil((MAGIC.length + 4 + length) / 8) * 8;
-  let header: { days?: unknown };
+  const sumsAt = Math.ceil((MAGIC.length + 4 + length) / 8) * 8;
+  if (sumsAt + ROWS * 4 > size) throw new Error("truncated");
+  if (sumsAt + ROWS * 4 > bytes.length) bytes = readAt(fd, 0, sumsAt + ROWS * 4);
+  let header: { days?: unknown; sums?: unknown };
   try {
     header = JSON.parse(bytes.toString("utf8", MAGIC.length + 4, MAGIC.length + 4 + length)) as typeof header;
   } catch {
     throw new Error("damaged header");
   }
   if (!Array.isArray(header.days)) throw new Error("damaged header");
-  const out = new Map<string, { file: IndexedFile; words: Uint32Array }>();
+  // Copied out: the words of a view must start on a multiple of four.
+  const sums = new Uint32Array(ROWS);
+  new Uint8Array(sums.buffer).set(bytes.subarray(sumsAt, sumsAt + ROWS * 4));
+  if (hashWords(sums) !== header.sums) throw new Error("checksum mismatch");
+  const days = new Map<string, { file: IndexedFile; column: number }>();
   const ok = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
-  for (const e of header.days as Partial<Entry>[]) {
-    const f = e?.file;
-    if (!f || typeof f.name !== "string" || typeof f.gz !== "boolean" || !ok(f.ino) || !ok(f.size) || typeof f.mtimeMs !== "number" || !ok(e.at) || !ok(e.bits) || !ok(e.sum)) throw new Error("damaged entry");
-    if (e.at % 4 !== 0 || e.bits < 32 || (e.bits & (e.bits - 1)) !== 0 || start + e.at + e.bits / 8 > bytes.length) throw new Error(`${f.name}: damaged entry`);
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + start + e.at, e.bits / 32);
-    if (hashWords(words) !== e.sum) throw new Error(`${f.name}: checksum mismatch`);
-    out.set(f.name, { file: { name: f.name, gz: f.gz, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs }, words });
+  for (const [column, f] of (header.days as Partial<IndexedFile>[]).entries()) {
+    if (!f || typeof f.name !== "string" || typeof f.gz !== "boolean" || !ok(f.ino) || !ok(f.size) || typeof f.mtimeMs !== "number") throw new Error("damaged entry");
+    days.set(f.name, { file: { name: f.name, gz: f.gz, ino: f.ino, size: f.size, mtimeMs: f.mtimeMs }, column });
   }
-  return out;
+  const rowsAt = sumsAt + ROWS * 4;
+  if (rowsAt + ROWS * days.size * 4 !== size) throw new Error("truncated");
+  return { days, sums, rowsAt, seen, rows: new Map() };
+}
+
+/** Row `r`: word r of every day's filter, checked against its checksum. */
+function readRow(fd: number, filters: Filters, r: number): Uint32Array {
+  const n = filters.days.size;
+  const row = new Uint32Array(n);
+  const bytes = readAt(fd, filters.rowsAt + r * n * 4, n * 4);
+  new Uint8Array(row.buffer).set(bytes);
+  if (hashWords(row) !== filters.sums[r]) throw new Error(`row ${r}: checksum mismatch`);
+  return row;
 }

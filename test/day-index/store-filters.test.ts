@@ -6,10 +6,14 @@ import { join } from "node:path";
 import { createIdSource } from "../../src/event/id.js";
 import { causality, indexStore, type TraceEvent } from "../../src/index.js";
 import { queryLines } from "../helpers/query.js";
+import { createStoreFilters } from "../../src/day-index/store-filters.js";
+import { listDayFiles } from "../../src/store/layout.js";
 import { tempDir, trace } from "../helpers/cli.js";
 
 const DAY = 86_400_000;
 const FILTERS = join(".index", "days.filters");
+/** Where a days.filters file's JSON header starts: after its 8-byte magic and a u32 length. */
+const MAGIC_AND_LENGTH = 12;
 
 /** Four sealed days of 3,000 events each: agent-N works on day N only, task-N-K lives on day N; the last day holds a torn line of agent-0's. */
 function store(dir: string): { ids: Map<string, string> } {
@@ -86,15 +90,31 @@ test("a damaged days.filters is told once and ignored; the answers stand", async
   store(dir);
   await indexStore(dir);
   const bytes = readFileSync(join(dir, FILTERS));
-  bytes[bytes.length - 5] = bytes[bytes.length - 5]! ^ 0xff;
-  writeFileSync(join(dir, FILTERS), bytes);
-  const r = await trace(["--dir", dir, "--json", "task-2-5"], { env: { TRACE_INDEX: "off" } });
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, (await trace(["--dir", dir, "--json", "task-2-5", "--no-index"], { env: { TRACE_INDEX: "off" } })).stdout);
-  assert.match(r.stderr, /days\.filters: .*checksum mismatch; ignored \(trace index rebuilds it\)\n/);
-  assert.equal(r.stderr.split("\n").filter((l) => l.includes("days.filters")).length, 1, r.stderr);
+  const scanned = (await trace(["--dir", dir, "--json", "task-2-5", "--no-index"], { env: { TRACE_INDEX: "off" } })).stdout;
+  // After the JSON header: the rows' checksums (512 u32), then the rows.
+  const sumsAt = Math.ceil((MAGIC_AND_LENGTH + bytes.readUInt32LE(8)) / 8) * 8;
+  const rowsAt = sumsAt + 512 * 4;
+  const damaged = (change: (b: Buffer) => void): Buffer => {
+    const b = Buffer.from(bytes);
+    change(b);
+    return b;
+  };
+  for (const [what, file, told] of [
+    ["a row's checksum", damaged((b) => b.writeUInt32LE(b.readUInt32LE(sumsAt + 4) ^ 1, sumsAt + 4)), /checksum mismatch/],
+    ["every row", damaged((b) => b.fill(0xff, rowsAt)), /row \d+: checksum mismatch/],
+    ["the header", damaged((b) => b.write("{{", MAGIC_AND_LENGTH)), /damaged header/],
+    ["its length", damaged((b) => b.writeUInt32LE(b.length, 8)), /truncated/],
+  ] as const) {
+    writeFileSync(join(dir, FILTERS), file);
+    const r = await trace(["--dir", dir, "--json", "task-2-5"], { env: { TRACE_INDEX: "off" } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, scanned, what);
+    assert.match(r.stderr, new RegExp(`days\\.filters: .*${told.source}.*; ignored \\(trace index rebuilds it\\)\\n`), what);
+    assert.equal(r.stderr.split("\n").filter((l) => l.includes("days.filters")).length, 1, r.stderr);
+  }
+  const r = { stdout: scanned };
   // Another version's file (an older build's) is as good as none: nobody is told.
-  writeFileSync(join(dir, FILTERS), Buffer.concat([Buffer.from("TRACEDF1"), bytes.subarray(8)]));
+  writeFileSync(join(dir, FILTERS), Buffer.concat([Buffer.from("TRACEDF2"), bytes.subarray(8)]));
   const older = await trace(["--dir", dir, "--json", "task-2-5"], { env: { TRACE_INDEX: "off" } });
   assert.equal(older.stdout, r.stdout);
   assert.doesNotMatch(older.stderr, /days\.filters/);
@@ -102,4 +122,34 @@ test("a damaged days.filters is told once and ignored; the answers stand", async
   const other = await trace(["--dir", dir, "--json", "task-2-5"], { env: { TRACE_INDEX: "off" } });
   assert.equal(other.stdout, r.stdout);
   assert.match(other.stderr, /days\.filters: not a days\.filters file of this version; ignored/);
+});
+
+test("every day's filter is the same size, folded or repeated: no value of a day is ever passed by, and most absent ones are", async (t) => {
+  const { dir, cleanup } = tempDir();
+  t.after(cleanup);
+  mkdirSync(dir, { recursive: true });
+  const start = Date.parse("2026-03-01T00:00:00Z");
+  // A day of 4,000 targets (its own filter larger than the file's: folded) and a day of 3 (smaller: repeated).
+  const sizes = [4000, 3];
+  for (const [d, targets] of sizes.entries()) {
+    const lines = Array.from({ length: targets }, (_, i) => JSON.stringify({ id: `01a00000-0000-7000-8000-${(d * 100_000 + i).toString(16).padStart(12, "0")}`, timestamp: start + d * DAY + i, primitive: "ops", event_type: "step", agent_id: `agent-${d}`, target_id: `t-${d}-${i}`, parent_event_id: null, metadata: {} }));
+    writeFileSync(join(dir, `2026-03-0${d + 1}.ndjson`), lines.join("\n") + "\n");
+  }
+  await indexStore(dir);
+  const filters = createStoreFilters(dir, (m) => assert.fail(m));
+  const days = listDayFiles(dir);
+  for (const [d, targets] of sizes.entries()) {
+    for (let i = 0; i < targets; i++) assert.equal(filters.lacks(days[d]!, [`t-${d}-${i}`]), false, `t-${d}-${i} is on day ${d}`);
+    assert.equal(filters.lacks(days[d]!, [`agent-${d}`]), false);
+    const absent = Array.from({ length: 1000 }, (_, i) => filters.lacks(days[d]!, [`absent-${i}`])).filter(Boolean).length;
+    assert.ok(absent > (d === 0 ? 800 : 970), `day ${d}: ${absent} of 1,000 absent values passed by`);
+  }
+  for (const target of ["t-0-3999", "t-1-2", "t-0-17", "absent-5"]) assert.deepEqual(await queryLines({ dir, target }), await queryLines({ dir, target, index: false }), target);
+  // Replaced by a builder while a question reads it: rows not read yet are not taken from the new file.
+  const reading = createStoreFilters(dir, (m) => assert.fail(m));
+  assert.equal(reading.lacks(days[1]!, ["absent-1"]), true);
+  await indexStore(dir, { rebuild: true });
+  assert.equal(reading.lacks(days[1]!, ["absent-1"]), true, "rows read before stand");
+  const fresh = Array.from({ length: 50 }, (_, i) => reading.lacks(days[1]!, [`other-${i}`]));
+  assert.deepEqual(fresh, fresh.map(() => false), "not sure of any day once the file is another");
 });
