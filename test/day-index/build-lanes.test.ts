@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { test, type TestContext } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,6 +28,15 @@ async function store(dir: string, dayBytes: number, todayBytes: number): Promise
   await compressDay(join(dir, `${dayOf(today - 3 * DAY)}.ndjson`));
 }
 
+/** Counts the worker threads this process starts until the test ends. */
+function countWorkers(t: TestContext): { started: number } {
+  const workers = { started: 0 };
+  const count = (): number => workers.started++;
+  process.on("worker", count);
+  t.after(() => process.off("worker", count));
+  return workers;
+}
+
 /** Every index file of the store, by name. */
 function indexes(dir: string): Record<string, string> {
   const folder = join(dir, ".index");
@@ -39,21 +48,18 @@ test("a day's index is the same bytes built on this thread or on any number of b
   t.after(cleanup);
   // About 30 MB to build: three threads' worth (a thread is started for each 8 MiB).
   await store(dir, 7_000_000, 1_100_000);
-  let started = 0;
-  const count = (): number => started++;
-  process.on("worker", count);
-  t.after(() => process.off("worker", count));
+  const workers = countWorkers(t);
   const one = await indexStore(dir, { threads: 1 });
-  assert.equal(started, 0, "one thread: this one");
+  assert.equal(workers.started, 0, "one thread: this one");
   assert.deepEqual(one.days.map((d) => d.state), ["built", "built", "built", "built", "built"], "four sealed days (one .gz) and today's lines so far");
   const alone = indexes(dir);
   assert.equal(Object.keys(alone).length, 5);
-  for (const [threads, workers] of [[2, 2], [3, 3], [8, 3]] as const) {
+  for (const [threads, expected] of [[2, 2], [3, 3], [8, 3]] as const) {
     const notes: string[] = [];
     const told: string[] = [];
-    started = 0;
+    workers.started = 0;
     const many = await indexStore(dir, { threads, rebuild: true, onNote: (m) => notes.push(m), onDay: (d) => told.push(d.file) });
-    assert.equal(started, workers, `${threads} threads asked: one started for each 8 MiB, at most`);
+    assert.equal(workers.started, expected, `${threads} threads asked: one started for each 8 MiB, at most`);
     assert.deepEqual(notes, [], "no thread failed");
     assert.deepEqual(many.days.map((d) => d.file), one.days.map((d) => d.file));
     assert.deepEqual([...told].sort(), many.days.map((d) => d.file).sort(), "each day told once");
@@ -90,12 +96,9 @@ test("threads must be a whole number, at least 1; under 16 MiB to build, none is
   const { dir, cleanup } = tempDir();
   t.after(cleanup);
   await store(dir, 3_000_000, 10);
-  let started = 0;
-  const count = (): number => started++;
-  process.on("worker", count);
-  t.after(() => process.off("worker", count));
+  const workers = countWorkers(t);
   const { days } = await indexStore(dir, { threads: 8 });
   assert.equal(days.filter((d) => d.state === "built").length, 4);
-  assert.equal(started, 0, "about 12 MiB (the .gz weighs eight times its size): one thread's worth");
+  assert.equal(workers.started, 0, "about 12 MiB (the .gz weighs eight times its size): one thread's worth");
   for (const threads of [0, -1, 1.5, Number.NaN]) await assert.rejects(indexStore(dir, { threads }), (err) => err instanceof UsageError && /^threads .*: a whole number of threads, at least 1$/.test(err.message));
 });
