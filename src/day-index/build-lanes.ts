@@ -60,6 +60,8 @@ export async function buildDays(jobs: readonly BuildJob[], lanes: BuildLanes): P
   const weight = jobs.reduce((n, job) => n + job.weight, 0);
   const count = Math.min(lanes.threads, jobs.length, Math.floor(weight / THREAD_BYTES));
   if (count > 1) await Promise.all(Array.from({ length: count }, () => threadLane(jobs, left, lanes)));
+  // The engine's memory only for days left to this thread: the threads usually built them all.
+  if (left.length === 0) return;
   const pool = createSearchPool();
   for (let i = left.pop(); i !== undefined; i = left.pop()) {
     const started = performance.now();

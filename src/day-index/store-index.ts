@@ -27,9 +27,14 @@ const MAX_THREADS = 4;
 /** A `.gz` day counts as this many times its size: inflating it costs more than reading a plain day. */
 const GZ_WEIGHT = 8;
 
+/** What indexing a day of `bytes` on disk costs, in bytes of a plain day. */
+function weightOf(file: DayFile, bytes: number): number {
+  return bytes * (file.gz ? GZ_WEIGHT : 1);
+}
+
 /** True when a day of `bytes` on disk is large enough to index under `minBytes`. */
 function largeEnough(file: DayFile, bytes: number, minBytes: number): boolean {
-  return bytes * (file.gz ? GZ_WEIGHT : 1) >= minBytes;
+  return weightOf(file, bytes) >= minBytes;
 }
 
 /** What to build. */
@@ -116,7 +121,7 @@ async function buildAll(dir: string, options: IndexStoreOptions): Promise<IndexS
     days.push(day);
     if (plan === "fresh" || plan === "skipped") options.onDay?.(day);
     else {
-      jobs.push({ file, open: plan === "open", weight: bytes * (file.gz ? GZ_WEIGHT : 1) });
+      jobs.push({ file, open: plan === "open", weight: weightOf(file, bytes) });
       waiting.push(day);
     }
   }
