@@ -26,7 +26,7 @@ export const INDEX_PAGE: Page = {
     },
   ],
   notes: [
-    "trace index --dir .space/trace\ntrace index --json | jq -c 'select(.state == \"failed\")'",
+    "trace index --dir .space/trace\ntrace index --rebuild --threads 1    # every day again, on one core\ntrace index --json | jq -c 'select(.state == \"failed\")'",
     "trace --no-index (on queries, --causality and export) reads every day whole.",
     "Exit codes: 0 ok, 1 a day could not be indexed (it is read whole), 2 bad usage.",
   ],
